@@ -1,0 +1,25 @@
+// `./werkbank start`: the runner with the built site on one port.
+import { loadConfig } from './config.ts';
+import { startRunner } from './server.ts';
+
+const config = loadConfig();
+const runner = await startRunner(config).catch((error: NodeJS.ErrnoException) => {
+  if (error.code === 'EADDRINUSE') {
+    console.error(`Port ${config.port} ist schon belegt. Anderen Port wählen: WERKBANK_PORT=4330 ./werkbank start`);
+  } else {
+    console.error('Der Runner konnte nicht starten:', error);
+  }
+  process.exit(1);
+});
+
+console.log(`\nWerkbank läuft: ${runner.url}/\n(Beenden mit Strg+C)\n`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log('\nWerkbank wird beendet …');
+    void runner.close().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,120 @@
+// The runner: one Node process, one port, serving the built site, the HTTP API and the
+// terminal websockets.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { capabilityProbe } from './capabilities.ts';
+import type { RunnerConfig } from './config.ts';
+import { ensureLearner, learnerOf } from './http/learner.ts';
+import { allowedOrigins, originAllowed } from './http/origin.ts';
+import { sendError, sendJson } from './http/respond.ts';
+import { siteHandler } from './http/site.ts';
+import { connectTerminal, newTerminalStats, type TerminalStats } from './terminal/connection.ts';
+import { MAX_PAYLOAD_BYTES, TERMINAL_PATH, TICKET_PATH, type TicketResponse } from './terminal/protocol.ts';
+import { TerminalSessions } from './terminal/sessions.ts';
+import { TicketStore } from './terminal/tickets.ts';
+
+export interface Runner {
+  url: string;
+  port: number;
+  sessions: TerminalSessions;
+  terminalStats: TerminalStats;
+  close(): Promise<void>;
+}
+
+export interface RunnerDependencies {
+  /** Directories with kubectl, kind, helm for the learners' PATH. */
+  toolDirs?: () => string[];
+}
+
+function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+export async function startRunner(config: RunnerConfig, deps: RunnerDependencies = {}): Promise<Runner> {
+  const toolDirs = deps.toolDirs ?? (() => []);
+  const sessions = new TerminalSessions({
+    dataDir: config.dataDir,
+    graceMs: config.terminalGraceMs,
+    pathPrefix: toolDirs(),
+  });
+  const tickets = new TicketStore();
+  const terminalStats = newTerminalStats();
+  const capabilities = capabilityProbe(toolDirs);
+  const serveSite = config.siteDir ? siteHandler(config.siteDir) : null;
+  let origins = new Set<string>();
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (path === '/api/health' && req.method === 'GET') {
+      sendJson(res, 200, {
+        ok: true,
+        node: process.version,
+        capabilities: await capabilities(),
+        terminals: { live: sessions.size, ...terminalStats },
+      });
+      return;
+    }
+    if (path === TICKET_PATH && req.method === 'POST') {
+      if (!originAllowed(req, origins)) {
+        sendError(res, 403, 'Diese Seite darf kein Terminal öffnen.');
+        return;
+      }
+      const learnerId = ensureLearner(req, res);
+      const body: TicketResponse = { ticket: tickets.issue(learnerId), expiresInMs: tickets.ttlMs };
+      sendJson(res, 200, body);
+      return;
+    }
+    sendError(res, 404, `Unbekannte API-Adresse: ${req.method} ${path}`);
+  }
+
+  const server = createServer((req, res) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    const path = new URL(req.url ?? '/', 'http://runner').pathname;
+    if (path.startsWith('/api/')) {
+      handleApi(req, res, path).catch((error: unknown) => {
+        console.error('[runner] API-Fehler:', error);
+        if (!res.headersSent) sendError(res, 500, 'Interner Fehler im Runner. Bitte später erneut versuchen.');
+      });
+      return;
+    }
+    if (serveSite) serveSite(req, res);
+    else sendError(res, 404, 'Dieser Runner liefert nur die API aus.');
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://runner');
+    if (url.pathname !== TERMINAL_PATH) return rejectUpgrade(socket, 404, 'Not Found');
+    if (!originAllowed(req, origins)) return rejectUpgrade(socket, 403, 'Forbidden');
+    const learnerId = learnerOf(req);
+    const ticket = url.searchParams.get('ticket');
+    if (!learnerId || !ticket || !tickets.redeem(ticket, learnerId)) {
+      return rejectUpgrade(socket, 401, 'Unauthorized');
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => connectTerminal(ws, learnerId, sessions, terminalStats));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  origins = allowedOrigins(config.host, port, config.extraAllowedOrigins);
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+
+  return {
+    url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,
+    port,
+    sessions,
+    terminalStats,
+    async close() {
+      sessions.disposeAll('shutdown');
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

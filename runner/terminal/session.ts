@@ -1,0 +1,220 @@
+// One learner's shell: the pty, a headless mirror of its screen (so a reconnecting
+// browser gets its screen back), flow control, and the single path that ends it all.
+import headless from '@xterm/headless';
+import serialize from '@xterm/addon-serialize';
+import type { IPty } from 'node-pty';
+import { clampSize, CLOSE_CODES, FLOW_CONTROL, type ServerMessage } from './protocol.ts';
+import { prepareHome, spawnShell } from './shell.ts';
+
+// 6.0.0 ships CommonJS without named ESM exports.
+const { Terminal: HeadlessTerminal } = headless;
+const { SerializeAddon } = serialize;
+
+/** The browser end of a session, usually a websocket. */
+export interface TerminalPeer {
+  sendOutput(bytes: Uint8Array): void;
+  sendControl(message: ServerMessage): void;
+  close(code: number, reason: string): void;
+}
+
+export type DisposeReason = 'shell-exited' | 'grace-expired' | 'shutdown';
+
+export interface TerminalSessionOptions {
+  learnerId: string;
+  home: string;
+  cols: number;
+  rows: number;
+  /** How long the shell outlives a dropped connection. */
+  graceMs: number;
+  pathPrefix?: string[];
+  env?: Record<string, string>;
+  scrollback?: number;
+  onDisposed?: (session: TerminalSession, reason: DisposeReason) => void;
+}
+
+export class TerminalSession {
+  readonly learnerId: string;
+  readonly pid: number;
+  private readonly pty: IPty;
+  private readonly mirror: InstanceType<typeof HeadlessTerminal>;
+  private readonly serializer: InstanceType<typeof SerializeAddon>;
+  private readonly graceMs: number;
+  private readonly onDisposed: TerminalSessionOptions['onDisposed'];
+  private peer: TerminalPeer | null = null;
+  private unackedBytes = 0;
+  private mirrorPendingBytes = 0;
+  private paused = false;
+  private attaching = false;
+  private hasOutput = false;
+  private exited = false;
+  private disposed = false;
+  private graceTimer: NodeJS.Timeout | undefined;
+
+  static async start(options: TerminalSessionOptions): Promise<TerminalSession> {
+    await prepareHome(options.home);
+    return new TerminalSession(options);
+  }
+
+  private constructor(options: TerminalSessionOptions) {
+    this.learnerId = options.learnerId;
+    this.graceMs = options.graceMs;
+    this.onDisposed = options.onDisposed;
+    const { cols, rows } = clampSize(options.cols, options.rows);
+    this.mirror = new HeadlessTerminal({
+      cols,
+      rows,
+      scrollback: options.scrollback ?? 1000,
+      allowProposedApi: true,
+    });
+    this.serializer = new SerializeAddon();
+    this.mirror.loadAddon(this.serializer);
+    this.pty = spawnShell({
+      home: options.home,
+      cols,
+      rows,
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.pathPrefix ? { pathPrefix: options.pathPrefix } : {}),
+    });
+    this.pid = this.pty.pid;
+    this.pty.onData((data) => this.onPtyOutput(data as unknown as Buffer));
+    this.pty.onExit(({ exitCode }) => this.onPtyExit(exitCode));
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  get isAttached(): boolean {
+    return this.peer !== null;
+  }
+
+  /** Bytes sent to the browser and not yet acknowledged: what flow control bounds. */
+  get pendingBytes(): number {
+    return this.unackedBytes + this.mirrorPendingBytes;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Connects a browser. A second tab takes the terminal over from the first. The
+   * browser first gets `ready`, then (when the shell has run before) its screen. */
+  async attach(peer: TerminalPeer, cols: number, rows: number): Promise<void> {
+    if (this.disposed) throw new Error('session is disposed');
+    clearTimeout(this.graceTimer);
+    const previous = this.peer;
+    this.peer = null;
+    previous?.close(CLOSE_CODES.takenOver, 'Terminal in einem anderen Tab geöffnet');
+    // Hold the pty while the mirror catches up, so the snapshot and the live bytes
+    // after it neither overlap nor leave a gap.
+    this.attaching = true;
+    this.updateFlow();
+    try {
+      this.resize(cols, rows);
+      await this.mirrorDrained();
+      if (this.disposed) return;
+      this.peer = peer;
+      this.unackedBytes = 0;
+      peer.sendControl({ type: 'ready', restored: this.hasOutput });
+      if (this.hasOutput) {
+        const screen = Buffer.from(this.serializer.serialize({ scrollback: 1000 }), 'utf8');
+        this.unackedBytes += screen.length;
+        peer.sendOutput(screen);
+      }
+    } finally {
+      this.attaching = false;
+      if (!this.disposed) this.updateFlow();
+    }
+  }
+
+  /** The browser went away; the shell keeps running for the grace period. */
+  detach(peer: TerminalPeer): void {
+    if (this.peer !== peer || this.disposed) return;
+    this.peer = null;
+    this.unackedBytes = 0;
+    this.updateFlow();
+    clearTimeout(this.graceTimer);
+    if (this.graceMs <= 0) {
+      this.dispose('grace-expired');
+      return;
+    }
+    this.graceTimer = setTimeout(() => this.dispose('grace-expired'), this.graceMs);
+    this.graceTimer.unref();
+  }
+
+  input(data: Uint8Array | string): void {
+    if (this.disposed || this.exited) return;
+    this.pty.write(typeof data === 'string' ? data : Buffer.from(data));
+  }
+
+  acknowledge(bytes: number): void {
+    this.unackedBytes = Math.max(0, this.unackedBytes - bytes);
+    this.updateFlow();
+  }
+
+  resize(cols: number, rows: number): void {
+    if (this.disposed || this.exited) return;
+    const size = clampSize(cols, rows);
+    if (size.cols === this.mirror.cols && size.rows === this.mirror.rows) return;
+    this.pty.resize(size.cols, size.rows);
+    this.mirror.resize(size.cols, size.rows);
+  }
+
+  /** The only way a session ends; safe to call any number of times. */
+  dispose(reason: DisposeReason): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearTimeout(this.graceTimer);
+    const peer = this.peer;
+    this.peer = null;
+    if (peer) {
+      if (reason === 'shell-exited') peer.close(CLOSE_CODES.shellExited, 'Shell beendet');
+      else peer.close(CLOSE_CODES.serverShutdown, 'Terminal beendet');
+    }
+    if (!this.exited) {
+      // SIGHUP, like a closed terminal window: bash passes it on to its jobs.
+      this.pty.kill('SIGHUP');
+    }
+    this.mirror.dispose();
+    this.onDisposed?.(this, reason);
+  }
+
+  private onPtyOutput(data: Buffer): void {
+    if (this.disposed) return;
+    this.hasOutput = true;
+    this.mirrorPendingBytes += data.length;
+    this.mirror.write(data, () => {
+      this.mirrorPendingBytes -= data.length;
+      this.updateFlow();
+    });
+    if (this.peer) {
+      this.unackedBytes += data.length;
+      this.peer.sendOutput(data);
+    }
+    this.updateFlow();
+  }
+
+  private onPtyExit(exitCode: number): void {
+    this.exited = true;
+    this.peer?.sendControl({ type: 'exit', code: exitCode });
+    this.dispose('shell-exited');
+  }
+
+  private mirrorDrained(): Promise<void> {
+    if (this.mirrorPendingBytes === 0) return Promise.resolve();
+    return new Promise((resolve) => this.mirror.write('', resolve));
+  }
+
+  private updateFlow(): void {
+    if (this.exited) return;
+    const pressure = Math.max(this.peer ? this.unackedBytes : 0, this.mirrorPendingBytes);
+    const wantPaused =
+      this.attaching ||
+      pressure > FLOW_CONTROL.highWatermarkBytes ||
+      (this.paused && pressure >= FLOW_CONTROL.lowWatermarkBytes);
+    if (wantPaused === this.paused) return;
+    this.paused = wantPaused;
+    if (wantPaused) this.pty.pause();
+    else this.pty.resume();
+  }
+}

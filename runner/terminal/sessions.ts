@@ -1,0 +1,65 @@
+// All learners' shells, at most one per learner, created on first connect.
+import { join } from 'node:path';
+import { TerminalSession, type DisposeReason } from './session.ts';
+
+export interface TerminalSessionsOptions {
+  dataDir: string;
+  graceMs: number;
+  pathPrefix?: string[];
+  /** Variables for a learner's shell, asked again for every new shell. */
+  envFor?: (learnerId: string) => Record<string, string>;
+}
+
+export class TerminalSessions {
+  private readonly options: TerminalSessionsOptions;
+  private readonly live = new Map<string, TerminalSession>();
+  private readonly starting = new Map<string, Promise<TerminalSession>>();
+
+  constructor(options: TerminalSessionsOptions) {
+    this.options = options;
+  }
+
+  get size(): number {
+    return this.live.size;
+  }
+
+  get(learnerId: string): TerminalSession | undefined {
+    return this.live.get(learnerId);
+  }
+
+  homeOf(learnerId: string): string {
+    return join(this.options.dataDir, 'learners', learnerId, 'home');
+  }
+
+  /** The learner's running shell, or a new one. Two tabs connecting at the same moment
+   * get the same shell. */
+  open(learnerId: string, cols: number, rows: number): Promise<TerminalSession> {
+    const running = this.live.get(learnerId);
+    if (running && !running.isDisposed) return Promise.resolve(running);
+    const pending = this.starting.get(learnerId);
+    if (pending) return pending;
+    const started = TerminalSession.start({
+      learnerId,
+      home: this.homeOf(learnerId),
+      cols,
+      rows,
+      graceMs: this.options.graceMs,
+      ...(this.options.pathPrefix ? { pathPrefix: this.options.pathPrefix } : {}),
+      ...(this.options.envFor ? { env: this.options.envFor(learnerId) } : {}),
+      onDisposed: (session) => {
+        if (this.live.get(learnerId) === session) this.live.delete(learnerId);
+      },
+    })
+      .then((session) => {
+        this.live.set(learnerId, session);
+        return session;
+      })
+      .finally(() => this.starting.delete(learnerId));
+    this.starting.set(learnerId, started);
+    return started;
+  }
+
+  disposeAll(reason: DisposeReason): void {
+    for (const session of [...this.live.values()]) session.dispose(reason);
+  }
+}

@@ -1,0 +1,32 @@
+// A real runner on a free port with its own data directory, for tests.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type RunnerConfig } from '../config.ts';
+import { startRunner, type Runner } from '../server.ts';
+
+export interface TestRunner extends Runner {
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestRunner(overrides: Partial<RunnerConfig> = {}): Promise<TestRunner> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'werkbank-runner-'));
+  const config: RunnerConfig = {
+    ...loadConfig({}),
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    siteDir: null,
+    ...overrides,
+  };
+  const runner = await startRunner(config);
+  return {
+    ...runner,
+    dataDir,
+    async stop() {
+      await runner.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

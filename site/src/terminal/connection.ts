@@ -1,0 +1,205 @@
+// The browser end of the terminal protocol (runner/terminal/protocol.ts): fetches a
+// ticket, keeps one websocket open, acknowledges rendered output for flow control, and
+// reconnects by itself after a network blip or a closed laptop lid.
+import type { Terminal } from '@xterm/xterm';
+import {
+  CLOSE_CODES,
+  FLOW_CONTROL,
+  TERMINAL_PATH,
+  TICKET_PATH,
+  type ClientMessage,
+  type ServerMessage,
+  type TicketResponse,
+} from '../../../runner/terminal/protocol.ts';
+
+export type ConnectionState =
+  | { kind: 'connecting' }
+  | { kind: 'connected' }
+  | { kind: 'reconnecting'; inMs: number }
+  | { kind: 'taken-over' }
+  | { kind: 'exited'; code: number }
+  | { kind: 'refused'; message: string };
+
+const HEARTBEAT_MS = 10_000;
+/** No pong for this long: the socket is dead even if the browser has not noticed. */
+const DEAD_AFTER_MS = 25_000;
+const MAX_BACKOFF_MS = 5_000;
+
+export class TerminalConnection {
+  private readonly term: Terminal;
+  private readonly onState: (state: ConnectionState) => void;
+  private readonly encoder = new TextEncoder();
+  private socket: WebSocket | null = null;
+  /** Bumped per socket, so callbacks of an old socket's writes cannot ack on a new one. */
+  private generation = 0;
+  private renderedBytes = 0;
+  private acknowledgedBytes = 0;
+  private failedAttempts = 0;
+  private lastPongAt = 0;
+  private pingId = 0;
+  private heartbeat: number | undefined;
+  private retryTimer: number | undefined;
+  private state: ConnectionState = { kind: 'connecting' };
+
+  constructor(term: Terminal, onState: (state: ConnectionState) => void) {
+    this.term = term;
+    this.onState = onState;
+    term.onData((data) => this.sendInput(this.encoder.encode(data)));
+    term.onBinary((data) => this.sendInput(Uint8Array.from(data, (char) => char.charCodeAt(0))));
+    term.onResize(({ cols, rows }) => this.send({ type: 'resize', cols, rows }));
+    // Coming back from sleep or offline: check now instead of waiting for a timer.
+    window.addEventListener('online', () => this.checkNow());
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') this.checkNow();
+    });
+  }
+
+  get currentState(): ConnectionState {
+    return this.state;
+  }
+
+  start(): void {
+    void this.connect();
+  }
+
+  /** Opens the terminal again after it was taken over by another tab or the shell ended. */
+  reopen(): void {
+    this.failedAttempts = 0;
+    void this.connect();
+  }
+
+  private setState(state: ConnectionState): void {
+    this.state = state;
+    this.onState(state);
+  }
+
+  private async connect(): Promise<void> {
+    clearTimeout(this.retryTimer);
+    this.closeSocket();
+    const generation = ++this.generation;
+    this.setState({ kind: 'connecting' });
+    let ticket: string;
+    try {
+      const response = await fetch(TICKET_PATH, { method: 'POST', credentials: 'same-origin' });
+      if (!response.ok) {
+        const body = (await response.json().catch(() => ({}))) as { error?: string };
+        if (response.status < 500) {
+          this.setState({ kind: 'refused', message: body.error ?? `Fehler ${response.status}` });
+          return;
+        }
+        throw new Error(body.error ?? `HTTP ${response.status}`);
+      }
+      ({ ticket } = (await response.json()) as TicketResponse);
+    } catch {
+      if (generation === this.generation) this.scheduleReconnect();
+      return;
+    }
+    if (generation !== this.generation) return;
+
+    const url = new URL(TERMINAL_PATH, window.location.href);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.searchParams.set('ticket', ticket);
+    const socket = new WebSocket(url);
+    socket.binaryType = 'arraybuffer';
+    this.socket = socket;
+    this.renderedBytes = 0;
+    this.acknowledgedBytes = 0;
+
+    socket.onopen = () => {
+      this.lastPongAt = Date.now();
+      this.send({ type: 'hello', cols: this.term.cols, rows: this.term.rows });
+      this.startHeartbeat();
+    };
+    socket.onmessage = (event: MessageEvent<ArrayBuffer | string>) => {
+      if (typeof event.data === 'string') this.onControl(JSON.parse(event.data) as ServerMessage);
+      else this.render(new Uint8Array(event.data), generation);
+    };
+    socket.onclose = (event) => {
+      if (generation !== this.generation) return;
+      this.stopHeartbeat();
+      this.socket = null;
+      if (event.code === CLOSE_CODES.takenOver) this.setState({ kind: 'taken-over' });
+      else if (event.code === CLOSE_CODES.shellExited) {
+        if (this.state.kind !== 'exited') this.setState({ kind: 'exited', code: 0 });
+      } else this.scheduleReconnect();
+    };
+  }
+
+  private onControl(message: ServerMessage): void {
+    switch (message.type) {
+      case 'ready':
+        this.failedAttempts = 0;
+        // The server sends the whole screen (or a fresh shell) next.
+        this.term.reset();
+        this.setState({ kind: 'connected' });
+        break;
+      case 'pong':
+        this.lastPongAt = Date.now();
+        break;
+      case 'exit':
+        this.setState({ kind: 'exited', code: message.code });
+        break;
+    }
+  }
+
+  private render(bytes: Uint8Array, generation: number): void {
+    this.term.write(bytes, () => {
+      if (generation !== this.generation) return;
+      this.renderedBytes += bytes.length;
+      const unacknowledged = this.renderedBytes - this.acknowledgedBytes;
+      if (unacknowledged >= FLOW_CONTROL.ackEveryBytes) {
+        this.acknowledgedBytes = this.renderedBytes;
+        this.send({ type: 'ack', bytes: unacknowledged });
+      }
+    });
+  }
+
+  private sendInput(bytes: Uint8Array<ArrayBuffer>): void {
+    if (this.state.kind === 'exited') {
+      this.reopen();
+      return;
+    }
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(bytes);
+  }
+
+  private send(message: ClientMessage): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  private scheduleReconnect(): void {
+    const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** this.failedAttempts) * (0.8 + Math.random() * 0.4);
+    this.failedAttempts += 1;
+    this.setState({ kind: 'reconnecting', inMs: Math.round(delay) });
+    this.retryTimer = window.setTimeout(() => void this.connect(), delay);
+  }
+
+  private checkNow(): void {
+    if (this.state.kind === 'reconnecting') void this.connect();
+    else if (this.socket?.readyState === WebSocket.OPEN) this.send({ type: 'ping', id: ++this.pingId });
+  }
+
+  private startHeartbeat(): void {
+    this.stopHeartbeat();
+    this.heartbeat = window.setInterval(() => {
+      if (Date.now() - this.lastPongAt > DEAD_AFTER_MS) {
+        // A dead TCP connection may take minutes to report its close; do not wait.
+        this.generation += 1;
+        this.closeSocket();
+        this.scheduleReconnect();
+        return;
+      }
+      this.send({ type: 'ping', id: ++this.pingId });
+    }, HEARTBEAT_MS);
+  }
+
+  private stopHeartbeat(): void {
+    clearInterval(this.heartbeat);
+  }
+
+  private closeSocket(): void {
+    this.stopHeartbeat();
+    const socket = this.socket;
+    this.socket = null;
+    if (socket && socket.readyState <= WebSocket.OPEN) socket.close();
+  }
+}

@@ -1,0 +1,41 @@
+import { defineConfig } from 'vitest/config';
+
+// One runner for every kind of test; `./werkbank test` runs all projects and sums them up.
+export default defineConfig({
+  test: {
+    reporters: ['default'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['runner/**/*.test.ts', 'checks/**/*.test.ts', 'labs/**/*.test.ts', 'docker/**/*.test.ts'],
+          exclude: ['**/*.kwok.test.ts', '**/*.kind.test.ts', '**/node_modules/**'],
+          testTimeout: 30_000,
+          pool: 'forks',
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['site/e2e/**/*.test.ts'],
+          globalSetup: ['site/e2e/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+          pool: 'forks',
+        },
+      },
+      {
+        test: {
+          name: 'kwok',
+          include: ['**/*.kwok.test.ts'],
+          exclude: ['**/node_modules/**'],
+          globalSetup: ['checks/testing/kwok-global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          pool: 'forks',
+        },
+      },
+    ],
+  },
+});
