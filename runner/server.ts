@@ -110,11 +110,12 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
     sessions,
     terminalStats,
     async close() {
-      sessions.disposeAll('shutdown');
+      const shellsGone = sessions.disposeAll('shutdown');
       for (const client of wss.clients) client.terminate();
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await shellsGone;
     },
   };
 }

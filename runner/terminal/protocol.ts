@@ -15,9 +15,10 @@ export const TICKET_PATH = '/api/terminal/ticket';
  * pauses the pty above the high watermark of unacknowledged bytes and resumes below
  * the low one, so a flood (`yes`) never piles up in server memory or in the socket. */
 export const FLOW_CONTROL = {
-  ackEveryBytes: 16 * 1024,
-  highWatermarkBytes: 256 * 1024,
-  lowWatermarkBytes: 64 * 1024,
+  ackEveryBytes: 8 * 1024,
+  // Also bounds how much output is still on its way when the learner presses Ctrl-C.
+  highWatermarkBytes: 128 * 1024,
+  lowWatermarkBytes: 16 * 1024,
 } as const;
 
 /** Largest websocket message the server accepts; larger ones close the socket. */

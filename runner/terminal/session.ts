@@ -10,6 +10,9 @@ import { prepareHome, spawnShell } from './shell.ts';
 const { Terminal: HeadlessTerminal } = headless;
 const { SerializeAddon } = serialize;
 
+const OUTPUT_BATCH_MS = 4;
+const OUTPUT_BATCH_MAX_BYTES = 64 * 1024;
+
 /** The browser end of a session, usually a websocket. */
 export interface TerminalPeer {
   sendOutput(bytes: Uint8Array): void;
@@ -49,6 +52,10 @@ export class TerminalSession {
   private exited = false;
   private disposed = false;
   private graceTimer: NodeJS.Timeout | undefined;
+  private readonly processExit = Promise.withResolvers<void>();
+  private batch: Buffer[] = [];
+  private batchBytes = 0;
+  private batchTimer: NodeJS.Timeout | undefined;
 
   static async start(options: TerminalSessionOptions): Promise<TerminalSession> {
     await prepareHome(options.home);
@@ -80,6 +87,11 @@ export class TerminalSession {
     this.pty.onExit(({ exitCode }) => this.onPtyExit(exitCode));
   }
 
+  /** Settles once the shell process has ended and been reaped. */
+  get exitedProcess(): Promise<void> {
+    return this.processExit.promise;
+  }
+
   get isDisposed(): boolean {
     return this.disposed;
   }
@@ -90,7 +102,7 @@ export class TerminalSession {
 
   /** Bytes sent to the browser and not yet acknowledged: what flow control bounds. */
   get pendingBytes(): number {
-    return this.unackedBytes + this.mirrorPendingBytes;
+    return this.batchBytes + this.unackedBytes + this.mirrorPendingBytes;
   }
 
   get isPaused(): boolean {
@@ -111,6 +123,7 @@ export class TerminalSession {
     this.updateFlow();
     try {
       this.resize(cols, rows);
+      this.flushBatch();
       await this.mirrorDrained();
       if (this.disposed) return;
       this.peer = peer;
@@ -165,6 +178,7 @@ export class TerminalSession {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.graceTimer);
+    clearTimeout(this.batchTimer);
     const peer = this.peer;
     this.peer = null;
     if (peer) {
@@ -179,9 +193,36 @@ export class TerminalSession {
     this.onDisposed?.(this, reason);
   }
 
+  /** The first chunk after a quiet spell goes out at once (keystroke echo); during a
+   * flood, chunks are gathered for a few milliseconds so the socket, the mirror and
+   * the browser handle a few large writes instead of thousands of tiny ones. */
   private onPtyOutput(data: Buffer): void {
     if (this.disposed) return;
     this.hasOutput = true;
+    if (this.batchTimer === undefined) {
+      this.deliver(data);
+      this.batchTimer = setTimeout(() => this.flushBatch(), OUTPUT_BATCH_MS);
+      return;
+    }
+    this.batch.push(data);
+    this.batchBytes += data.length;
+    if (this.batchBytes >= OUTPUT_BATCH_MAX_BYTES) this.flushBatch();
+    else this.updateFlow();
+  }
+
+  private flushBatch(): void {
+    clearTimeout(this.batchTimer);
+    this.batchTimer = undefined;
+    if (this.batch.length === 0 || this.disposed) return;
+    const data = this.batch.length === 1 ? this.batch[0]! : Buffer.concat(this.batch, this.batchBytes);
+    this.batch = [];
+    this.batchBytes = 0;
+    this.deliver(data);
+    // Keep gathering while output keeps coming.
+    this.batchTimer = setTimeout(() => this.flushBatch(), OUTPUT_BATCH_MS);
+  }
+
+  private deliver(data: Buffer): void {
     this.mirrorPendingBytes += data.length;
     this.mirror.write(data, () => {
       this.mirrorPendingBytes -= data.length;
@@ -195,7 +236,9 @@ export class TerminalSession {
   }
 
   private onPtyExit(exitCode: number): void {
+    this.flushBatch();
     this.exited = true;
+    this.processExit.resolve();
     this.peer?.sendControl({ type: 'exit', code: exitCode });
     this.dispose('shell-exited');
   }
@@ -207,7 +250,7 @@ export class TerminalSession {
 
   private updateFlow(): void {
     if (this.exited) return;
-    const pressure = Math.max(this.peer ? this.unackedBytes : 0, this.mirrorPendingBytes);
+    const pressure = this.batchBytes + Math.max(this.peer ? this.unackedBytes : 0, this.mirrorPendingBytes);
     const wantPaused =
       this.attaching ||
       pressure > FLOW_CONTROL.highWatermarkBytes ||

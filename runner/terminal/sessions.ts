@@ -59,7 +59,11 @@ export class TerminalSessions {
     return started;
   }
 
-  disposeAll(reason: DisposeReason): void {
-    for (const session of [...this.live.values()]) session.dispose(reason);
+  /** Ends every shell and waits (up to `timeoutMs`) until their processes are gone. */
+  async disposeAll(reason: DisposeReason, timeoutMs = 3000): Promise<void> {
+    const sessions = [...this.live.values()];
+    for (const session of sessions) session.dispose(reason);
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
+    await Promise.race([Promise.all(sessions.map((session) => session.exitedProcess)), timeout]);
   }
 }

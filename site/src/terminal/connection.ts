@@ -20,6 +20,20 @@ export type ConnectionState =
   | { kind: 'exited'; code: number }
   | { kind: 'refused'; message: string };
 
+/** The runner said no (foreign page, bad request): retrying will not help. */
+class TicketRefused extends Error {}
+
+/** A one-time ticket for the terminal socket, tied to this browser's learner cookie. */
+export async function fetchTicket(): Promise<string> {
+  const response = await fetch(TICKET_PATH, { method: 'POST', credentials: 'same-origin' });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { error?: string };
+    const message = body.error ?? `Fehler ${response.status}`;
+    throw response.status < 500 ? new TicketRefused(message) : new Error(message);
+  }
+  return ((await response.json()) as TicketResponse).ticket;
+}
+
 const HEARTBEAT_MS = 10_000;
 /** No pong for this long: the socket is dead even if the browser has not noticed. */
 const DEAD_AFTER_MS = 25_000;
@@ -58,8 +72,9 @@ export class TerminalConnection {
     return this.state;
   }
 
-  start(): void {
-    void this.connect();
+  /** Connects; `ticket` lets the page fetch the first ticket while xterm.js loads. */
+  start(ticket?: Promise<string>): void {
+    void this.connect(ticket);
   }
 
   /** Opens the terminal again after it was taken over by another tab or the shell ended. */
@@ -73,25 +88,18 @@ export class TerminalConnection {
     this.onState(state);
   }
 
-  private async connect(): Promise<void> {
+  private async connect(firstTicket?: Promise<string>): Promise<void> {
     clearTimeout(this.retryTimer);
     this.closeSocket();
     const generation = ++this.generation;
     this.setState({ kind: 'connecting' });
     let ticket: string;
     try {
-      const response = await fetch(TICKET_PATH, { method: 'POST', credentials: 'same-origin' });
-      if (!response.ok) {
-        const body = (await response.json().catch(() => ({}))) as { error?: string };
-        if (response.status < 500) {
-          this.setState({ kind: 'refused', message: body.error ?? `Fehler ${response.status}` });
-          return;
-        }
-        throw new Error(body.error ?? `HTTP ${response.status}`);
-      }
-      ({ ticket } = (await response.json()) as TicketResponse);
-    } catch {
-      if (generation === this.generation) this.scheduleReconnect();
+      ticket = await (firstTicket ?? fetchTicket());
+    } catch (error) {
+      if (generation !== this.generation) return;
+      if (error instanceof TicketRefused) this.setState({ kind: 'refused', message: error.message });
+      else this.scheduleReconnect();
       return;
     }
     if (generation !== this.generation) return;

@@ -1,8 +1,9 @@
-// The terminal beside a lesson: creates xterm.js (only in the browser, loaded on
-// demand), connects it, and lets the learner place (right/bottom), resize and collapse
-// the dock. The layout is remembered per browser.
-import type { Terminal } from '@xterm/xterm';
-import { TerminalConnection, type ConnectionState } from './connection.ts';
+// The terminal beside a lesson: creates xterm.js (this module runs only in the browser,
+// as the dock's client script), connects it, and lets the learner place (right/bottom),
+// resize and collapse the dock. The layout is remembered per browser.
+import { FitAddon } from '@xterm/addon-fit';
+import { Terminal } from '@xterm/xterm';
+import { fetchTicket, TerminalConnection, type ConnectionState } from './connection.ts';
 import { readLayout, saveLayout, applyLayout, clampDockSize, type DockLayout } from './layout.ts';
 
 declare global {
@@ -21,12 +22,7 @@ const STATE_TEXT: Record<ConnectionState['kind'], string> = {
   refused: 'Das Terminal wurde abgelehnt.',
 };
 
-async function createTerminal(screen: HTMLElement): Promise<{ term: Terminal; fit: () => void }> {
-  const [{ Terminal }, { FitAddon }] = await Promise.all([
-    import('@xterm/xterm'),
-    import('@xterm/addon-fit'),
-    import('@xterm/xterm/css/xterm.css'),
-  ]);
+function createTerminal(screen: HTMLElement): { term: Terminal; fit: () => void } {
   const term = new Terminal({
     cursorBlink: true,
     fontFamily: "'JetBrains Mono', 'DejaVu Sans Mono', 'Liberation Mono', monospace",
@@ -37,6 +33,21 @@ async function createTerminal(screen: HTMLElement): Promise<{ term: Terminal; fi
   const fitAddon = new FitAddon();
   term.loadAddon(fitAddon);
   term.open(screen);
+  const fit = () => {
+    if (screen.offsetWidth > 0 && screen.offsetHeight > 0) fitAddon.fit();
+  };
+  fit();
+  return { term, fit };
+}
+
+/** WebGL when a GPU draws it; a software rasterizer (SwiftShader, llvmpipe) is slower
+ * than xterm's DOM renderer, which is already active. */
+async function useGpuRenderer(term: Terminal): Promise<void> {
+  const probe = document.createElement('canvas').getContext('webgl2');
+  const info = probe?.getExtension('WEBGL_debug_renderer_info');
+  const renderer = info ? String(probe?.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
+  probe?.getExtension('WEBGL_lose_context')?.loseContext();
+  if (!probe || /swiftshader|llvmpipe|software/i.test(renderer)) return;
   try {
     const { WebglAddon } = await import('@xterm/addon-webgl');
     const webgl = new WebglAddon();
@@ -44,13 +55,8 @@ async function createTerminal(screen: HTMLElement): Promise<{ term: Terminal; fi
     webgl.onContextLoss(() => webgl.dispose());
     term.loadAddon(webgl);
   } catch {
-    // No WebGL2 here: xterm's DOM renderer is already active.
+    // WebGL2 refused after all: stay with the DOM renderer.
   }
-  const fit = () => {
-    if (screen.offsetWidth > 0 && screen.offsetHeight > 0) fitAddon.fit();
-  };
-  fit();
-  return { term, fit };
 }
 
 function wireLayoutControls(dock: HTMLElement, refit: () => void): void {
@@ -109,10 +115,13 @@ function showState(dock: HTMLElement, state: ConnectionState): void {
   }
 }
 
-export async function mountTerminalDock(dock: HTMLElement): Promise<void> {
+export function mountTerminalDock(dock: HTMLElement): void {
   const screen = dock.querySelector<HTMLElement>('.wb-dock-screen');
   if (!screen) return;
-  const { term, fit } = await createTerminal(screen);
+  // Fetched while the terminal sets up: the two do not depend on each other.
+  const ticket = fetchTicket();
+  ticket.catch(() => {}); // handled by the connection when it awaits it
+  const { term, fit } = createTerminal(screen);
   let fitScheduled = false;
   const scheduleFit = () => {
     if (fitScheduled) return;
@@ -131,5 +140,6 @@ export async function mountTerminalDock(dock: HTMLElement): Promise<void> {
     term.focus();
   });
   window.werkbankTerminal = { term, connection };
-  connection.start();
+  connection.start(ticket);
+  void useGpuRenderer(term);
 }

@@ -1,0 +1,28 @@
+// `./werkbank dev`: Astro's dev server (hot reload for lessons) on the usual port, with
+// the runner behind it on the next port; Astro proxies /api (and the terminal socket).
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { loadConfig, repoRoot } from './config.ts';
+import { startRunner } from './server.ts';
+
+const config = loadConfig();
+const sitePort = config.port;
+const devOrigins = [`http://127.0.0.1:${sitePort}`, `http://localhost:${sitePort}`];
+const runner = await startRunner({
+  ...config,
+  port: sitePort + 1,
+  siteDir: null,
+  extraAllowedOrigins: [...config.extraAllowedOrigins, ...devOrigins],
+});
+
+const astro = spawn(
+  join(repoRoot, 'node_modules', '.bin', 'astro'),
+  ['dev', '--root', 'site', '--host', config.host, '--port', String(sitePort)],
+  { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, WERKBANK_API_TARGET: runner.url } },
+);
+astro.on('exit', (code) => {
+  void runner.close().then(() => process.exit(code ?? 0));
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => astro.kill(signal));
+}

@@ -1,0 +1,55 @@
+// Debian's Chromium driven by Playwright, never a browser Playwright downloads itself.
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.WERKBANK_CHROMIUM ?? '/usr/bin/chromium',
+    args: CHROMIUM_FLAGS,
+  });
+}
+
+/** The visible terminal text, read from xterm's buffer (what the learner sees). */
+export function terminalText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const term = window.werkbankTerminal?.term;
+    if (!term) return '';
+    const buffer = term.buffer.active;
+    const lines: string[] = [];
+    for (let y = 0; y < buffer.length; y++) lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
+    return lines.join('\n').trimEnd();
+  });
+}
+
+export async function waitForTerminalText(page: Page, pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+  const started = Date.now();
+  for (;;) {
+    const text = await terminalText(page);
+    if (pattern.test(text)) return text;
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`Terminal zeigt nach ${timeoutMs} ms nicht ${String(pattern)}:\n${text.slice(-1500)}`);
+    }
+    await page.waitForTimeout(25);
+  }
+}
+
+/** Waits until the shell prompt is the last thing on screen. */
+export function waitForPrompt(page: Page, timeoutMs?: number): Promise<string> {
+  // xterm trims trailing blanks from a line, so the prompt "~ $ " reads "~ $".
+  return waitForTerminalText(page, /\$ ?$/, timeoutMs);
+}
+
+/** Types like a learner: focus the terminal, then keys. */
+export async function typeInTerminal(page: Page, text: string): Promise<void> {
+  await page.locator('.wb-dock-screen .xterm').click();
+  await page.keyboard.type(text);
+}

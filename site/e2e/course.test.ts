@@ -1,0 +1,123 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { launchChromium, typeInTerminal, waitForPrompt, waitForTerminalText } from './browser.ts';
+
+const baseUrl = inject('baseUrl');
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser?.close());
+beforeEach(async (context) => {
+  // Every test is a new learner (fresh cookies) on a laptop-sized screen.
+  const browserContext = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  page = await browserContext.newPage();
+  context.onTestFinished(() => browserContext.close());
+});
+
+async function openFirstLesson(): Promise<void> {
+  await page.goto(baseUrl);
+  await page.getByRole('link', { name: /Kubernetes-Grundlagen/ }).first().click();
+  await page.waitForURL(/\/lektionen\/grundlagen\/$/);
+}
+
+async function shellSize(): Promise<{ rows: number; cols: number }> {
+  const marker = `S${Date.now()}`;
+  await typeInTerminal(page, `printf '%s %s\\n' ${marker} "$(stty size)"\n`);
+  const text = await waitForTerminalText(page, new RegExp(`^${marker} \\d+ \\d+$`, 'm'));
+  const match = new RegExp(`^${marker} (\\d+) (\\d+)$`, 'm').exec(text);
+  return { rows: Number(match?.[1]), cols: Number(match?.[2]) };
+}
+
+describe('course site', () => {
+  it('shows the course overview in German with every lesson and its duration', async () => {
+    await page.goto(baseUrl);
+    expect(await page.getAttribute('html', 'lang')).toBe('de');
+    await expect.poll(() => page.locator('h1').first().textContent()).toContain('Kubernetes zum Anfassen');
+    const card = page.locator('.wb-lesson-card', { hasText: 'Kubernetes-Grundlagen' });
+    expect(await card.textContent()).toMatch(/Lektion 1 · \d+ Min\./);
+  });
+
+  it('answers an unknown lesson with the German 404 page', async () => {
+    const response = await page.goto(`${baseUrl}/lektionen/gibt-es-nicht/`);
+    expect(response?.status()).toBe(404);
+    expect(await page.textContent('body')).toContain('Seite nicht gefunden');
+  });
+
+  it('reports its capabilities at /api/health', async () => {
+    const response = await page.request.get(`${baseUrl}/api/health`);
+    const health = await response.json();
+    expect(health.ok).toBe(true);
+    expect(health.capabilities.terminal.available).toBe(true);
+    expect(typeof health.capabilities.docker.available).toBe('boolean');
+  });
+});
+
+describe('lesson terminal', () => {
+  it('opens a lesson beside a live shell where umlauts work both ways', async () => {
+    await openFirstLesson();
+    expect(await page.locator('main').textContent()).toContain('Kubernetes');
+    await waitForPrompt(page);
+    await typeInTerminal(page, 'echo "Grüße aus $(basename $PWD), Straße"\n');
+    await waitForTerminalText(page, /^Grüße aus home, Straße$/m);
+  });
+
+  it('gives the shell the size of the dock, also after resizing it', async () => {
+    await openFirstLesson();
+    await waitForPrompt(page);
+    const before = await shellSize();
+    const separator = page.getByRole('separator', { name: /Größe des Terminals/ });
+    for (let step = 0; step < 5; step++) await separator.press('ArrowLeft');
+    await expect.poll(shellSize, { timeout: 5000 }).toMatchObject({ rows: before.rows });
+    const after = await shellSize();
+    expect(after.cols).toBeGreaterThan(before.cols + 10);
+
+    await page.getByRole('button', { name: 'Nach unten' }).click();
+    await expect.poll(async () => (await shellSize()).cols, { timeout: 5000 }).toBeGreaterThan(after.cols);
+  });
+
+  it('collapses and expands, and remembers where the dock was', async () => {
+    await openFirstLesson();
+    await waitForPrompt(page);
+    await page.getByRole('button', { name: 'Nach unten' }).click();
+    await page.getByRole('button', { name: 'Einklappen' }).click();
+    expect(await page.locator('.wb-dock-screen').isVisible()).toBe(false);
+    await page.reload();
+    expect(await page.getAttribute('html', 'data-wb-dock')).toBe('bottom');
+    await page.getByRole('button', { name: 'Ausklappen' }).click();
+    expect(await page.locator('.wb-dock-screen').isVisible()).toBe(true);
+    await waitForPrompt(page);
+  });
+
+  it('reconnects by itself after the connection drops and keeps the shell and its screen', async () => {
+    await openFirstLesson();
+    await waitForPrompt(page);
+    await typeInTerminal(page, 'export X=1; echo "vor dem Abbruch"\n');
+    await waitForTerminalText(page, /^vor dem Abbruch$/m);
+
+    // A network blip: the socket dies under the page.
+    await page.evaluate(() => {
+      const connection = window.werkbankTerminal?.connection as unknown as { socket: WebSocket | null };
+      connection.socket?.close();
+    });
+    await expect.poll(() => page.locator('.wb-dock').getAttribute('data-state')).toBe('connected');
+    // The page cleared its screen on reconnect; the server sends it back.
+    await waitForTerminalText(page, /^vor dem Abbruch$/m);
+    await waitForPrompt(page);
+    await typeInTerminal(page, 'echo "X ist $X"\n');
+    await waitForTerminalText(page, /^X ist 1$/m);
+  });
+
+  it('restores the screen and the shell after a page reload', async () => {
+    await openFirstLesson();
+    await waitForPrompt(page);
+    await typeInTerminal(page, 'cd /tmp && echo "noch da nach dem Neuladen"\n');
+    await waitForTerminalText(page, /^noch da nach dem Neuladen$/m);
+    await page.reload();
+    await waitForTerminalText(page, /^noch da nach dem Neuladen$/m);
+    await typeInTerminal(page, 'pwd\n');
+    await waitForTerminalText(page, /^\/tmp$/m);
+  });
+});

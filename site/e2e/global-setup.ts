@@ -1,0 +1,22 @@
+// Browser tests run against a real runner serving the built site.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { repoRoot } from '../../runner/config.ts';
+import { startTestRunner } from '../../runner/testing/runner-fixture.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const siteDir = join(repoRoot, 'site', 'dist');
+  if (!existsSync(join(siteDir, 'index.html'))) {
+    throw new Error('site/dist fehlt: die Browser-Tests brauchen die gebaute Website ("./werkbank setup").');
+  }
+  const runner = await startTestRunner({ siteDir, terminalGraceMs: 60_000 });
+  project.provide('baseUrl', runner.url);
+  return () => runner.stop();
+}
