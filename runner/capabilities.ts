@@ -47,12 +47,12 @@ async function probeDocker(): Promise<Capability> {
   }
 }
 
-export function capabilityProbe(toolDirs: () => string[], ttlMs = 15_000): () => Promise<Capabilities> {
+export function capabilityProbe(toolDirs: string[], ttlMs = 15_000): () => Promise<Capabilities> {
   let cached: { at: number; value: Promise<Capabilities> } | null = null;
   return () => {
     if (cached && Date.now() - cached.at < ttlMs) return cached.value;
     const value = (async (): Promise<Capabilities> => {
-      const [docker, kind] = await Promise.all([probeDocker(), findExecutable('kind', toolDirs())]);
+      const [docker, kind] = await Promise.all([probeDocker(), findExecutable('kind', toolDirs)]);
       return {
         terminal: { available: true, detail: 'bash' },
         docker,

@@ -4,16 +4,21 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { loadConfig, repoRoot } from './config.ts';
 import { startRunner } from './server.ts';
+import { linkLearnerTools } from './tools.ts';
 
 const config = loadConfig();
 const sitePort = config.port;
 const devOrigins = [`http://127.0.0.1:${sitePort}`, `http://localhost:${sitePort}`];
-const runner = await startRunner({
-  ...config,
-  port: sitePort + 1,
-  siteDir: null,
-  extraAllowedOrigins: [...config.extraAllowedOrigins, ...devOrigins],
-});
+const toolDir = await linkLearnerTools(config.dataDir);
+const runner = await startRunner(
+  {
+    ...config,
+    port: sitePort + 1,
+    siteDir: null,
+    extraAllowedOrigins: [...config.extraAllowedOrigins, ...devOrigins],
+  },
+  { toolDirs: [toolDir] },
+);
 
 const astro = spawn(
   join(repoRoot, 'node_modules', '.bin', 'astro'),

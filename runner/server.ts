@@ -25,7 +25,7 @@ export interface Runner {
 
 export interface RunnerDependencies {
   /** Directories with kubectl, kind, helm for the learners' PATH. */
-  toolDirs?: () => string[];
+  toolDirs?: string[];
 }
 
 function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
@@ -33,11 +33,11 @@ function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
 }
 
 export async function startRunner(config: RunnerConfig, deps: RunnerDependencies = {}): Promise<Runner> {
-  const toolDirs = deps.toolDirs ?? (() => []);
+  const toolDirs = deps.toolDirs ?? [];
   const sessions = new TerminalSessions({
     dataDir: config.dataDir,
     graceMs: config.terminalGraceMs,
-    pathPrefix: toolDirs(),
+    pathPrefix: toolDirs,
   });
   const tickets = new TicketStore();
   const terminalStats = newTerminalStats();

@@ -58,7 +58,10 @@ export class TerminalSession {
   private batchTimer: NodeJS.Timeout | undefined;
 
   static async start(options: TerminalSessionOptions): Promise<TerminalSession> {
-    await prepareHome(options.home);
+    await prepareHome(options.home, {
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.pathPrefix ? { pathPrefix: options.pathPrefix } : {}),
+    });
     return new TerminalSession(options);
   }
 

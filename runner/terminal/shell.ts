@@ -9,6 +9,8 @@ const CLOSE_FDS_WRAPPER = join(import.meta.dirname, 'close-inherited-fds.sh');
 
 const BASHRC = `# Werkbank: Shell für den Kurs
 [ -f /etc/bash.bashrc ] && . /etc/bash.bashrc
+# Werkzeuge (kubectl, kind, helm) und dein Cluster; schreibt Werkbank bei jedem Start neu.
+[ -f ~/.werkbank/env.sh ] && . ~/.werkbank/env.sh
 PS1='\\[\\e[1;34m\\]\\w\\[\\e[0m\\] $ '
 alias k=kubectl
 `;
@@ -33,10 +35,27 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-/** Creates the learner's home with a friendly prompt the first time only: later the
- * files are theirs to change. */
-export async function prepareHome(home: string): Promise<void> {
-  await mkdir(home, { recursive: true, mode: 0o700 });
+function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The runner's part of the shell set-up, rewritten at every start: a login shell's
+ * /etc/profile resets PATH, so the tools have to be added after it. */
+function envScript(options: Pick<ShellOptions, 'env' | 'pathPrefix'>): string {
+  const lines = ['# Von Werkbank erzeugt; Änderungen hier gehen beim nächsten Start verloren.'];
+  for (const dir of options.pathPrefix ?? []) {
+    lines.push(`case ":$PATH:" in *:${shellQuote(dir)}:*) ;; *) PATH=${shellQuote(dir)}:"$PATH" ;; esac`);
+  }
+  lines.push('export PATH');
+  for (const [name, value] of Object.entries(options.env ?? {})) lines.push(`export ${name}=${shellQuote(value)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Creates the learner's home with a friendly prompt the first time only (later the
+ * files are theirs to change) and rewrites the runner's env script every time. */
+export async function prepareHome(home: string, options: Pick<ShellOptions, 'env' | 'pathPrefix'> = {}): Promise<void> {
+  await mkdir(join(home, '.werkbank'), { recursive: true, mode: 0o700 });
+  await writeFile(join(home, '.werkbank', 'env.sh'), envScript(options));
   for (const [name, content] of [
     ['.bashrc', BASHRC],
     ['.bash_profile', BASH_PROFILE],

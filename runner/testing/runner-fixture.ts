@@ -3,14 +3,23 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type RunnerConfig } from '../config.ts';
-import { startRunner, type Runner } from '../server.ts';
+import { startRunner, type Runner, type RunnerDependencies } from '../server.ts';
+import { linkLearnerTools } from '../tools.ts';
 
 export interface TestRunner extends Runner {
   dataDir: string;
   stop(): Promise<void>;
 }
 
-export async function startTestRunner(overrides: Partial<RunnerConfig> = {}): Promise<TestRunner> {
+export interface TestRunnerOptions {
+  /** Give learners kubectl, kind and helm from the built toolchain. */
+  withTools?: boolean;
+}
+
+export async function startTestRunner(
+  overrides: Partial<RunnerConfig> = {},
+  options: TestRunnerOptions = {},
+): Promise<TestRunner> {
   const dataDir = await mkdtemp(join(tmpdir(), 'werkbank-runner-'));
   const config: RunnerConfig = {
     ...loadConfig({}),
@@ -20,13 +29,14 @@ export async function startTestRunner(overrides: Partial<RunnerConfig> = {}): Pr
     siteDir: null,
     ...overrides,
   };
-  const runner = await startRunner(config);
+  const deps: RunnerDependencies = options.withTools ? { toolDirs: [await linkLearnerTools(dataDir)] } : {};
+  const runner = await startRunner(config, deps);
   return {
     ...runner,
     dataDir,
     async stop() {
       await runner.close();
-      await rm(dataDir, { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
     },
   };
 }

@@ -64,6 +64,13 @@ describe('lesson terminal', () => {
     await waitForTerminalText(page, /^Grüße aus home, Straße$/m);
   });
 
+  it('has kubectl of the pinned Kubernetes version on the learner’s PATH', async () => {
+    await openFirstLesson();
+    await waitForPrompt(page);
+    await typeInTerminal(page, 'kubectl version --client\n');
+    await waitForTerminalText(page, /^Client Version: v1\.34\.\d+$/m);
+  });
+
   it('gives the shell the size of the dock, also after resizing it', async () => {
     await openFirstLesson();
     await waitForPrompt(page);
@@ -102,7 +109,8 @@ describe('lesson terminal', () => {
       const connection = window.werkbankTerminal?.connection as unknown as { socket: WebSocket | null };
       connection.socket?.close();
     });
-    await expect.poll(() => page.locator('.wb-dock').getAttribute('data-state')).toBe('connected');
+    await expect.poll(() => page.locator('.wb-dock').getAttribute('data-connections')).toBe('2');
+    expect(await page.locator('.wb-dock').getAttribute('data-state')).toBe('connected');
     // The page cleared its screen on reconnect; the server sends it back.
     await waitForTerminalText(page, /^vor dem Abbruch$/m);
     await waitForPrompt(page);

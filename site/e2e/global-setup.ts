@@ -16,7 +16,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (!existsSync(join(siteDir, 'index.html'))) {
     throw new Error('site/dist fehlt: die Browser-Tests brauchen die gebaute Website ("./werkbank setup").');
   }
-  const runner = await startTestRunner({ siteDir, terminalGraceMs: 60_000 });
+  const runner = await startTestRunner({ siteDir, terminalGraceMs: 60_000 }, { withTools: true });
   project.provide('baseUrl', runner.url);
   return () => runner.stop();
 }

@@ -106,6 +106,8 @@ function wireLayoutControls(dock: HTMLElement, refit: () => void): void {
 
 function showState(dock: HTMLElement, state: ConnectionState): void {
   dock.dataset.state = state.kind;
+  // Lets tests (and curious learners in devtools) see that a reconnect happened.
+  if (state.kind === 'connected') dock.dataset.connections = String(Number(dock.dataset.connections ?? 0) + 1);
   const status = dock.querySelector<HTMLElement>('.wb-dock-status');
   const action = dock.querySelector<HTMLButtonElement>('[data-action="reopen"]');
   if (status) status.textContent = state.kind === 'refused' ? `${STATE_TEXT.refused} ${state.message}` : STATE_TEXT[state.kind];
