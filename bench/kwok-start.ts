@@ -3,6 +3,7 @@
 //
 //   node bench/kwok-start.ts [runs=5]
 import { startKwokCluster } from '../checks/testing/kwok-cluster.ts';
+import { median } from './stats.ts';
 
 const runs = Number(process.argv[2] ?? 5);
 const startSeconds: number[] = [];
@@ -16,12 +17,6 @@ for (let run = 1; run <= runs; run++) {
   await cluster.stop();
   stopSeconds.push((performance.now() - started) / 1000);
   console.log(`Lauf ${run}/${runs}: Start ${startSeconds.at(-1)!.toFixed(1)} s, Stopp ${stopSeconds.at(-1)!.toFixed(1)} s`);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 console.log(

@@ -1,0 +1,216 @@
+// A real Kubernetes control plane for tests: etcd, kube-apiserver, kube-controller-manager,
+// kube-scheduler, metrics-server and the kwok controller, all from the toolchain cache,
+// started by kwokctl as plain processes (no Docker). Nodes and pods are simulated by kwok;
+// everything else (Deployments, EndpointSlices, PV binding, the HPA) is the real thing.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ApiregistrationV1Api, type V1ContainerImage, type V1StorageClass } from '@kubernetes/client-node';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { cacheDir, missingBinaries, toolchain, type Toolchain } from '../../docker/toolchain/paths.ts';
+import { kubeClients, type KubeClients } from './kube-clients.ts';
+import { kwokConfigFiles, kwokctlConfiguration, storageClassFile } from './kwok-config.ts';
+import { createFakeNode, defaultNodeImages } from './kwok-nodes.ts';
+import { waitFor } from './wait.ts';
+
+const run = promisify(execFile);
+
+export interface KwokClusterOptions {
+  /** Fake nodes to create (default 2). */
+  nodes?: number;
+  /** What each node reports in status.images. */
+  nodeImages?: V1ContainerImage[];
+  /** HPA controller sync period (default 5s; real clusters use 15s). */
+  hpaSyncPeriod?: string;
+  /** metrics-server scrape interval (default 10s, its minimum; kwokctl's is 15s). */
+  metricResolution?: string;
+}
+
+export interface KwokCluster {
+  name: string;
+  kubeconfigPath: string;
+  /** kwokctl's working directory (KWOK_WORKDIR) for this cluster alone. */
+  workdir: string;
+  nodeNames: string[];
+  /** Stops every process of the cluster and removes its files. */
+  stop(): Promise<void>;
+}
+
+/** Each cluster gets its own kwokctl workdir here, never the user's ~/.kwok. */
+function clustersRoot(): string {
+  return join(cacheDir(), 'kwok-clusters');
+}
+
+export async function startKwokCluster(options: KwokClusterOptions = {}): Promise<KwokCluster> {
+  const tools = toolchain();
+  assertToolchainBuilt(tools);
+  await removeAbandonedClusters(tools);
+
+  const name = `werkbank-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const workdir = join(clustersRoot(), name);
+  await mkdir(workdir, { recursive: true });
+  await writeFile(join(workdir, 'owner.pid'), String(process.pid));
+  const configPath = join(workdir, 'kwokctl.yaml');
+  await writeFile(
+    configPath,
+    kwokctlConfiguration(tools, {
+      cacheDir: join(workdir, 'cache'),
+      hpaSyncPeriod: options.hpaSyncPeriod ?? '5s',
+      metricResolution: options.metricResolution ?? '10s',
+    }),
+  );
+
+  const cluster: KwokCluster = {
+    name,
+    workdir,
+    kubeconfigPath: join(workdir, 'clusters', name, 'kubeconfig.yaml'),
+    nodeNames: Array.from({ length: options.nodes ?? 2 }, (_, i) => `kwok-node-${i + 1}`),
+    stop: () => deleteCluster(tools, workdir, name),
+  };
+  try {
+    const configs = [configPath, ...kwokConfigFiles(tools)].flatMap((file) => ['--config', file]);
+    // --kubeconfig= keeps kwokctl from adding a context to the user's ~/.kube/config.
+    const create = ['create', 'cluster', '--runtime', 'binary', '--kubeconfig=', '--timeout=120s'];
+    await kwokctl(tools, workdir, ['--name', name, ...configs, ...create]);
+    await prepareCluster(kubeClients(cluster.kubeconfigPath), tools, cluster.nodeNames, options);
+  } catch (error) {
+    const logs = join(workdir, 'clusters', name, 'logs');
+    await cluster.stop().catch(() => {});
+    throw new Error(`Der kwok-Testcluster ließ sich nicht starten (Protokolle der Komponenten: ${logs}).`, {
+      cause: error,
+    });
+  }
+  return cluster;
+}
+
+function assertToolchainBuilt(tools: Toolchain): void {
+  const missing: string[] = missingBinaries(tools);
+  for (const dir of [tools.kwokKustomize, tools.metricsServerManifests]) if (!existsSync(dir)) missing.push(dir);
+  if (missing.length > 0) {
+    throw new Error(
+      `Für den kwok-Testcluster fehlen Werkzeuge: ${missing.join(', ')}. Bitte zuerst "./werkbank toolchain" ausführen.`,
+    );
+  }
+}
+
+async function kwokctl(tools: Toolchain, workdir: string, args: string[]): Promise<void> {
+  // KWOK_* variables override kwokctl's configuration (KWOK_KUBE_VERSION, KWOK_RUNTIME, ...);
+  // none from the caller's shell may leak in.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('KWOK_')));
+  try {
+    await run(tools.kwokctl, args, {
+      env: { ...env, KWOK_WORKDIR: workdir, KUBECONFIG: join(workdir, 'unused-kubeconfig') },
+      timeout: 180_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  } catch (error) {
+    const output = error instanceof Error && 'stderr' in error ? String(error.stderr).trim().split('\n') : [];
+    throw new Error(`kwokctl ${args.join(' ')} schlug fehl:\n${output.slice(-20).join('\n')}`, {
+      cause: error,
+    });
+  }
+}
+
+async function deleteCluster(tools: Toolchain, workdir: string, name: string): Promise<void> {
+  try {
+    // An empty --kubeconfig is refused here; a file of our own keeps ~/.kube/config untouched.
+    const kubeconfig = join(workdir, 'unused-kubeconfig');
+    await kwokctl(tools, workdir, ['--name', name, 'delete', 'cluster', `--kubeconfig=${kubeconfig}`]);
+  } catch (error) {
+    // Without kwokctl's help the processes would outlive their deleted files.
+    await killRecordedProcesses(join(workdir, 'clusters', name));
+    throw error;
+  } finally {
+    await rm(workdir, { recursive: true, force: true });
+  }
+}
+
+/** SIGKILL, as kwokctl does, for each pid kwokctl recorded that still runs a binary of this cluster. */
+async function killRecordedProcesses(clusterDir: string): Promise<void> {
+  const pidDir = join(clusterDir, 'pids');
+  const files = await readdir(pidDir).catch(() => [] as string[]);
+  for (const file of files) {
+    const pid = Number(await readFile(join(pidDir, file), 'utf8').catch(() => ''));
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    // A recycled pid belongs to someone else; only kill what runs from our directory.
+    const commandLine = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (commandLine.startsWith(clusterDir)) process.kill(pid, 'SIGKILL');
+  }
+}
+
+/**
+ * Clusters whose test process died without tearing them down (Ctrl-C, a crash) still
+ * run; stop them before starting another, so they never pile up.
+ */
+async function removeAbandonedClusters(tools: Toolchain): Promise<void> {
+  const root = clustersRoot();
+  const names = await readdir(root).catch(() => [] as string[]);
+  await Promise.all(
+    names.map(async (name) => {
+      const workdir = join(root, name);
+      const owner = Number(await readFile(join(workdir, 'owner.pid'), 'utf8').catch(() => ''));
+      if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) return;
+      await deleteCluster(tools, workdir, name).catch((error: unknown) => {
+        console.warn(`[kwok] verwaister Testcluster ${name} ließ sich nicht sauber löschen:`, error);
+      });
+    }),
+  );
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const storageClassSchema = z.object({
+  apiVersion: z.literal('storage.k8s.io/v1'),
+  kind: z.literal('StorageClass'),
+  metadata: z.object({ name: z.string() }).loose(),
+  provisioner: z.string(),
+}).loose();
+
+/** What a fresh kind cluster has and kwokctl does not set up: nodes and a StorageClass. */
+async function prepareCluster(
+  kube: KubeClients,
+  tools: Toolchain,
+  nodeNames: string[],
+  options: KwokClusterOptions,
+): Promise<void> {
+  const storageClass = storageClassSchema.parse(parse(await readFile(storageClassFile(tools), 'utf8')));
+  await Promise.all([
+    kube.storage.createStorageClass({ body: storageClass as V1StorageClass }),
+    ...nodeNames.map((name, index) =>
+      createFakeNode(kube.core, {
+        name,
+        podCIDR: `10.244.${index + 1}.0/24`,
+        kubernetesVersion: tools.versions.kubernetes,
+        images: options.nodeImages ?? defaultNodeImages,
+      }),
+    ),
+  ]);
+  const apiregistration = kube.config.makeApiClient(ApiregistrationV1Api);
+  await Promise.all([
+    ...nodeNames.map((name) =>
+      waitFor(`Knoten ${name} ist Ready`, async () => {
+        const node = await kube.core.readNode({ name });
+        return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+      }),
+    ),
+    // Pods in a namespace without this account are refused by the ServiceAccount admission.
+    waitFor('ServiceAccount default/default existiert', () =>
+      kube.core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }),
+    ),
+    waitFor('metrics.k8s.io ist verfügbar', async () => {
+      const service = await apiregistration.readAPIService({ name: 'v1beta1.metrics.k8s.io' });
+      return service.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True');
+    }),
+  ]);
+}

@@ -1,0 +1,112 @@
+// Where docker/toolchain/build.sh puts each binary it builds, derived from the pinned
+// versions in docker/versions.env. The runner, the tests and the kind node image ask
+// here instead of searching PATH, so they always get the versions the repo pins.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const versionsFile = join(import.meta.dirname, '..', 'versions.env');
+
+/** The build units of build.sh; each is one Go wrapper module under modules/. */
+export type Unit = 'kubernetes' | 'etcd' | 'kind' | 'helm' | 'kwok' | 'metrics-server';
+
+/** Every binary build.sh makes, and the unit it comes from (same table as TOOLS there). */
+export const binaries = {
+  kind: 'kind',
+  kubectl: 'kubernetes',
+  kubelet: 'kubernetes',
+  kubeadm: 'kubernetes',
+  'kube-apiserver': 'kubernetes',
+  'kube-controller-manager': 'kubernetes',
+  'kube-scheduler': 'kubernetes',
+  'kube-proxy': 'kubernetes',
+  etcd: 'etcd',
+  etcdctl: 'etcd',
+  kwok: 'kwok',
+  kwokctl: 'kwok',
+  'metrics-server': 'metrics-server',
+  helm: 'helm',
+} as const satisfies Record<string, Unit>;
+
+export type Binary = keyof typeof binaries;
+
+const version = z.string().regex(/^\d+\.\d+\.\d+$/, 'erwartet Major.Minor.Patch ohne "v"');
+const versionsSchema = z.object({
+  KUBERNETES_VERSION: version,
+  ETCD_VERSION: version,
+  KIND_VERSION: version,
+  HELM_VERSION: version,
+  KWOK_VERSION: version,
+  METRICS_SERVER_VERSION: version,
+});
+
+export type Toolchain = Record<Binary, string> & {
+  /** The pinned version of each unit, without a leading "v". */
+  versions: Record<Unit, string>;
+  /** $WERKBANK_CACHE/toolchain */
+  dir: string;
+  /** metrics-server's kustomize manifests (manifests/ of its module), for kwokctl. */
+  metricsServerManifests: string;
+  /** kwok's kustomize/ directory (stages, resource usage, ...) from its module. */
+  kwokKustomize: string;
+};
+
+/** The lines KEY=value of a bash env file; comments and blank lines are skipped. */
+export function parseEnvFile(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (!match) throw new Error(`Zeile in versions.env nicht verstanden: ${line}`);
+    values[match[1]!] = match[2]!.replace(/^(["'])(.*)\1$/, '$2');
+  }
+  return values;
+}
+
+/** The cache root, chosen exactly as ./werkbank and build.sh choose it. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.WERKBANK_CACHE) return env.WERKBANK_CACHE;
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'werkbank');
+}
+
+export interface ToolchainOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Contents of versions.env; read from the repo when absent. */
+  versionsEnv?: string;
+}
+
+export function toolchain(options: ToolchainOptions = {}): Toolchain {
+  const parsed = versionsSchema.safeParse(parseEnvFile(options.versionsEnv ?? readFileSync(versionsFile, 'utf8')));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`docker/versions.env ist unvollständig:\n  ${problems.join('\n  ')}`);
+  }
+  const v = parsed.data;
+  const versions: Record<Unit, string> = {
+    kubernetes: v.KUBERNETES_VERSION,
+    etcd: v.ETCD_VERSION,
+    kind: v.KIND_VERSION,
+    helm: v.HELM_VERSION,
+    kwok: v.KWOK_VERSION,
+    'metrics-server': v.METRICS_SERVER_VERSION,
+  };
+  const dir = join(cacheDir(options.env), 'toolchain');
+  const unitDir = (unit: Unit) => join(dir, `${unit}-${versions[unit]}`);
+  const paths = Object.fromEntries(
+    Object.entries(binaries).map(([binary, unit]) => [binary, join(unitDir(unit), binary)]),
+  ) as Record<Binary, string>;
+  return {
+    ...paths,
+    versions,
+    dir,
+    metricsServerManifests: join(unitDir('metrics-server'), 'metrics-server-manifests'),
+    kwokKustomize: join(unitDir('kwok'), 'kwok-kustomize'),
+  };
+}
+
+/** The binaries not built yet; empty when `./werkbank toolchain` has run. */
+export function missingBinaries(tools: Toolchain = toolchain()): Binary[] {
+  return (Object.keys(binaries) as Binary[]).filter((binary) => !existsSync(tools[binary]));
+}
