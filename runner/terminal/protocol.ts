@@ -15,10 +15,12 @@ export const TICKET_PATH = '/api/terminal/ticket';
  * pauses the pty above the high watermark of unacknowledged bytes and resumes below
  * the low one, so a flood (`yes`) never piles up in server memory or in the socket. */
 export const FLOW_CONTROL = {
-  ackEveryBytes: 8 * 1024,
-  // Also bounds how much output is still on its way when the learner presses Ctrl-C.
-  highWatermarkBytes: 128 * 1024,
-  lowWatermarkBytes: 16 * 1024,
+  ackEveryBytes: 32 * 1024,
+  // Bounds how much output is still on its way when the learner presses Ctrl-C
+  // (the browser renders this in a few milliseconds) ...
+  highWatermarkBytes: 512 * 1024,
+  // ... and resumes while the browser still has work queued, so it never idles.
+  lowWatermarkBytes: 256 * 1024,
 } as const;
 
 /** Largest websocket message the server accepts; larger ones close the socket. */
