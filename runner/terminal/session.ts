@@ -48,6 +48,7 @@ export class TerminalSession {
   private mirrorPendingBytes = 0;
   private paused = false;
   private attaching = false;
+  private attachAttempts = 0;
   private hasOutput = false;
   private exited = false;
   private disposed = false;
@@ -99,15 +100,6 @@ export class TerminalSession {
     return this.disposed;
   }
 
-  get isAttached(): boolean {
-    return this.peer !== null;
-  }
-
-  /** Bytes sent to the browser and not yet acknowledged: what flow control bounds. */
-  get pendingBytes(): number {
-    return this.batchBytes + this.unackedBytes + this.mirrorPendingBytes;
-  }
-
   get isPaused(): boolean {
     return this.paused;
   }
@@ -122,6 +114,7 @@ export class TerminalSession {
     previous?.close(CLOSE_CODES.takenOver, 'Terminal in einem anderen Tab geöffnet');
     // Hold the pty while the mirror catches up, so the snapshot and the live bytes
     // after it neither overlap nor leave a gap.
+    const attempt = ++this.attachAttempts;
     this.attaching = true;
     this.updateFlow();
     try {
@@ -129,6 +122,11 @@ export class TerminalSession {
       this.flushBatch();
       await this.mirrorDrained();
       if (this.disposed) return;
+      if (attempt !== this.attachAttempts) {
+        // Another tab attached while this one waited: it wins.
+        peer.close(CLOSE_CODES.takenOver, 'Terminal in einem anderen Tab geöffnet');
+        return;
+      }
       this.peer = peer;
       this.unackedBytes = 0;
       peer.sendControl({ type: 'ready', restored: this.hasOutput });
@@ -138,8 +136,10 @@ export class TerminalSession {
         peer.sendOutput(screen);
       }
     } finally {
-      this.attaching = false;
-      if (!this.disposed) this.updateFlow();
+      if (attempt === this.attachAttempts) {
+        this.attaching = false;
+        if (!this.disposed) this.updateFlow();
+      }
     }
   }
 

@@ -47,6 +47,20 @@ describe('the learner shell', () => {
     await second.close();
   });
 
+  it('keeps exactly one of two tabs that connect at the same moment', async () => {
+    const learner = await newLearner(runner.url);
+    const [first, second] = await Promise.all([
+      TerminalClient.connect(runner.url, learner),
+      TerminalClient.connect(runner.url, learner),
+    ]);
+    const loser = await Promise.race([first.closed.then(() => first), second.closed.then(() => second)]);
+    const winner = loser === first ? second : first;
+    expect(loser.closeCode).toBe(CLOSE_CODES.takenOver);
+    expect(await winner.run('echo gewonnen')).toContain('gewonnen');
+    expect(winner.closeCode).toBeNull();
+    await winner.close();
+  });
+
   it('clamps absurd sizes instead of crashing', async () => {
     const learner = await newLearner(runner.url);
     const client = await TerminalClient.connect(runner.url, learner, { cols: 100_000, rows: -5 });
