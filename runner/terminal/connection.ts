@@ -57,7 +57,9 @@ export function connectTerminal(
 ): void {
   stats.connections += 1;
   const peer = peerFor(ws);
-  let session: Promise<TerminalSession> | null = null;
+  // Settles with null when the shell could not start, so later frames have nothing to
+  // reject (an unhandled rejection would take the whole runner down).
+  let session: Promise<TerminalSession | null> | null = null;
   let alive = true;
 
   const helloTimer = setTimeout(() => peer.close(CLOSE_CODES.protocolError, 'hello erwartet'), HELLO_TIMEOUT_MS);
@@ -86,21 +88,24 @@ export function connectTerminal(
       clearTimeout(helloTimer);
       // Attached even when the socket closed meanwhile: the detach that follows then
       // starts the grace timer, so no shell is left without an owner.
-      session = sessions.open(learnerId, message.cols, message.rows).then(async (opened) => {
-        await opened.attach(peer, message.cols, message.rows);
-        return opened;
-      });
-      session.catch((error: unknown) => {
-        console.error(`[terminal] Shell für ${learnerId} konnte nicht starten:`, error);
-        peer.close(1011, 'Shell konnte nicht starten');
-      });
+      session = sessions
+        .open(learnerId, message.cols, message.rows)
+        .then(async (opened) => {
+          await opened.attach(peer, message.cols, message.rows);
+          return opened;
+        })
+        .catch((error: unknown) => {
+          console.error(`[terminal] Shell für ${learnerId} konnte nicht starten:`, error);
+          peer.close(1011, 'Shell konnte nicht starten');
+          return null;
+        });
       return;
     }
     // Handled in order after the attach: a resize typed right after hello must not
     // overtake it.
     void session.then((opened) => {
-      if (message.type === 'ack') opened.acknowledge(message.bytes);
-      else if (message.type === 'resize') opened.resize(message.cols, message.rows);
+      if (message.type === 'ack') opened?.acknowledge(message.bytes);
+      else if (message.type === 'resize') opened?.resize(message.cols, message.rows);
       else stats.malformedFrames += 1; // a second hello
     });
   };
@@ -113,7 +118,7 @@ export function connectTerminal(
         return;
       }
       const keys = toBuffer(data);
-      void session.then((opened) => opened.input(keys));
+      void session.then((opened) => opened?.input(keys));
       return;
     }
     const message = parseControl(data);
@@ -127,7 +132,7 @@ export function connectTerminal(
     closed = true;
     clearTimeout(helloTimer);
     clearInterval(keepAlive);
-    void session?.then((opened) => opened.detach(peer)).catch(() => {});
+    void session?.then((opened) => opened?.detach(peer));
   };
   ws.on('error', (error: Error & { code?: string }) => {
     if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') stats.oversizedFrames += 1;

@@ -1,4 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODES, FLOW_CONTROL } from './protocol.ts';
 import { startTestRunner, type TestRunner } from '../testing/runner-fixture.ts';
@@ -168,6 +170,22 @@ describe('bad input', () => {
     client.socket.send(Buffer.alloc(200 * 1024, 0x61), { binary: true });
     expect(await client.closed).toBe(1009);
     await expect.poll(() => runner.terminalStats.oversizedFrames).toBe(before + 1);
+  });
+});
+
+describe('a shell that cannot start', () => {
+  it('closes that socket with an error and keeps the runner serving', async () => {
+    const broken = await startTestRunner();
+    try {
+      // Learner homes cannot be created under a regular file.
+      await writeFile(join(broken.dataDir, 'learners'), 'kein Verzeichnis');
+      const client = await TerminalClient.connect(broken.url, await newLearner(broken.url));
+      expect(await client.closed).toBe(1011);
+      const health = await fetch(`${broken.url}/api/health`);
+      expect(health.status).toBe(200);
+    } finally {
+      await broken.stop();
+    }
   });
 });
 
