@@ -41,6 +41,9 @@ remove_stale_pidfile() { # $1: pid file, $2: the command it should name
 }
 
 start_dockerd() {
+  if ! is_root && [[ -S /var/run/docker.sock && ! -w /var/run/docker.sock ]]; then
+    die "Docker läuft, aber du darfst /var/run/docker.sock nicht benutzen. Füge dich der Gruppe docker hinzu ('sudo usermod -aG docker $(id -un)'), melde dich neu an und versuche es erneut."
+  fi
   is_root || die "Docker läuft nicht. Starte den Docker-Dienst (z. B. 'sudo systemctl start docker') und versuche es erneut."
   remove_stale_pidfile /var/run/docker.pid dockerd
   remove_stale_pidfile /var/run/docker/containerd/containerd.pid containerd
@@ -64,8 +67,14 @@ stop_own_dockerd() {
   pid=$(cat "$STATE/dockerd.pid" 2>/dev/null || true)
   [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null ||
     die "dockerd muss neu starten, wurde aber nicht von Werkbank gestartet. Bitte den Docker-Dienst neu starten."
+  say "Starte dockerd neu …"
   kill "$pid"
-  while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+  local waited=0
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 0.2
+    waited=$((waited + 1))
+    ((waited < 150)) || die "dockerd ($pid) beendet sich nicht. Bitte 'kill $pid' ausführen und es erneut versuchen."
+  done
 }
 
 ensure_engine() {
@@ -78,6 +87,7 @@ ensure_engine() {
 ensure_probe_image() {
   docker image inspect "$PROBE_IMAGE" >/dev/null 2>&1 && return
   [[ -x /bin/busybox ]] && file_is_static /bin/busybox || apt_install busybox-static
+  say "Erzeuge das Probe-Image $PROBE_IMAGE aus Debians busybox-static …"
   local rootfs
   rootfs=$(mktemp -d)
   mkdir -p "$rootfs/bin"
@@ -109,12 +119,38 @@ register_wrapper() {
   start_dockerd
 }
 
+# The probe takes a second; its result holds as long as the same local dockerd runs
+# with the same default runtime, so it is remembered for that process.
+engine_identity() {
+  [[ -z "${DOCKER_HOST:-}" ]] || return 1
+  local pid start
+  pid=$(cat /var/run/docker.pid 2>/dev/null) || return 1
+  start=$(awk '{print $22}' "/proc/$pid/stat" 2>/dev/null) || return 1
+  [[ -n "$start" ]] || return 1
+  printf '%s %s %s\n' "$pid" "$start" "$(docker info --format '{{.DefaultRuntime}}')"
+}
+
+# Keep an installed wrapper in step with the repository's (dockerd runs it per call,
+# so no restart is needed).
+refresh_wrapper() {
+  [[ -x "$WRAPPER" ]] && is_root || return 0
+  cmp -s "$HERE/runc-wrapper" "$WRAPPER" && return
+  say "Aktualisiere den runc-Wrapper ($WRAPPER) …"
+  install -m 0755 "$HERE/runc-wrapper" "$WRAPPER"
+}
+
 ensure_engine
+refresh_wrapper
 ensure_probe_image
-if ! privileged_works; then
-  # Keep the installed wrapper in step with the repository's.
-  if [[ -x "$WRAPPER" ]] && ! cmp -s "$HERE/runc-wrapper" "$WRAPPER"; then install -m 0755 "$HERE/runc-wrapper" "$WRAPPER"; fi
-  register_wrapper
-  privileged_works || die "Privilegierte Container starten auch mit dem Wrapper nicht (siehe $STATE/dockerd.log)."
+identity=$(engine_identity || true)
+if [[ -z "$identity" || "$identity" != "$(cat "$STATE/probe-ok" 2>/dev/null)" ]]; then
+  if ! privileged_works; then
+    register_wrapper
+    privileged_works || die "Privilegierte Container starten auch mit dem Wrapper nicht (siehe $STATE/dockerd.log)."
+    identity=$(engine_identity || true)
+  fi
+  if [[ -n "$identity" ]] && mkdir -p "$STATE" 2>/dev/null; then
+    printf '%s\n' "$identity" >"$STATE/probe-ok" 2>/dev/null || true
+  fi
 fi
 say "Docker bereit: $(docker version --format '{{.Server.Version}}'), privilegierte Container funktionieren."
