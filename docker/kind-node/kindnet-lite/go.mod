@@ -1,0 +1,3 @@
+module werkbank.local/kind-node/kindnet-lite
+
+go 1.24.0
