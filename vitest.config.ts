@@ -36,6 +36,20 @@ export default defineConfig({
           pool: 'forks',
         },
       },
+      {
+        test: {
+          // Real kind clusters from the locally built node image: one shared cluster per
+          // run, files one after another (each cluster wants most of a core).
+          name: 'kind',
+          include: ['**/*.kind.test.ts'],
+          exclude: ['**/node_modules/**'],
+          globalSetup: ['checks/testing/kind-global-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+          pool: 'forks',
+        },
+      },
     ],
   },
 });
