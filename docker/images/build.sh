@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Builds the images the labs use, without any container registry, each only when its
+# inputs changed (label werkbank.inputs, see lib.sh):
+#   werkbank/toolbox:1, werkbank/nginx:1, werkbank/demo-app:1, werkbank/postgres:15
+#   werkbank/metrics-server:v<version> and its manifest (add-on for every cluster)
+# With internet the Dockerfiles also build on their own: `docker build --build-arg
+# BASE=debian:bookworm-slim docker/images/nginx`.
+#
+#   docker/images/build.sh           build what is missing or stale
+#   docker/images/build.sh --print   print the image names, one per line
+#   docker/images/build.sh --manifests  print the add-on manifests' paths
+set -euo pipefail
+SAY_PREFIX=images
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+METRICS_SERVER_IMAGE="werkbank/metrics-server:v$METRICS_SERVER_VERSION"
+# name, tag and directory of each image built from the Debian base
+DEBIAN_IMAGES=(
+  "werkbank/toolbox:1 toolbox"
+  "werkbank/nginx:1 nginx"
+  "werkbank/demo-app:1 demo-app"
+  "werkbank/postgres:15 postgres"
+)
+MANIFESTS_DIR="$CACHE/images/manifests"
+METRICS_SERVER_MANIFEST="$MANIFESTS_DIR/metrics-server.yaml"
+
+case "${1:-}" in
+  --print)
+    for entry in "${DEBIAN_IMAGES[@]}"; do echo "${entry%% *}"; done
+    echo "$METRICS_SERVER_IMAGE"
+    exit 0
+    ;;
+  --manifests)
+    echo "$METRICS_SERVER_MANIFEST"
+    exit 0
+    ;;
+esac
+
+bash "$IMAGES_DIR/debian-base/build.sh"
+BASE_ID=$(image_id "$DEBIAN_BASE_IMAGE")
+
+for entry in "${DEBIAN_IMAGES[@]}"; do
+  read -r image dir <<<"$entry"
+  build_image "$image" "$(inputs_hash "docker/images/$dir" "=base=$BASE_ID")" "$IMAGES_DIR/$dir" \
+    --build-arg "BASE=$DEBIAN_BASE_IMAGE"
+done
+
+# metrics-server: the toolchain's binary plus upstream's manifests from its module.
+MS_DIR="$CACHE/toolchain/metrics-server-$METRICS_SERVER_VERSION"
+[[ -x "$MS_DIR/metrics-server" && -d "$MS_DIR/metrics-server-manifests/base" ]] ||
+  die "metrics-server $METRICS_SERVER_VERSION fehlt in $MS_DIR – zuerst ./werkbank toolchain ausführen."
+ms_hash=$(inputs_hash docker/images/metrics-server "=$(<"$MS_DIR/.metrics-server.recipe")")
+if ! image_current "$METRICS_SERVER_IMAGE" "$ms_hash"; then
+  staged_context "$IMAGES_DIR/metrics-server" context
+  cp "$MS_DIR/metrics-server" "$context/"
+  build_image "$METRICS_SERVER_IMAGE" "$ms_hash" "$context"
+else
+  say "$METRICS_SERVER_IMAGE: aktuell"
+fi
+
+manifest_hash="$ms_hash $(<"$MS_DIR/.metrics-server-manifests.recipe")"
+if [[ ! -f "$METRICS_SERVER_MANIFEST" || "$(cat "$METRICS_SERVER_MANIFEST.inputs" 2>/dev/null)" != "$manifest_hash" ]]; then
+  staged_context "$IMAGES_DIR/metrics-server" overlay
+  mkdir -p "$overlay/upstream" "$MANIFESTS_DIR"
+  cp -r "$MS_DIR/metrics-server-manifests/base" "$overlay/upstream/"
+  "$CACHE/toolchain/kubernetes-$KUBERNETES_VERSION/kubectl" kustomize "$overlay" >"$METRICS_SERVER_MANIFEST.tmp" 2>"$LOGS/metrics-server-manifest.log"
+  mv "$METRICS_SERVER_MANIFEST.tmp" "$METRICS_SERVER_MANIFEST"
+  echo "$manifest_hash" >"$METRICS_SERVER_MANIFEST.inputs"
+  say "metrics-server-Manifest: $METRICS_SERVER_MANIFEST"
+fi
+say "Lab-Images bereit ($(elapsed))."
