@@ -1,0 +1,188 @@
+// Ingress routes host and path to a Service, on the spec level: a rule for the host,
+// a path that covers the requested path, its backend the expected Service and port, and
+// that Service exists with that port. (Whether an ingress controller serves it is a
+// question for a real request, not for the API.)
+import type { V1HTTPIngressPath, V1IngressBackend, V1Service } from '@kubernetes/client-node';
+import { z } from 'zod';
+import { defineCheck, fail, pass } from '../core.ts';
+import { kubectl, q, quotedList, sentences, someOf } from '../format.ts';
+import { readOrUndefined } from '../kube.ts';
+import { byName, kinds, missingObject } from '../missing.ts';
+import { inNamespace, objectName } from '../params.ts';
+
+const servicePort = z.union([z.number().int().min(1).max(65535), z.string().min(1)]);
+
+export const ingressRoutes = defineCheck({
+  id: 'ingress-routes',
+  title: 'Ingress leitet Host und Pfad an einen Service weiter',
+  params: z.strictObject({
+    /** Which Ingress; by default any Ingress in the namespace. */
+    name: objectName.optional(),
+    host: z
+      .string()
+      .regex(/^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'ist kein gültiger Hostname'),
+    path: z.string().startsWith('/', 'muss mit „/“ beginnen').default('/'),
+    service: objectName,
+    /** The Service port (number or name) the backend must use. */
+    port: servicePort.optional(),
+    namespace: inNamespace,
+  }),
+  async run({ name, host, path, service: serviceName, port, namespace: explicit }, ctx) {
+    const namespace = explicit ?? ctx.namespace;
+    const { kube } = ctx;
+    const [ingresses, service] = await Promise.all([
+      name !== undefined
+        ? readOrUndefined(kube.networking.readNamespacedIngress({ name, namespace })).then((i) => (i ? [i] : []))
+        : kube.networking.listNamespacedIngress({ namespace }).then((list) => list.items),
+      readOrUndefined(kube.core.readNamespacedService({ name: serviceName, namespace })),
+    ]);
+    const url = `http://${host}${path}`;
+    const hint = `Nachsehen: ${kubectl(`describe ingress${name ? ` ${name}` : ''}`, namespace)}`;
+    if (name !== undefined && ingresses.length === 0) {
+      return missingObject(kube, kinds.Ingress, name, namespace, {
+        inNamespace: () => kube.networking.listNamespacedIngress({ namespace }),
+        everywhere: () => kube.networking.listIngressForAllNamespaces({ fieldSelector: byName(name) }),
+      });
+    }
+    if (ingresses.length === 0) {
+      return fail(
+        sentences(
+          `Im Namespace ${q(namespace)} gibt es keinen Ingress`,
+          `Tipp: Leg einen an, z. B. mit „${kubectl(`create ingress ${serviceName} --rule="${host}${path === '/' ? '/*' : `${path}*`}=${serviceName}:${port ?? 80}"`, namespace)}“`,
+        ),
+        { data: { namespace, host, path }, hint },
+      );
+    }
+
+    const rules = ingresses.flatMap((ingress) =>
+      (ingress.spec?.rules ?? []).map((rule) => ({ ingress, rule })),
+    );
+    const hosts = [...new Set(rules.map(({ rule }) => rule.host ?? '(ohne Host)'))];
+    const data: Record<string, unknown> = {
+      namespace,
+      ingresses: ingresses.map((i) => i.metadata?.name),
+      host,
+      path,
+      hosts,
+      service: serviceName,
+    };
+    const forHost = rules.filter(({ rule }) => rule.host !== undefined && hostMatches(rule.host, host));
+    if (forHost.length === 0) {
+      const hostless = rules.some(({ rule }) => rule.host === undefined);
+      return fail(
+        sentences(
+          `${ingresses.length === 1 ? `Der Ingress ${q(ingresses[0]!.metadata?.name ?? '')} hat` : 'Kein Ingress im Namespace hat'} keine Regel für den Host ${q(host)}`,
+          hosts.length > 0 && `Vorhanden: ${someOf(hosts)}`,
+          hostless
+            ? `Tipp: Eine Regel ohne „host:“ gilt für jeden Host – für diese Übung trag „host: ${host}“ in spec.rules ein`
+            : `Tipp: Trag „host: ${host}“ in spec.rules ein (Tippfehler?)`,
+        ),
+        { data, hint },
+      );
+    }
+
+    const candidates = forHost.flatMap(({ ingress, rule }) =>
+      (rule.http?.paths ?? []).map((p) => ({ ingress, path: p })),
+    );
+    const covering = candidates
+      .filter(({ path: p }) => pathMatches(p, path))
+      .sort((a, b) => (b.path.path ?? '/').length - (a.path.path ?? '/').length);
+    const best = covering[0];
+    if (!best) {
+      const paths = candidates.map(({ path: p }) => `${p.path ?? '/'} (${p.pathType})`);
+      return fail(
+        sentences(
+          `Für den Host ${q(host)} gibt es keinen Pfad, der ${q(path)} abdeckt`,
+          paths.length > 0 ? `Vorhanden: ${quotedList(paths)}` : 'Die Regel hat keine Pfade',
+          `Tipp: Ergänze unter http.paths „- path: ${path}“ mit „pathType: Prefix“ und dem Backend-Service ${q(serviceName)}`,
+        ),
+        { data: { ...data, paths }, hint },
+      );
+    }
+
+    const ingressName = best.ingress.metadata?.name ?? '';
+    const backend = best.path.backend;
+    const target = describeBackend(backend);
+    data.ingress = ingressName;
+    data.rulePath = best.path.path ?? '/';
+    data.pathType = best.path.pathType;
+    data.backend = target;
+    if (backend.service?.name !== serviceName) {
+      return fail(
+        sentences(
+          `Der Ingress ${q(ingressName)} leitet ${url} an ${target} weiter statt an den Service ${q(serviceName)}`,
+          `Tipp: Setz unter backend „service: {name: ${serviceName}${port !== undefined ? `, port: {${typeof port === 'number' ? 'number' : 'name'}: ${port}}` : ''}}“`,
+        ),
+        { data, hint },
+      );
+    }
+    const backendPort = backend.service.port?.number ?? backend.service.port?.name;
+    if (port !== undefined && backendPort !== port) {
+      return fail(
+        sentences(
+          `Der Ingress ${q(ingressName)} leitet ${url} an den Service ${q(serviceName)} weiter, aber an Port ${q(String(backendPort ?? '(keiner)'))} statt ${q(String(port))}`,
+          `Tipp: Setz „port: {${typeof port === 'number' ? 'number' : 'name'}: ${port}}“ im Backend`,
+        ),
+        { data, hint },
+      );
+    }
+    if (!service) {
+      return fail(
+        sentences(
+          `Der Ingress ${q(ingressName)} leitet ${url} an den Service ${q(serviceName)} weiter, den gibt es im Namespace ${q(namespace)} aber nicht`,
+          `Tipp: Leg den Service an, z. B. mit „${kubectl(`expose deployment <deployment> --name ${serviceName} --port ${typeof backendPort === 'number' ? backendPort : 80}`, namespace)}“`,
+        ),
+        { data, hint },
+      );
+    }
+    const servicePorts = (service.spec?.ports ?? []).map((p) => ({ port: p.port, name: p.name }));
+    data.servicePorts = servicePorts;
+    if (backendPort !== undefined && !hasPort(service, backendPort)) {
+      return fail(
+        sentences(
+          `Der Ingress ${q(ingressName)} nutzt Port ${q(String(backendPort))} des Service ${q(serviceName)}, den hat der Service nicht`,
+          `Vorhanden: ${quotedList(servicePorts.map((p) => (p.name ? `${p.port} (${p.name})` : String(p.port))))}`,
+          'Tipp: Im Backend des Ingress steht der Port des Service (spec.ports[].port), nicht der des Containers',
+        ),
+        { data, hint },
+      );
+    }
+    return pass(
+      `Der Ingress ${q(ingressName)} leitet ${url} an den Service ${q(serviceName)} (Port ${String(backendPort ?? '?')}) weiter.`,
+      data,
+    );
+  },
+});
+
+function hostMatches(ruleHost: string, host: string): boolean {
+  if (ruleHost === host) return true;
+  if (ruleHost.startsWith('*.')) {
+    const suffix = ruleHost.slice(1);
+    // A wildcard covers exactly one label: *.example.com matches a.example.com only.
+    return host.endsWith(suffix) && !host.slice(0, -suffix.length).includes('.');
+  }
+  return false;
+}
+
+/** Does an Ingress path route requests for `path`? (Prefix matches whole path elements.) */
+export function pathMatches(rule: V1HTTPIngressPath, path: string): boolean {
+  const rulePath = rule.path ?? '/';
+  if (rule.pathType === 'Exact') return rulePath === path;
+  if (rulePath === '/') return true;
+  const base = rulePath.replace(/\/+$/, '');
+  return path === base || path.startsWith(`${base}/`) || (rulePath.endsWith('/') && path === rulePath);
+}
+
+function describeBackend(backend: V1IngressBackend): string {
+  if (backend.service) {
+    const port = backend.service.port?.number ?? backend.service.port?.name;
+    return `den Service ${q(backend.service.name)}${port !== undefined ? ` (Port ${port})` : ''}`;
+  }
+  if (backend.resource) return `die Ressource ${q(`${backend.resource.kind}/${backend.resource.name}`)}`;
+  return 'kein Backend';
+}
+
+function hasPort(service: V1Service, port: number | string): boolean {
+  return (service.spec?.ports ?? []).some((p) => (typeof port === 'number' ? p.port === port : p.name === port));
+}
+
