@@ -40,6 +40,12 @@ export function The(kind: KindLabel, name: string): string {
   return capitalize(the(kind, name));
 }
 
+/** "das Deployment ‚web‘", "den Service ‚web‘", "die ConfigMap ‚app‘" (accusative: "… gibt es", "leg … an"). */
+export function theAcc(kind: KindLabel, name: string): string {
+  const article = { m: 'den', f: 'die', n: 'das' }[kind.gender];
+  return `${article} ${kind.label} ${q(name)}`;
+}
+
 /** "kein Deployment", "keinen Service", "keine ConfigMap" (accusative). */
 export function none(kind: KindLabel): string {
   const article = { m: 'keinen', f: 'keine', n: 'kein' }[kind.gender];
@@ -83,7 +89,9 @@ export async function missingObject(
   const elsewhere = everywhere.items
     .map((item) => item.metadata?.namespace)
     .filter((ns): ns is string => ns !== undefined && ns !== namespace);
-  const others = here.items.map((item) => item.metadata?.name).filter((n): n is string => n !== undefined);
+  const others = here.items
+    .map((item) => item.metadata?.name)
+    .filter((n): n is string => n !== undefined && !isClusterMade(n));
   const data = { kind: kind.label, name, namespace, namespaceExists: namespaceObject !== undefined, elsewhere, others };
   const hint = `Nachsehen: ${kubectl(`get ${kind.label.toLowerCase()}`, namespace)}`;
 
@@ -91,8 +99,8 @@ export async function missingObject(
     return fail(
       sentences(
         `Den Namespace ${q(namespace)} gibt es nicht, also auch ${none(kind)} ${q(name)} darin`,
-        elsewhere.length > 0 && `${capitalize(the(kind, name))} gibt es im Namespace ${someOf(elsewhere)}`,
-        `Tipp: Leg den Namespace mit „kubectl create namespace ${namespace}“ an und dann ${the(kind, name)} darin`,
+        elsewhere.length > 0 && `${capitalize(theAcc(kind, name))} gibt es im Namespace ${someOf(elsewhere)}`,
+        `Tipp: Leg den Namespace mit „kubectl create namespace ${namespace}“ an und dann ${theAcc(kind, name)} darin`,
       ),
       { data, hint: 'Nachsehen: kubectl get namespaces' },
     );
@@ -100,8 +108,9 @@ export async function missingObject(
   if (elsewhere.length > 0) {
     return fail(
       sentences(
-        `${The(kind, name)} gibt es nicht im Namespace ${q(namespace)}, sondern im Namespace ${someOf(elsewhere)}`,
-        `Tipp: Leg ${the(kind, name)} im Namespace ${q(namespace)} an, z. B. mit „-n ${namespace}“ am kubectl-Befehl`,
+        `${capitalize(theAcc(kind, name))} gibt es nicht im Namespace ${q(namespace)}, sondern im Namespace ${someOf(elsewhere)}`,
+        others.length > 0 && `Im Namespace ${q(namespace)} gibt es nur: ${someOf(others)}`,
+        `Tipp: Leg ${theAcc(kind, name)} im Namespace ${q(namespace)} an, z. B. mit „-n ${namespace}“ am kubectl-Befehl`,
       ),
       { data, hint },
     );
@@ -109,7 +118,7 @@ export async function missingObject(
   if (others.length > 0) {
     return fail(
       sentences(
-        `${The(kind, name)} gibt es im Namespace ${q(namespace)} nicht`,
+        `${capitalize(theAcc(kind, name))} gibt es im Namespace ${q(namespace)} nicht`,
         `Dort gibt es nur: ${someOf(others)}`,
         `Tipp: Prüfe den Namen in deinem Manifest (metadata.name) oder ${createTip.charAt(0).toLowerCase()}${createTip.slice(1)}`,
       ),
@@ -120,6 +129,14 @@ export async function missingObject(
     sentences(`Im Namespace ${q(namespace)} gibt es ${none(kind)} ${q(name)}`, `Tipp: ${createTip}`),
     { data, hint },
   );
+}
+
+/**
+ * Objects Kubernetes or Helm put into every namespace or release, never a learner's
+ * near miss: the CA bundle ConfigMap and Helm's release records.
+ */
+function isClusterMade(name: string): boolean {
+  return name === 'kube-root-ca.crt' || name.startsWith('sh.helm.release.v1.');
 }
 
 /** fieldSelector for one name, for `everywhere()` lookups. */

@@ -4,7 +4,21 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { count, kubectl, q, sentences } from './format.ts';
 
-export type PodProblemKind = 'unschedulable' | 'image' | 'crash' | 'config' | 'failed' | 'not-ready' | 'starting';
+export type PodProblemKind =
+  | 'unschedulable'
+  | 'volume'
+  | 'image'
+  | 'crash'
+  | 'config'
+  | 'failed'
+  | 'not-ready'
+  | 'starting';
+
+/**
+ * The scheduler's word for a pod whose claim is not bound yet. It retries once the claim
+ * is bound, so this alone is no reason to give up (the claim's own state is).
+ */
+const unboundClaim = /unbound immediate PersistentVolumeClaims/i;
 
 export interface PodProblem {
   kind: PodProblemKind;
@@ -25,6 +39,9 @@ export function podProblem(pod: V1Pod): PodProblem | undefined {
   if (ready && status?.phase === 'Running') return undefined;
   const scheduled = status?.conditions?.find((c) => c.type === 'PodScheduled');
   if (scheduled?.status === 'False') {
+    if (unboundClaim.test(scheduled.message ?? '')) {
+      return { kind: 'volume', pod: name, reason: scheduled.reason ?? 'Unschedulable', detail: scheduled.message ?? '' };
+    }
     return { kind: 'unschedulable', pod: name, reason: scheduled.reason ?? 'Unschedulable', detail: scheduled.message ?? '' };
   }
   for (const container of [...(status?.initContainerStatuses ?? []), ...(status?.containerStatuses ?? [])]) {
@@ -44,7 +61,19 @@ export function podProblem(pod: V1Pod): PodProblem | undefined {
 
 /** Problems that waiting will not fix. */
 export function isStuck(problem: PodProblem): boolean {
-  return problem.kind !== 'starting' && problem.kind !== 'not-ready';
+  return problem.kind !== 'starting' && problem.kind !== 'not-ready' && problem.kind !== 'volume';
+}
+
+/** A sentence for a workload that waits: which pods wait for their claims, if any. */
+export function explainWaiting(problems: PodProblem[], namespace: string): string | undefined {
+  const waiting = problems.filter((p) => p.kind === 'volume');
+  const first = waiting[0];
+  if (!first) return undefined;
+  const who = waiting.length === 1 ? `Der Pod ${q(first.pod)} wartet` : `${count(waiting.length, 'Pod', 'Pods')} warten`;
+  return sentences(
+    `${who} darauf, dass ${waiting.length === 1 ? 'sein PVC' : 'ihre PVCs'} gebunden ${waiting.length === 1 ? 'wird' : 'werden'}`,
+    `Bleibt es dabei, zeigt ${kubectl('get pvc', namespace)}, welcher PVC Pending ist`,
+  );
 }
 
 /**

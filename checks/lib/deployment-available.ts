@@ -6,7 +6,7 @@ import { count, kubectl, q, sentences } from '../format.ts';
 import { readOrUndefined } from '../kube.ts';
 import { byName, kinds, missingObject } from '../missing.ts';
 import { inNamespace, objectName, replicaCount } from '../params.ts';
-import { explainPodProblems, podProblem } from '../pods.ts';
+import { explainPodProblems, explainWaiting, podProblem } from '../pods.ts';
 import { matchesSelector } from '../selectors.ts';
 
 export const deploymentAvailable = defineCheck({
@@ -115,7 +115,7 @@ export async function whyNotAvailable(
   return notYet(
     sentences(
       `Das Deployment ${q(name)} ist noch nicht verfügbar, bereit sind ${progress}`,
-      'Die Pods starten noch; prüf gleich noch einmal',
+      explainWaiting(problems, namespace) ?? 'Die Pods starten noch; prüf gleich noch einmal',
     ),
     { data: withPods, hint },
   );

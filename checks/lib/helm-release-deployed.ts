@@ -155,6 +155,15 @@ export const helmReleaseDeployed = defineCheck({
         { data, hint },
       );
     }
+    if ((chart !== undefined || chartVersion !== undefined) && !metadata) {
+      return fail(
+        sentences(
+          `Das Helm-Release ${q(release)} ist installiert (${at}), aber welches Chart es nutzt, ließ sich nicht lesen`,
+          `Tipp: Sieh mit „helm list -n ${namespace}“ nach, welches Chart installiert ist`,
+        ),
+        { data, hint },
+      );
+    }
     if (chart !== undefined && metadata && metadata.name !== chart) {
       return fail(
         sentences(

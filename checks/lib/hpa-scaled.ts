@@ -203,7 +203,9 @@ function missingRequestsFor(specs: V2MetricSpec[], podSpec: V1PodSpec): { resour
     const onlyContainer = spec.containerResource?.container;
     const containers = podSpec.containers
       .filter((c) => onlyContainer === undefined || c.name === onlyContainer)
-      .filter((c) => c.resources?.requests?.[source.name] === undefined)
+      // The API server defaults a missing request to the limit (on the Pod), so a limit
+      // alone gives the HPA a request to compute utilisation from.
+      .filter((c) => c.resources?.requests?.[source.name] === undefined && c.resources?.limits?.[source.name] === undefined)
       .map((c) => c.name);
     if (containers.length > 0) result.push({ resource: source.name, containers });
   }
@@ -220,6 +222,16 @@ export function metricsMissing(hpa: V2HorizontalPodAutoscaler, data: Record<stri
   const reason = condition?.message ?? '';
   const withReason = { ...data, reason: condition ? `${condition.reason ?? ''}: ${reason}` : null };
   const top = 'Tipp: Mit „kubectl top pods“ siehst du, ob Metriken ankommen';
+  if (condition?.reason === 'ScalingDisabled') {
+    // The HPA leaves a target scaled to zero alone and does not even fetch metrics.
+    return fail(
+      sentences(
+        `Der HPA ${q(name)} ist abgeschaltet, weil sein Ziel auf 0 Replikas steht`,
+        'Tipp: Skaliere das Deployment wieder auf mindestens 1 Replika (z. B. mit „kubectl scale deployment <name> --replicas=1“), dann übernimmt der HPA',
+      ),
+      { data: withReason, hint },
+    );
+  }
   const missingRequest = /missing request for (\w+)/.exec(reason);
   if (missingRequest) {
     const resource = missingRequest[1] ?? 'cpu';

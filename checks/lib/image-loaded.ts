@@ -77,14 +77,14 @@ export const imageLoaded = defineCheck({
             : `auf ${present.length} von ${perNode.length} Knoten (${quotedList(present)})`;
       return pass(`Das Image ${q(short)} ist ${where} vorhanden ${from}.`, data);
     }
-    const where =
+    const absence =
       present.length === 0
         ? perNode.length === 1
-          ? `auf dem Knoten ${q(missing[0]!)}`
-          : `auf keinem der ${perNode.length} Knoten`
-        : `auf ${missing.length === 1 ? 'dem Knoten' : 'den Knoten'} ${quotedList(missing)} (vorhanden auf ${quotedList(present)})`;
+          ? `fehlt auf dem Knoten ${q(missing[0]!)}`
+          : `liegt auf keinem der ${perNode.length} Knoten`
+        : `fehlt auf ${missing.length === 1 ? 'dem Knoten' : 'den Knoten'} ${quotedList(missing)} (vorhanden auf ${quotedList(present)})`;
     const message = sentences(
-      `Das Image ${q(short)} fehlt ${where} ${from}`,
+      `Das Image ${q(short)} ${absence} ${from}`,
       similar.length > 0 && `Dort gibt es nur ${quotedList(similar)} – stimmt der Tag?`,
       `Tipp: Ein Image, das du mit „docker build“ gebaut hast, liegt nur im Docker deines Rechners. Lade es mit „kind load docker-image ${short}“ in den Cluster`,
     );

@@ -2,7 +2,7 @@
 // a path that covers the requested path, its backend the expected Service and port, and
 // that Service exists with that port. (Whether an ingress controller serves it is a
 // question for a real request, not for the API.)
-import type { V1HTTPIngressPath, V1IngressBackend, V1Service } from '@kubernetes/client-node';
+import type { V1HTTPIngressPath, V1Ingress, V1IngressBackend, V1Service } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { defineCheck, fail, pass } from '../core.ts';
 import { kubectl, q, quotedList, sentences, someOf } from '../format.ts';
@@ -66,28 +66,42 @@ export const ingressRoutes = defineCheck({
       hosts,
       service: serviceName,
     };
-    const forHost = rules.filter(({ rule }) => rule.host !== undefined && hostMatches(rule.host, host));
-    if (forHost.length === 0) {
-      const hostless = rules.some(({ rule }) => rule.host === undefined);
+    // Which rules answer this host, as ingress controllers pick them: an exact host
+    // first, then a wildcard host, then rules without a host (they cover every host).
+    const exactHost = rules.filter(({ rule }) => rule.host === host);
+    const wildcardHost = rules.filter(({ rule }) => !!rule.host?.startsWith('*.') && hostMatches(rule.host, host));
+    const anyHost = rules.filter(({ rule }) => !rule.host);
+    const forHost = exactHost.length > 0 ? exactHost : wildcardHost.length > 0 ? wildcardHost : anyHost;
+    // spec.defaultBackend catches every request no rule covers.
+    const fallback = ingresses.find((ingress) => ingress.spec?.defaultBackend !== undefined);
+    if (forHost.length === 0 && !fallback) {
       return fail(
         sentences(
           `${ingresses.length === 1 ? `Der Ingress ${q(ingresses[0]!.metadata?.name ?? '')} hat` : 'Kein Ingress im Namespace hat'} keine Regel für den Host ${q(host)}`,
           hosts.length > 0 && `Vorhanden: ${someOf(hosts)}`,
-          hostless
-            ? `Tipp: Eine Regel ohne „host:“ gilt für jeden Host – für diese Übung trag „host: ${host}“ in spec.rules ein`
-            : `Tipp: Trag „host: ${host}“ in spec.rules ein (Tippfehler?)`,
+          `Tipp: Trag „host: ${host}“ in spec.rules ein (Tippfehler?)`,
         ),
         { data, hint },
       );
     }
+    data.matchedBy = exactHost.length > 0 ? 'host' : wildcardHost.length > 0 ? 'wildcard' : anyHost.length > 0 ? 'any-host' : 'default-backend';
 
     const candidates = forHost.flatMap(({ ingress, rule }) =>
       (rule.http?.paths ?? []).map((p) => ({ ingress, path: p })),
     );
     const covering = candidates
       .filter(({ path: p }) => pathMatches(p, path))
-      .sort((a, b) => (b.path.path ?? '/').length - (a.path.path ?? '/').length);
-    const best = covering[0];
+      // The longest path wins; at equal length, Exact before Prefix.
+      .sort(
+        (a, b) =>
+          (b.path.path ?? '/').length - (a.path.path ?? '/').length ||
+          Number(b.path.pathType === 'Exact') - Number(a.path.pathType === 'Exact'),
+      );
+    const best: { ingress: V1Ingress; path: Pick<V1HTTPIngressPath, 'backend' | 'path' | 'pathType'> } | undefined =
+      covering[0] ??
+      (fallback?.spec?.defaultBackend
+        ? { ingress: fallback, path: { backend: fallback.spec.defaultBackend, path: undefined, pathType: 'Standard-Backend' } }
+        : undefined);
     if (!best) {
       const paths = candidates.map(({ path: p }) => `${p.path ?? '/'} (${p.pathType})`);
       return fail(
@@ -104,7 +118,7 @@ export const ingressRoutes = defineCheck({
     const backend = best.path.backend;
     const target = describeBackend(backend);
     data.ingress = ingressName;
-    data.rulePath = best.path.path ?? '/';
+    data.rulePath = best.path.path ?? null;
     data.pathType = best.path.pathType;
     data.backend = target;
     if (backend.service?.name !== serviceName) {
@@ -147,8 +161,14 @@ export const ingressRoutes = defineCheck({
         { data, hint },
       );
     }
+    const how =
+      covering[0] === undefined
+        ? ' (über sein Standard-Backend spec.defaultBackend)'
+        : data.matchedBy === 'any-host'
+          ? ' (über eine Regel ohne Host, die für jeden Host gilt)'
+          : '';
     return pass(
-      `Der Ingress ${q(ingressName)} leitet ${url} an den Service ${q(serviceName)} (Port ${String(backendPort ?? '?')}) weiter.`,
+      `Der Ingress ${q(ingressName)} leitet ${url} an den Service ${q(serviceName)} (Port ${String(backendPort ?? '?')}) weiter${how}.`,
       data,
     );
   },

@@ -96,6 +96,9 @@ function problemsOf({ container }: NamedContainer, pod: V1PodSecurityContext | u
     if (!drop.some((c) => c.toUpperCase() === 'ALL')) {
       problems.push(drop.length > 0 ? `capabilities.drop enthält nicht ALL (nur ${drop.join(', ')})` : 'capabilities.drop: [ALL] fehlt');
     }
+    // "restricted" allows adding back NET_BIND_SERVICE (ports below 1024), nothing else.
+    const added = (own.capabilities?.add ?? []).filter((c) => c.toUpperCase().replace(/^CAP_/, '') !== 'NET_BIND_SERVICE');
+    if (added.length > 0) problems.push(`capabilities.add gibt ${added.join(', ')} zurück`);
   }
   if (wanted.readOnlyRootFilesystem && own.readOnlyRootFilesystem !== true) problems.push('readOnlyRootFilesystem: true fehlt');
   return problems;

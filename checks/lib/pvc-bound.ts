@@ -139,10 +139,22 @@ async function pendingClaim(
       { data: withClasses, hint },
     );
   }
+  if (className === undefined && defaultClass !== undefined) {
+    // Since Kubernetes 1.28 the PV controller gives such claims the default class
+    // afterwards, once one exists; then provisioning starts as usual.
+    return notYet(
+      sentences(
+        `Der PVC ${q(name)} ist noch Pending: er nennt keine StorageClass, der Cluster trägt gleich die Standard-StorageClass ${q(defaultClass)} ein`,
+        also,
+        'Prüf gleich noch einmal',
+      ),
+      { data: withClasses, hint },
+    );
+  }
   if (className === undefined) {
     return fail(
       sentences(
-        `Der PVC ${q(name)} ist noch Pending: er nennt keine StorageClass, und als er angelegt wurde, gab es keine Standard-StorageClass`,
+        `Der PVC ${q(name)} ist noch Pending: er nennt keine StorageClass, und im Cluster ist keine StorageClass als Standard markiert`,
         available,
         suggestion && `Tipp: Lösch den PVC und leg ihn mit „storageClassName: ${suggestion}“ neu an`,
       ),

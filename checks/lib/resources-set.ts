@@ -25,21 +25,29 @@ export const resourcesSet = defineCheck({
     const containers = allContainers(workload.podSpec, params.includeInitContainers);
     const findings = containers.map((named) => {
       const resources = named.container.resources ?? {};
+      // Kubernetes sets a missing request to the limit when it creates the Pod, so a
+      // limit alone is a request too (the scheduler and the HPA see it that way).
+      const fromLimits = params.requests.filter(
+        (r) => resources.requests?.[r] === undefined && resources.limits?.[r] !== undefined,
+      );
       const missing = [
-        ...params.requests.filter((r) => resources.requests?.[r] === undefined).map((r) => `requests.${r}`),
+        ...params.requests
+          .filter((r) => resources.requests?.[r] === undefined && resources.limits?.[r] === undefined)
+          .map((r) => `requests.${r}`),
         ...params.limits.filter((r) => resources.limits?.[r] === undefined).map((r) => `limits.${r}`),
       ];
-      return { named, missing, requests: resources.requests ?? {}, limits: resources.limits ?? {} };
+      return { named, missing, fromLimits, requests: resources.requests ?? {}, limits: resources.limits ?? {} };
     });
     const data = {
       kind: params.kind,
       name: params.name,
       namespace,
-      containers: findings.map(({ named, missing, requests, limits }) => ({
+      containers: findings.map(({ named, missing, fromLimits, requests, limits }) => ({
         container: named.container.name,
         requests,
         limits,
         missing,
+        requestsFromLimits: fromLimits,
       })),
     };
     const what = The(kinds[params.kind], params.name);
@@ -49,8 +57,13 @@ export const resourcesSet = defineCheck({
         params.requests.length > 0 && `Requests (${params.requests.join(', ')})`,
         params.limits.length > 0 && `Limits (${params.limits.join(', ')})`,
       ].filter((x): x is string => typeof x === 'string');
+      const defaulted = findings.some((f) => f.fromLimits.length > 0);
       return pass(
-        `${what} setzt ${list(set)} für ${containers.length === 1 ? 'seinen Container' : `alle ${containers.length} Container`}.`,
+        sentences(
+          `${what} setzt ${list(set)} für ${containers.length === 1 ? 'seinen Container' : `alle ${containers.length} Container`}`,
+          defaulted &&
+            'Wo nur ein Limit steht, übernimmt Kubernetes es als Request; schreib den Request ruhig ausdrücklich dazu, wenn er kleiner sein soll',
+        ),
         data,
       );
     }

@@ -9,8 +9,19 @@ import { kinds, missingObject, The, within, byName } from '../missing.ts';
 import { containerName, objectName, workloadParams } from '../params.ts';
 import { allContainers, containerLabel, readWorkload } from '../workload.ts';
 
-/** Env names that say "this is a secret" when they carry a literal value. */
-const SECRETISH = /pass(word)?|passwort|secret|token|api[-_]?key|private[-_]?key|credential/i;
+/**
+ * Env names that say "this is a secret" when they carry a literal value: a whole word
+ * of the name (DB_PASSWORD, API_TOKEN, JWT_SECRET), not a part (BYPASS_CACHE, COMPASS).
+ */
+const SECRETISH = /(^|[_.-])(pass|passwd|password|passwort|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|credentials?)($|[_.-])/i;
+
+/**
+ * Literal values that only point at the secret instead of holding it: a path to a
+ * mounted file (POSTGRES_PASSWORD_FILE=/run/secrets/db) or another variable ($(DB_PW)).
+ */
+function isIndirect(name: string, value: string): boolean {
+  return /_(FILE|PATH|DIR)$/i.test(name) || value.startsWith('/') || /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(value);
+}
 
 export const secretReferenced = defineCheck({
   id: 'secret-referenced',
@@ -34,55 +45,44 @@ export const secretReferenced = defineCheck({
     const what = The(kinds[params.kind], params.name);
     const inWhat = within(kinds[params.kind], params.name);
     const hint = `Nachsehen: ${kubectl(`get ${params.kind.toLowerCase()} ${params.name} -o yaml`, namespace)}`;
-    if (!secret) {
-      const verdict = await missingObject(ctx.kube, kinds.Secret, params.secret, namespace, {
-        inNamespace: () => ctx.kube.core.listNamespacedSecret({ namespace }),
-        everywhere: () => ctx.kube.core.listSecretForAllNamespaces({ fieldSelector: byName(params.secret) }),
-      }, `Leg es an, z. B. mit „${kubectl(`create secret generic ${params.secret} --from-literal=${params.key ?? 'password'}=…`, namespace)}“.`);
-      return verdict;
-    }
-    const secretValues = decodeSecret(secret);
+    const containers = allContainers(workload.podSpec).filter(
+      ({ container }) => params.container === undefined || container.name === params.container,
+    );
+    const secretValues = secret ? decodeSecret(secret) : {};
     const data: Record<string, unknown> = {
       kind: params.kind,
       name: params.name,
       namespace,
       secret: params.secret,
+      secretExists: secret !== undefined,
       secretKeys: Object.keys(secretValues),
     };
-    if (params.key !== undefined && !(params.key in secretValues)) {
-      return fail(
-        sentences(
-          `Im Secret ${q(params.secret)} fehlt der Schlüssel ${q(params.key)}`,
-          Object.keys(secretValues).length > 0
-            ? `Vorhanden: ${quotedList(Object.keys(secretValues))}`
-            : 'Das Secret ist leer',
-          `Tipp: Leg es mit „--from-literal=${params.key}=…“ neu an`,
-        ),
-        { data, hint: `Nachsehen: ${kubectl(`describe secret ${params.secret}`, namespace)}` },
-      );
-    }
-
-    const containers = allContainers(workload.podSpec).filter(
-      ({ container }) => params.container === undefined || container.name === params.container,
-    );
     if (containers.length === 0) {
       return fail(`${inWhat} gibt es keinen Container ${q(params.container ?? '')}.`, { data, hint });
     }
 
     // 1. Hard-coded: the password (or anything secret-looking) as a literal env value.
+    // That is the mistake to name first, even when the Secret is missing as well.
     const literals = containers.flatMap((named) =>
       (named.container.env ?? [])
         .filter((env): env is V1EnvVar & { value: string } => typeof env.value === 'string' && env.value !== '')
         .map((env) => ({ named, env })),
     );
-    const secretSet = new Set(Object.values(secretValues).filter((v) => v.length >= 3));
+    // The values worth hiding: the key the step names and keys that sound secret. A user
+    // name in the same Secret may well also appear in plain text elsewhere.
+    const sensitiveKeys = Object.keys(secretValues).filter((key) => key === params.key || SECRETISH.test(key));
+    const secretSet = new Set(
+      (sensitiveKeys.length > 0 ? sensitiveKeys : Object.keys(secretValues))
+        .map((key) => secretValues[key] ?? '')
+        .filter((v) => v.length >= 3),
+    );
     const hardCoded = literals.find(
       ({ env }) =>
         env.name === params.env ||
         secretSet.has(env.value) ||
-        // PASSWORD_FILE=/run/secrets/db is how a mounted Secret is passed on, not a leak.
-        (SECRETISH.test(env.name) && !/_(FILE|PATH|DIR)$/i.test(env.name) && !env.value.startsWith('/')),
+        (SECRETISH.test(env.name) && !isIndirect(env.name, env.value)),
     );
+    const createSecret = `„${kubectl(`create secret generic ${params.secret} --from-literal=${params.key ?? 'password'}=…`, namespace)}“`;
     if (hardCoded) {
       const { named, env } = hardCoded;
       const same = secretSet.has(env.value);
@@ -93,9 +93,36 @@ export const secretReferenced = defineCheck({
             same ? ` – mit demselben Wert wie im Secret ${q(params.secret)}` : ''
           }`,
           'So steht das Passwort für jeden lesbar im Manifest und in „kubectl get -o yaml“',
+          !secret && `Das Secret ${q(params.secret)} gibt es außerdem noch nicht; leg es mit ${createSecret} an`,
           `Tipp: Ersetze „value:“ durch „valueFrom: secretKeyRef: {name: ${params.secret}, key: ${params.key ?? '<schlüssel>'}}“`,
         ),
         { data, hint },
+      );
+    }
+
+    if (!secret) {
+      return missingObject(
+        ctx.kube,
+        kinds.Secret,
+        params.secret,
+        namespace,
+        {
+          inNamespace: () => ctx.kube.core.listNamespacedSecret({ namespace }),
+          everywhere: () => ctx.kube.core.listSecretForAllNamespaces({ fieldSelector: byName(params.secret) }),
+        },
+        `Leg es an, z. B. mit ${createSecret}.`,
+      );
+    }
+    if (params.key !== undefined && !(params.key in secretValues)) {
+      return fail(
+        sentences(
+          `Im Secret ${q(params.secret)} fehlt der Schlüssel ${q(params.key)}`,
+          Object.keys(secretValues).length > 0
+            ? `Vorhanden: ${quotedList(Object.keys(secretValues))}`
+            : 'Das Secret ist leer',
+          `Tipp: Leg es mit „--from-literal=${params.key}=…“ neu an`,
+        ),
+        { data, hint: `Nachsehen: ${kubectl(`describe secret ${params.secret}`, namespace)}` },
       );
     }
 

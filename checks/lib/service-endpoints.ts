@@ -73,14 +73,40 @@ export const serviceEndpoints = defineCheck({
     const selected = pods.filter((pod) => matchesLabels(selector, pod.metadata?.labels));
     const have = ready.length === 0 ? 'keinen bereiten Endpunkt' : `nur ${ready.length} von ${minReady} bereiten Endpunkten`;
     if (selected.length === 0) {
-      const podLabels = [...new Set(pods.map((pod) => labels(pod.metadata?.labels)).filter((l) => l !== ''))];
+      // Pods may still be on their way: a workload whose Pod template the selector
+      // matches will bring some. Only its absence makes the mismatch final.
+      const [deployments, statefulSets] = await Promise.all([
+        kube.apps.listNamespacedDeployment({ namespace }),
+        kube.apps.listNamespacedStatefulSet({ namespace }),
+      ]);
+      const templates = [...deployments.items, ...statefulSets.items].map((workload) => ({
+        name: workload.metadata?.name ?? '',
+        labels: workload.spec?.template.metadata?.labels,
+      }));
+      const coming = templates.filter((template) => matchesLabels(selector, template.labels));
+      if (coming.length > 0) {
+        return notYet(
+          sentences(
+            `Der Service ${q(name)} hat ${have}: die Pods von ${someOf(coming.map((t) => t.name))} passen zum Selector, werden aber noch angelegt`,
+            'Prüf gleich noch einmal',
+          ),
+          { data: { ...data, coming: coming.map((t) => t.name) }, hint },
+        );
+      }
+      const podLabels = [
+        ...new Set(
+          (pods.length > 0 ? pods.map((pod) => pod.metadata?.labels) : templates.map((t) => t.labels))
+            .map((l) => labels(l))
+            .filter((l) => l !== ''),
+        ),
+      ];
       return fail(
         sentences(
           `Der Service ${q(name)} hat ${have}: sein Selector ${q(labels(selector))} passt auf keinen Pod im Namespace ${q(namespace)}`,
-          pods.length === 0
+          podLabels.length === 0
             ? 'Dort läuft noch gar kein Pod'
             : `Die Pods dort haben die Labels ${someOf(podLabels, 3)}`,
-          pods.length === 0
+          podLabels.length === 0
             ? 'Tipp: Leg zuerst das Deployment an, dessen Pods der Service erreichen soll'
             : 'Tipp: Gleiche spec.selector des Service an die Labels im Pod-Template (spec.template.metadata.labels) an',
         ),

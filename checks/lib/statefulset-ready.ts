@@ -5,7 +5,7 @@ import { count, kubectl, q, quotedList, sentences } from '../format.ts';
 import { readOrUndefined } from '../kube.ts';
 import { byName, kinds, missingObject } from '../missing.ts';
 import { inNamespace, objectName, replicaCount } from '../params.ts';
-import { explainPodProblems, podProblem } from '../pods.ts';
+import { explainPodProblems, explainWaiting, podProblem } from '../pods.ts';
 import { labelSelectorQuery, matchesSelector } from '../selectors.ts';
 import { claimVerdict } from './pvc-bound.ts';
 
@@ -35,8 +35,10 @@ export const statefulSetReady = defineCheck({
     const wanted = statefulSet.spec?.replicas ?? 1;
     const expected = replicas ?? wanted;
     const templates = (statefulSet.spec?.volumeClaimTemplates ?? []).map((t) => t.metadata?.name ?? '');
+    // Pods (and their claims) are numbered from spec.ordinals.start, 0 unless set.
+    const firstOrdinal = statefulSet.spec?.ordinals?.start ?? 0;
     const claimNames = templates.flatMap((template) =>
-      Array.from({ length: expected }, (_, ordinal) => `${template}-${name}-${ordinal}`),
+      Array.from({ length: expected }, (_, index) => `${template}-${name}-${firstOrdinal + index}`),
     );
     const claims = new Map(claimList.items.map((claim) => [claim.metadata?.name ?? '', claim]));
     const status = statefulSet.status;
@@ -94,7 +96,8 @@ export const statefulSetReady = defineCheck({
     const pods = (
       await kube.core.listNamespacedPod({ namespace, labelSelector: labelSelectorQuery(selector) })
     ).items.filter((pod) => matchesSelector(selector, pod.metadata?.labels));
-    const explanation = explainPodProblems(pods.map(podProblem).filter((p) => p !== undefined), namespace);
+    const problems = pods.map(podProblem).filter((p) => p !== undefined);
+    const explanation = explainPodProblems(problems, namespace);
     const progress = `bereit sind ${ready} von ${count(expected, 'Replika', 'Replikas')}`;
     if (explanation) {
       return fail(sentences(`Das StatefulSet ${q(name)} ist nicht bereit, ${progress}`, explanation), { data, hint });
@@ -103,7 +106,7 @@ export const statefulSetReady = defineCheck({
       sentences(
         `Das StatefulSet ${q(name)} ist noch nicht bereit, ${progress}`,
         missingClaims.length > 0 && `Noch nicht angelegt: ${quotedList(missingClaims)}`,
-        'Ein StatefulSet startet seine Pods nacheinander; prüf gleich noch einmal',
+        explainWaiting(problems, namespace) ?? 'Ein StatefulSet startet seine Pods nacheinander; prüf gleich noch einmal',
       ),
       { data, hint },
     );

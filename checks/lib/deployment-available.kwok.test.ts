@@ -1,0 +1,88 @@
+import { describe, expect } from 'vitest';
+import { createDeployment, deployment, runCheck, waitForAvailable } from '../testing/check-helpers.ts';
+import { kwokTest as test } from '../testing/kwok-test.ts';
+import { deploymentAvailable } from './deployment-available.ts';
+
+describe('deployment-available', () => {
+  test.concurrent('passes when every replica is available', async ({ kube, namespace }) => {
+    await createDeployment(kube, namespace, deployment('web', { replicas: 2 }));
+    await waitForAvailable(kube, namespace, 'web', 2);
+
+    const result = await runCheck(kube, namespace, deploymentAvailable, { name: 'web', replicas: 2 });
+
+    expect(result.passed).toBe(true);
+    expect(result.message).toBe('Das Deployment ‚web‘ ist verfügbar: 2 von 2 Replikas bereit.');
+    expect(result.data).toMatchObject({ available: 2, expected: 2 });
+  });
+
+  test.concurrent('waits while the pods start and passes once they are there', async ({ kube, namespace }) => {
+    await createDeployment(kube, namespace, deployment('web', { replicas: 2 }));
+
+    const result = await runCheck(kube, namespace, deploymentAvailable, { name: 'web' }, { timeoutMs: 30_000 });
+
+    expect(result.passed).toBe(true);
+    expect(result.message).toContain('2 von 2 Replikas');
+  });
+
+  test.concurrent('fails when the Deployment asks for fewer replicas than the step', async ({ kube, namespace }) => {
+    await createDeployment(kube, namespace, deployment('web', { replicas: 2 }));
+    await waitForAvailable(kube, namespace, 'web', 2);
+
+    const result = await runCheck(kube, namespace, deploymentAvailable, { name: 'web', replicas: 3 });
+
+    expect(result.passed).toBe(false);
+    expect(result.message).toContain('ist auf 2 Replikas eingestellt, erwartet sind 3');
+    expect(result.message).toContain(`kubectl scale deployment web --replicas=3 -n ${namespace}`);
+  });
+
+  test.concurrent('fewer replicas available than asked: names the pod that finds no node', async ({ kube, namespace }) => {
+    // Two nodes, three replicas that refuse to share a node: one pod stays Pending.
+    await createDeployment(
+      kube,
+      namespace,
+      deployment('web', {
+        replicas: 3,
+        pod: {
+          affinity: {
+            podAntiAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: [
+                { labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' },
+              ],
+            },
+          },
+        },
+      }),
+    );
+
+    const result = await runCheck(kube, namespace, deploymentAvailable, { name: 'web', replicas: 3 }, { timeoutMs: 20_000 });
+
+    expect(result.passed).toBe(false);
+    expect(result.timedOut).toBeUndefined();
+    expect(result.message).toContain('Das Deployment ‚web‘ ist nicht verfügbar, bereit sind 2 von 3 Replikas');
+    expect(result.message).toContain('kann keinem Knoten zugeteilt werden');
+    expect(result.message).toContain('anti-affinity');
+  });
+
+  test.concurrent('a typo in the name: says which Deployments exist', async ({ kube, namespace }) => {
+    await createDeployment(kube, namespace, deployment('web'));
+
+    const result = await runCheck(kube, namespace, deploymentAvailable, { name: 'webapp' });
+
+    expect(result.passed).toBe(false);
+    expect(result.message).toContain(`Das Deployment ‚webapp‘ gibt es im Namespace ‚${namespace}‘ nicht`);
+    expect(result.message).toContain('Dort gibt es nur: ‚web‘');
+  });
+
+  test.concurrent('created in another namespace than the step looks in (forgotten -n)', async ({ kube, namespace }) => {
+    // A name no other test uses, so this namespace is the only other place it exists.
+    await createDeployment(kube, namespace, deployment('katalog'));
+    const expectedNamespace = `${namespace}-x`;
+
+    const result = await runCheck(kube, expectedNamespace, deploymentAvailable, { name: 'katalog' });
+
+    expect(result.passed).toBe(false);
+    expect(result.message).toContain(`Den Namespace ‚${expectedNamespace}‘ gibt es nicht`);
+    expect(result.message).toContain(`Das Deployment ‚katalog‘ gibt es im Namespace ‚${namespace}‘.`);
+    expect(result.message).toContain(`kubectl create namespace ${expectedNamespace}`);
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect } from 'vitest';
+import { container, createDeployment, deployment, runCheck } from '../testing/check-helpers.ts';
+import { kwokTest as test } from '../testing/kwok-test.ts';
+import { probesSet } from './probes-set.ts';
+
+const readinessProbe = { httpGet: { path: '/', port: 80 }, periodSeconds: 5 };
+const livenessProbe = { tcpSocket: { port: 80 }, periodSeconds: 10 };
+
+describe('probes-set', () => {
+  test.concurrent('passes with readiness and liveness probes', async ({ kube, namespace }) => {
+    await createDeployment(kube, namespace, deployment('web', { containers: [container({ readinessProbe, livenessProbe })] }));
+
+    const result = await runCheck(kube, namespace, probesSet, { name: 'web' });
+
+    expect(result.message).toBe(
+      'Das Deployment ‚web‘ hat readinessProbe und livenessProbe in seinem Container: readinessProbe (httpGet / auf Port 80) und livenessProbe (tcpSocket auf Port 80).',
+    );
+    expect(result.passed).toBe(true);
+  });
+
+  test.concurrent('liveness probe missing', async ({ kube, namespace }) => {
+    await createDeployment(kube, namespace, deployment('web', { containers: [container({ readinessProbe })] }));
+
+    const result = await runCheck(kube, namespace, probesSet, { name: 'web' });
+
+    expect(result.passed).toBe(false);
+    expect(result.message).toContain('dem Container ‚web‘ fehlt die livenessProbe');
+    expect(result.message).toContain('„livenessProbe: {httpGet: {path: /, port: 80}');
+  });
+
+  test.concurrent('no probes at all, and a startup probe asked for', async ({ kube, namespace }) => {
+    await createDeployment(kube, namespace, deployment('web'));
+
+    const result = await runCheck(kube, namespace, probesSet, { name: 'web', probes: ['startup', 'readiness'] });
+
+    expect(result.passed).toBe(false);
+    expect(result.message).toContain('dem Container ‚web‘ fehlen startupProbe und readinessProbe');
+  });
+
+  test.concurrent('the Deployment is missing', async ({ kube, namespace }) => {
+    const result = await runCheck(kube, namespace, probesSet, { name: 'gesundheit' });
+
+    expect(result.passed).toBe(false);
+    expect(result.message).toContain(`Im Namespace ‚${namespace}‘ gibt es kein Deployment ‚gesundheit‘`);
+  });
+});

@@ -1,0 +1,92 @@
+// What the check tests share: running a check the way the runner will (executeCheck
+// with the learner's namespace), the objects a learner typically applies, and waiting
+// for the controllers to catch up before asking.
+import type {
+  V1Container,
+  V1Deployment,
+  V1PersistentVolumeClaim,
+  V1PodSpec,
+  V1Service,
+} from '@kubernetes/client-node';
+import { executeCheck, type AnyCheck, type CheckContext, type CheckResult } from '../core.ts';
+import type { KubeClients } from './kube-clients.ts';
+import { waitFor } from './wait.ts';
+
+export const NGINX = 'docker.io/library/nginx:1.27-alpine';
+
+/** Runs a check against the kwok cluster in `namespace`, as the runner would for a learner. */
+export function runCheck(
+  kube: KubeClients,
+  namespace: string,
+  check: AnyCheck,
+  params: unknown,
+  context: Partial<Omit<CheckContext, 'kubeConfig' | 'namespace'>> = {},
+): Promise<CheckResult> {
+  return executeCheck(check, params, { kubeConfig: kube.config, namespace, ...context });
+}
+
+export function container(overrides: Partial<V1Container> = {}): V1Container {
+  return { name: 'web', image: NGINX, ports: [{ containerPort: 80 }], ...overrides };
+}
+
+export interface DeploymentOptions {
+  replicas?: number;
+  labels?: Record<string, string>;
+  podAnnotations?: Record<string, string>;
+  containers?: V1Container[];
+  pod?: Partial<V1PodSpec>;
+}
+
+/** A Deployment as a learner writes it: one nginx container, pods labelled app=<name>. */
+export function deployment(name: string, options: DeploymentOptions = {}): V1Deployment {
+  const labels = options.labels ?? { app: name };
+  return {
+    metadata: { name },
+    spec: {
+      replicas: options.replicas ?? 1,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels, annotations: options.podAnnotations ?? {} },
+        spec: { containers: options.containers ?? [container()], ...options.pod },
+      },
+    },
+  };
+}
+
+export function service(name: string, selector: Record<string, string>, port = 80): V1Service {
+  return { metadata: { name }, spec: { selector, ports: [{ name: 'http', port, targetPort: 80 }] } };
+}
+
+export function claim(name: string, storageClassName?: string, size = '1Gi'): V1PersistentVolumeClaim {
+  return {
+    metadata: { name },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: size } },
+      ...(storageClassName !== undefined ? { storageClassName } : {}),
+    },
+  };
+}
+
+export async function createDeployment(kube: KubeClients, namespace: string, body: V1Deployment): Promise<void> {
+  await kube.apps.createNamespacedDeployment({ namespace, body });
+}
+
+/** Waits until the Deployment controller reports `replicas` available pods. */
+export async function waitForAvailable(kube: KubeClients, namespace: string, name: string, replicas: number) {
+  return waitFor(
+    `Deployment ${name} hat ${replicas} verfügbare Replikas`,
+    async () => {
+      const current = await kube.apps.readNamespacedDeployment({ name, namespace });
+      const status = current.status;
+      return (
+        (status?.observedGeneration ?? 0) >= (current.metadata?.generation ?? 0) &&
+        status?.availableReplicas === replicas &&
+        status.updatedReplicas === replicas &&
+        status.replicas === replicas &&
+        current
+      );
+    },
+    { timeoutMs: 30_000 },
+  );
+}
