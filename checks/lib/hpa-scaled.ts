@@ -83,7 +83,7 @@ export const hpaScaled = defineCheck({
         sentences(
           `Dem HPA ${q(name)} fehlen Metriken: er soll nach ${resourceLabel(first.resource)}-Auslastung skalieren, aber ${
             first.containers.length === 1 ? 'der Container' : 'die Container'
-          } ${quotedList(first.containers)} von ${target.label} ${first.containers.length === 1 ? 'hat' : 'haben'} keinen ${resourceLabel(first.resource)}-Request – ohne ihn lässt sich keine Auslastung in Prozent berechnen`,
+          } ${quotedList(first.containers)} ${target.ofLabel} ${first.containers.length === 1 ? 'hat' : 'haben'} keinen ${resourceLabel(first.resource)}-Request – ohne ihn lässt sich keine Auslastung in Prozent berechnen`,
           `Tipp: Setz im Pod-Template resources.requests.${first.resource} (z. B. „${first.resource}: ${first.resource === 'cpu' ? '100m' : '128Mi'}“) für jeden Container`,
         ),
         { data: { ...data, missingRequests }, hint },
@@ -106,7 +106,7 @@ export const hpaScaled = defineCheck({
     if (target.available !== undefined && target.available < desiredReplicas) {
       return notYet(
         sentences(
-          `Der HPA ${q(name)} will ${count(desiredReplicas, 'Replika', 'Replikas')}, von ${target.label} sind erst ${target.available} verfügbar`,
+          `Der HPA ${q(name)} will ${count(desiredReplicas, 'Replika', 'Replikas')}, ${target.ofLabel} sind erst ${target.available} verfügbar`,
           'Die neuen Pods starten noch; prüf gleich noch einmal',
         ),
         { data, hint },
@@ -121,13 +121,15 @@ export const hpaScaled = defineCheck({
 
 type Target =
   | { kind: 'missing'; label: string }
-  | { kind: 'found'; refKind: string; name: string; label: string; podSpec?: V1PodSpec; available?: number };
+  | { kind: 'found'; refKind: string; name: string; label: string; ofLabel: string; podSpec?: V1PodSpec; available?: number };
 
 async function readTarget(ctx: CheckRunContext, hpa: V2HorizontalPodAutoscaler, namespace: string): Promise<Target> {
   const ref = hpa.spec?.scaleTargetRef;
   const refKind = ref?.kind ?? 'Deployment';
   const name = ref?.name ?? '';
-  const label = `${refKind === 'ReplicaSet' ? 'das ReplicaSet' : `das ${refKind}`} ${q(name)}`;
+  // Deployment, StatefulSet and ReplicaSet are all neuter in German.
+  const label = `das ${refKind} ${q(name)}`;
+  const ofLabel = `vom ${refKind} ${q(name)}`;
   const { apps } = ctx.kube;
   let object;
   switch (refKind) {
@@ -142,7 +144,7 @@ async function readTarget(ctx: CheckRunContext, hpa: V2HorizontalPodAutoscaler, 
       break;
     default:
       // Custom resources with a scale subresource: nothing more to look at here.
-      return { kind: 'found', refKind, name, label };
+      return { kind: 'found', refKind, name, label, ofLabel };
   }
   if (!object) return { kind: 'missing', label };
   const status = object.status as { availableReplicas?: number; readyReplicas?: number } | undefined;
@@ -151,6 +153,7 @@ async function readTarget(ctx: CheckRunContext, hpa: V2HorizontalPodAutoscaler, 
     refKind,
     name,
     label,
+    ofLabel,
     ...(object.spec?.template?.spec ? { podSpec: object.spec.template.spec } : {}),
     available: status?.availableReplicas ?? status?.readyReplicas ?? 0,
   };
