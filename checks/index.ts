@@ -11,6 +11,7 @@ import { namespaceExists } from './lib/namespace-exists.ts';
 import { podSecurity } from './lib/pod-security.ts';
 import { probesSet } from './lib/probes-set.ts';
 import { pvcBound } from './lib/pvc-bound.ts';
+import { rbacAllows } from './lib/rbac-allows.ts';
 import { resourcesSet } from './lib/resources-set.ts';
 import { rolloutComplete } from './lib/rollout-complete.ts';
 import { secretReferenced } from './lib/secret-referenced.ts';
@@ -44,6 +45,7 @@ const registry = createRegistry([
   podSecurity,
   probesSet,
   pvcBound,
+  rbacAllows,
   resourcesSet,
   rolloutComplete,
   secretReferenced,

@@ -4,11 +4,14 @@
 import {
   ApiException,
   AppsV1Api,
+  AuthorizationV1Api,
   AutoscalingV2Api,
+  BatchV1Api,
   CoreV1Api,
   createConfiguration,
   DiscoveryV1Api,
   NetworkingV1Api,
+  RbacAuthorizationV1Api,
   ServerConfiguration,
   StorageV1Api,
   type Configuration,
@@ -22,9 +25,12 @@ type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
 export interface KubeApi {
   readonly core: CoreV1Api;
   readonly apps: AppsV1Api;
+  readonly authorization: AuthorizationV1Api;
   readonly autoscaling: AutoscalingV2Api;
+  readonly batch: BatchV1Api;
   readonly discovery: DiscoveryV1Api;
   readonly networking: NetworkingV1Api;
+  readonly rbac: RbacAuthorizationV1Api;
   readonly storage: StorageV1Api;
 }
 
@@ -93,14 +99,23 @@ export function kubeApi(config: KubeConfig, signal: AbortSignal): KubeApi {
     get apps() {
       return client('apps', () => new AppsV1Api(configuration));
     },
+    get authorization() {
+      return client('authorization', () => new AuthorizationV1Api(configuration));
+    },
     get autoscaling() {
       return client('autoscaling', () => new AutoscalingV2Api(configuration));
+    },
+    get batch() {
+      return client('batch', () => new BatchV1Api(configuration));
     },
     get discovery() {
       return client('discovery', () => new DiscoveryV1Api(configuration));
     },
     get networking() {
       return client('networking', () => new NetworkingV1Api(configuration));
+    },
+    get rbac() {
+      return client('rbac', () => new RbacAuthorizationV1Api(configuration));
     },
     get storage() {
       return client('storage', () => new StorageV1Api(configuration));

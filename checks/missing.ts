@@ -27,6 +27,9 @@ export const kinds = {
   Ingress: { label: 'Ingress', gender: 'm' },
   HorizontalPodAutoscaler: { label: 'HPA', gender: 'm' },
   Namespace: { label: 'Namespace', gender: 'm' },
+  ServiceAccount: { label: 'ServiceAccount', gender: 'm' },
+  CronJob: { label: 'CronJob', gender: 'm' },
+  Job: { label: 'Job', gender: 'm' },
 } as const satisfies Record<string, KindLabel>;
 
 /** "das Deployment ‚web‘", "der Service ‚web‘", "die ConfigMap ‚app‘". */
