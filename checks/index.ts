@@ -7,6 +7,7 @@ import { helmReleaseDeployed } from './lib/helm-release-deployed.ts';
 import { hpaScaled } from './lib/hpa-scaled.ts';
 import { imageLoaded } from './lib/image-loaded.ts';
 import { ingressRoutes } from './lib/ingress-routes.ts';
+import { jobSucceeded } from './lib/job-succeeded.ts';
 import { namespaceExists } from './lib/namespace-exists.ts';
 import { podSecurity } from './lib/pod-security.ts';
 import { probesSet } from './lib/probes-set.ts';
@@ -41,6 +42,7 @@ const registry = createRegistry([
   hpaScaled,
   imageLoaded,
   ingressRoutes,
+  jobSucceeded,
   namespaceExists,
   podSecurity,
   probesSet,
