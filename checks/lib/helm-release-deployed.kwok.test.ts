@@ -94,6 +94,21 @@ describe('helm-release-deployed', () => {
     ]);
   });
 
+  test.concurrent('rolled back to revision 1: only the rollback itself passes', async ({ kube, namespace }) => {
+    await helm('install', 'filiale', chart, '-n', namespace);
+    await helm('upgrade', 'filiale', chart, '-n', namespace, '--set', 'greeting=Moin');
+    const beforeRollback = await runCheck(kube, namespace, helmReleaseDeployed, { release: 'filiale', rolledBackTo: 1 });
+    await helm('rollback', 'filiale', '1', '-n', namespace);
+    const afterRollback = await runCheck(kube, namespace, helmReleaseDeployed, { release: 'filiale', rolledBackTo: 1, revision: 3 });
+
+    expect(beforeRollback.passed).toBe(false);
+    expect(beforeRollback.message).toContain('Das Helm-Release ‚filiale‘ steht bei Revision 2 („Upgrade complete“), das ist kein Rollback auf Revision 1');
+    expect(beforeRollback.message).toContain(`„helm rollback filiale 1 -n ${namespace}“`);
+    expect(afterRollback.message).toBe(
+      'Das Helm-Release ‚filiale‘ ist installiert (Revision 3 mit dem Chart ‚shop-0.1.0‘, zurückgerollt auf Revision 1, Status deployed).',
+    );
+  });
+
   test.concurrent('installed, but the upgrade the step asks for is missing', async ({ kube, namespace }) => {
     await helm('install', 'kasse', chart, '-n', namespace);
 

@@ -24,12 +24,14 @@ export const helmReleaseDeployed = defineCheck({
       /** Chart name, e.g. "shop". */
       chart: z.string().min(1).optional(),
       chartVersion: z.string().min(1).optional(),
+      /** The deployed revision must be a `helm rollback` to this revision. */
+      rolledBackTo: revision.optional(),
       namespace: inNamespace,
     })
     .refine((p) => p.revision === undefined || p.minRevision === undefined, {
       message: 'nur revision oder minRevision angeben, nicht beide',
     }),
-  async run({ release, revision: exact, minRevision, chart, chartVersion, namespace: explicit }, ctx) {
+  async run({ release, revision: exact, minRevision, chart, chartVersion, rolledBackTo, namespace: explicit }, ctx) {
     const namespace = explicit ?? ctx.namespace;
     const { core } = ctx.kube;
     const labelSelector = helmReleaseSelector(release);
@@ -155,6 +157,15 @@ export const helmReleaseDeployed = defineCheck({
         { data, hint },
       );
     }
+    if (rolledBackTo !== undefined && decoded?.info.description !== `Rollback to ${rolledBackTo}`) {
+      return fail(
+        sentences(
+          `Das Helm-Release ${q(release)} steht bei ${at}${data.description ? ` („${data.description}“)` : ''}, das ist kein Rollback auf Revision ${rolledBackTo}`,
+          `Tipp: „helm rollback ${release} ${rolledBackTo} -n ${namespace}“ – Helm legt dabei eine neue Revision mit den Werten von Revision ${rolledBackTo} an`,
+        ),
+        { data, hint },
+      );
+    }
     if ((chart !== undefined || chartVersion !== undefined) && !metadata) {
       return fail(
         sentences(
@@ -183,7 +194,8 @@ export const helmReleaseDeployed = defineCheck({
       );
     }
     const chartText = metadata ? ` mit dem Chart ${q(`${metadata.name}-${metadata.version}`)}` : '';
-    return pass(`Das Helm-Release ${q(release)} ist installiert (${at}${chartText}, Status deployed).`, data);
+    const rollback = rolledBackTo !== undefined ? `, zurückgerollt auf Revision ${rolledBackTo}` : '';
+    return pass(`Das Helm-Release ${q(release)} ist installiert (${at}${chartText}${rollback}, Status deployed).`, data);
   },
 });
 

@@ -48,4 +48,28 @@ describe('namespace-exists', () => {
       );
     }
   });
+
+  test.concurrent('Pod Security Admission label missing or at another level', async ({ kube, namespace }) => {
+    const enforce = { 'pod-security.kubernetes.io/enforce': 'restricted' };
+    const missing = await runCheck(kube, namespace, namespaceExists, { name: namespace, labels: enforce });
+    await kube.core.patchNamespace(
+      { name: namespace, body: { metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    const other = await runCheck(kube, namespace, namespaceExists, { name: namespace, labels: enforce });
+    await kube.core.patchNamespace(
+      { name: namespace, body: { metadata: { labels: enforce } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    const right = await runCheck(kube, namespace, namespaceExists, { name: namespace, labels: enforce });
+
+    expect(missing.passed).toBe(false);
+    expect(missing.message).toContain('das Label ‚pod-security.kubernetes.io/enforce=restricted‘ fehlt');
+    expect(missing.message).toContain(`„kubectl label namespace ${namespace} pod-security.kubernetes.io/enforce=restricted“`);
+    expect(other.passed).toBe(false);
+    expect(other.message).toContain('das Label ‚pod-security.kubernetes.io/enforce‘ steht auf ‚baseline‘ statt ‚restricted‘');
+    expect(other.message).toContain('--overwrite“');
+    expect(right.passed).toBe(true);
+    expect(right.message).toBe(`Der Namespace ‚${namespace}‘ existiert und trägt ‚pod-security.kubernetes.io/enforce=restricted‘.`);
+  });
 });
