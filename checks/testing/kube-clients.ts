@@ -8,6 +8,7 @@ import {
   DiscoveryV1Api,
   KubeConfig,
   Metrics,
+  NetworkingV1Api,
   StorageV1Api,
 } from '@kubernetes/client-node';
 
@@ -18,6 +19,7 @@ export interface KubeClients {
   autoscaling: AutoscalingV2Api;
   discovery: DiscoveryV1Api;
   storage: StorageV1Api;
+  networking: NetworkingV1Api;
   custom: CustomObjectsApi;
   /** The metrics.k8s.io API, what `kubectl top` reads. */
   metrics: Metrics;
@@ -33,6 +35,7 @@ export function kubeClients(kubeconfigPath: string): KubeClients {
     autoscaling: config.makeApiClient(AutoscalingV2Api),
     discovery: config.makeApiClient(DiscoveryV1Api),
     storage: config.makeApiClient(StorageV1Api),
+    networking: config.makeApiClient(NetworkingV1Api),
     custom: config.makeApiClient(CustomObjectsApi),
     metrics: new Metrics(config),
   };
