@@ -106,6 +106,19 @@ describe('hpa-scaled', () => {
     expect(result.passed).toBe(true);
   }, 100_000);
 
+  test.concurrent('direction down passes once the real HPA has gone back to its minimum', async ({ kube, namespace }) => {
+    // No load (kwok reports 1m of 100m), three replicas, no stabilisation window: down to 1.
+    await createWeb(kube, namespace, { replicas: 3 });
+    const body = hpa();
+    body.spec!.behavior = { scaleDown: { stabilizationWindowSeconds: 0 } };
+    await kube.autoscaling.createNamespacedHorizontalPodAutoscaler({ namespace, body });
+
+    const result = await runCheck(kube, namespace, hpaScaled, { name: 'web', direction: 'down' }, { timeoutMs: 75_000 });
+
+    expect(result.message).toMatch(/^Der HPA ‚web‘ ist wieder heruntergefahren: 1 Replika \(Minimum 1\); gemessen: CPU \d+ % \(Ziel 50 %\)\.$/);
+    expect(result.passed).toBe(true);
+  }, 100_000);
+
   test.concurrent('HPA without metrics-server (simulated status): says it is not installed', async ({ kube, namespace }) => {
     await createWeb(kube, namespace);
     await kube.autoscaling.createNamespacedHorizontalPodAutoscaler({ namespace, body: hpa() });

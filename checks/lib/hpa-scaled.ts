@@ -11,16 +11,19 @@ import { inNamespace, objectName, replicaCount } from '../params.ts';
 
 export const hpaScaled = defineCheck({
   id: 'hpa-scaled',
-  title: 'HPA hat hochskaliert',
+  title: 'HPA hat hochskaliert (oder nach der Last wieder herunter)',
   params: z.strictObject({
     name: objectName,
     /** At least this many replicas; by default one more than the HPA's minReplicas. */
     atLeastReplicas: replicaCount.min(1).optional(),
+    /** "down": after the load, back at (or below) `atMostReplicas`, by default minReplicas. */
+    direction: z.enum(['up', 'down']).default('up'),
+    atMostReplicas: replicaCount.min(1).optional(),
     namespace: inNamespace,
   }),
   timeoutMs: 20_000,
   pollIntervalMs: 1000,
-  async run({ name, atLeastReplicas, namespace: explicit }, ctx) {
+  async run({ name, atLeastReplicas, direction, atMostReplicas, namespace: explicit }, ctx) {
     const namespace = explicit ?? ctx.namespace;
     const { kube } = ctx;
     const hpa = await readOrUndefined(kube.autoscaling.readNamespacedHorizontalPodAutoscaler({ name, namespace }));
@@ -35,6 +38,7 @@ export const hpaScaled = defineCheck({
     const minReplicas = spec?.minReplicas ?? 1;
     const maxReplicas = spec?.maxReplicas ?? minReplicas;
     const threshold = atLeastReplicas ?? minReplicas + 1;
+    const ceiling = atMostReplicas ?? minReplicas;
     const metricSpecs: V2MetricSpec[] = spec?.metrics?.length
       ? spec.metrics
       : [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }];
@@ -49,11 +53,12 @@ export const hpaScaled = defineCheck({
       maxReplicas,
       currentReplicas,
       desiredReplicas,
-      expectedAtLeast: threshold,
+      direction,
+      ...(direction === 'up' ? { expectedAtLeast: threshold } : { expectedAtMost: ceiling }),
       metrics: metrics.map((m) => describeMetric(m, metricSpecs)),
     };
 
-    if (threshold > maxReplicas) {
+    if (direction === 'up' && threshold > maxReplicas) {
       return fail(
         sentences(
           `Der HPA ${q(name)} darf höchstens auf ${count(maxReplicas, 'Replika', 'Replikas')} skalieren, erwartet ${threshold === 1 ? 'ist' : 'sind'} aber mindestens ${threshold}`,
@@ -93,6 +98,24 @@ export const hpaScaled = defineCheck({
     if (metrics.length === 0) return metricsMissing(hpa, data, hint);
 
     const values = metrics.map((m) => describeMetric(m, metricSpecs)).join(', ');
+    if (direction === 'down') {
+      if (currentReplicas <= ceiling) {
+        return pass(
+          `Der HPA ${q(name)} ist wieder heruntergefahren: ${count(currentReplicas, 'Replika', 'Replikas')} (Minimum ${minReplicas}); gemessen: ${values}.`,
+          data,
+        );
+      }
+      const overTarget = metrics.some(aboveTarget(metricSpecs));
+      return notYet(
+        sentences(
+          `Der HPA ${q(name)} steht noch bei ${count(currentReplicas, 'Replika', 'Replikas')} (erwartet höchstens ${ceiling}); gemessen: ${values}`,
+          overTarget
+            ? 'Die Last ist noch da – läuft der Lastgenerator noch?'
+            : 'Nach dem Ende der Last wartet der HPA ein Stabilisierungsfenster ab, bevor er Pods entfernt: standardmäßig 5 Minuten (spec.behavior.scaleDown.stabilizationWindowSeconds)',
+        ),
+        { data, hint },
+      );
+    }
     if (currentReplicas < threshold) {
       const wants = desiredReplicas > currentReplicas ? ` und will auf ${desiredReplicas}` : '';
       return notYet(
@@ -170,6 +193,18 @@ function hasValue(metric: V2MetricStatus): boolean {
     current !== undefined &&
     (current.averageUtilization !== undefined || current.averageValue !== undefined || current.value !== undefined)
   );
+}
+
+/** Whether a measured resource utilisation is still above its target (load still on). */
+function aboveTarget(specs: V2MetricSpec[]): (metric: V2MetricStatus) => boolean {
+  return (metric) => {
+    const resource = metric.resource ?? metric.containerResource;
+    if (!resource) return false;
+    const spec = specs.find((s) => (s.resource ?? s.containerResource)?.name === resource.name);
+    const goal = (spec?.resource ?? spec?.containerResource)?.target.averageUtilization;
+    const now = resource.current.averageUtilization;
+    return goal !== undefined && now !== undefined && now > goal;
+  };
 }
 
 function resourceLabel(resource: string): string {
