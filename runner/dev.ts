@@ -2,6 +2,8 @@
 // the runner behind it on the next port; Astro proxies /api (and the terminal socket).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createClusterManager } from './clusters/index.ts';
+import { loadClusterConfig } from './clusters/config.ts';
 import { loadConfig, repoRoot } from './config.ts';
 import { startRunner } from './server.ts';
 import { linkLearnerTools } from './tools.ts';
@@ -17,7 +19,7 @@ const runner = await startRunner(
     siteDir: null,
     extraAllowedOrigins: [...config.extraAllowedOrigins, ...devOrigins],
   },
-  { toolDirs: [toolDir] },
+  { toolDirs: [toolDir], clusters: createClusterManager(loadClusterConfig(), config.dataDir) },
 );
 
 const astro = spawn(

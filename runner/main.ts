@@ -1,11 +1,14 @@
 // `./werkbank start`: the runner with the built site on one port.
+import { createClusterManager } from './clusters/index.ts';
+import { loadClusterConfig } from './clusters/config.ts';
 import { loadConfig } from './config.ts';
 import { startRunner } from './server.ts';
 import { linkLearnerTools } from './tools.ts';
 
 const config = loadConfig();
 const toolDir = await linkLearnerTools(config.dataDir);
-const runner = await startRunner(config, { toolDirs: [toolDir] }).catch((error: NodeJS.ErrnoException) => {
+const clusters = createClusterManager(loadClusterConfig(), config.dataDir);
+const runner = await startRunner(config, { toolDirs: [toolDir], clusters }).catch((error: NodeJS.ErrnoException) => {
   if (error.code === 'EADDRINUSE') {
     console.error(`Port ${config.port} ist schon belegt. Anderen Port wählen: WERKBANK_PORT=4330 ./werkbank start`);
   } else {

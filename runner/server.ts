@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { capabilityProbe } from './capabilities.ts';
+import { setActiveClusterManager, type ClusterManager } from './clusters/index.ts';
 import type { RunnerConfig } from './config.ts';
+import { handleClusterRoute } from './http/clusters.ts';
 import { ensureLearner, learnerOf } from './http/learner.ts';
 import { allowedOrigins, originAllowed } from './http/origin.ts';
 import { sendError, sendJson } from './http/respond.ts';
@@ -20,12 +22,15 @@ export interface Runner {
   port: number;
   sessions: TerminalSessions;
   terminalStats: TerminalStats;
+  clusters: ClusterManager | null;
   close(): Promise<void>;
 }
 
 export interface RunnerDependencies {
   /** Directories with kubectl, kind, helm for the learners' PATH. */
   toolDirs?: string[];
+  /** Gives learners clusters; none when absent (tests of other parts). */
+  clusters?: ClusterManager | null;
 }
 
 function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
@@ -34,11 +39,24 @@ function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
 
 export async function startRunner(config: RunnerConfig, deps: RunnerDependencies = {}): Promise<Runner> {
   const toolDirs = deps.toolDirs ?? [];
+  const clusters = deps.clusters ?? null;
   const sessions = new TerminalSessions({
     dataDir: config.dataDir,
     graceMs: config.terminalGraceMs,
     pathPrefix: toolDirs,
+    envFor: (learnerId) => clusters?.envFor(learnerId) ?? {},
   });
+  clusters?.connectTerminals({
+    isActive: (learnerId) => sessions.get(learnerId) !== undefined,
+    onEnvChanged: (learnerId) => {
+      const ready = 'KUBECONFIG' in (clusters.envFor(learnerId));
+      const notice = ready
+        ? 'Werkbank: Dein Cluster ist bereit, KUBECONFIG ist gesetzt. Probiere: kubectl get nodes'
+        : 'Werkbank: Dein Cluster ist weg, KUBECONFIG ist nicht mehr gesetzt.';
+      sessions.refreshEnv(learnerId, notice).catch((error: unknown) => console.error('[runner] env.sh:', error));
+    },
+  });
+  setActiveClusterManager(clusters);
   const tickets = new TicketStore();
   const terminalStats = newTerminalStats();
   const capabilities = capabilityProbe(toolDirs);
@@ -65,6 +83,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
       sendJson(res, 200, body);
       return;
     }
+    if (await handleClusterRoute(req, res, path, { clusters, originAllowed: (request) => originAllowed(request, origins) })) return;
     sendError(res, 404, `Unbekannte API-Adresse: ${req.method} ${path}`);
   }
 
@@ -109,7 +128,10 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
     port,
     sessions,
     terminalStats,
+    clusters,
     async close() {
+      setActiveClusterManager(null);
+      await clusters?.close();
       const shellsGone = sessions.disposeAll('shutdown');
       for (const client of wss.clients) client.terminate();
       wss.close();

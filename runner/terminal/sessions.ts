@@ -1,6 +1,7 @@
 // All learners' shells, at most one per learner, created on first connect.
 import { join } from 'node:path';
 import { TerminalSession, type DisposeReason } from './session.ts';
+import { writeEnvScript } from './shell.ts';
 
 export interface TerminalSessionsOptions {
   dataDir: string;
@@ -57,6 +58,16 @@ export class TerminalSessions {
       .finally(() => this.starting.delete(learnerId));
     this.starting.set(learnerId, started);
     return started;
+  }
+
+  /** Rewrites the learner's env script after their variables changed (cluster ready or
+   * gone); open shells pick it up at their next prompt and print `notice`. */
+  refreshEnv(learnerId: string, notice?: string): Promise<void> {
+    return writeEnvScript(this.homeOf(learnerId), {
+      ...(this.options.envFor ? { env: this.options.envFor(learnerId) } : {}),
+      ...(this.options.pathPrefix ? { pathPrefix: this.options.pathPrefix } : {}),
+      ...(notice ? { notice } : {}),
+    });
   }
 
   /** Ends every shell and waits (up to `timeoutMs`) until their processes are gone. */

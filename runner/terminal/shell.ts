@@ -1,7 +1,7 @@
 // Starts a learner's login shell in a pty: their own home as working directory, a
 // small, explicit environment (never the runner's own, which may hold secrets), and
 // no descriptors inherited from other learners' ptys.
-import { mkdir, writeFile, access } from 'node:fs/promises';
+import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as pty from 'node-pty';
 
@@ -39,23 +39,53 @@ function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-/** The runner's part of the shell set-up, rewritten at every start: a login shell's
- * /etc/profile resets PATH, so the tools have to be added after it. */
-function envScript(options: Pick<ShellOptions, 'env' | 'pathPrefix'>): string {
+/** The runner's part of the shell set-up, rewritten at every start and whenever the
+ * learner's variables change (their cluster became ready): a login shell's /etc/profile
+ * resets PATH, so the tools have to be added after it, and a prompt hook re-reads the
+ * file in shells that are already open, so KUBECONFIG arrives without a new shell. */
+function envScript(options: EnvScriptOptions, version: string): string {
   const lines = ['# Von Werkbank erzeugt; Änderungen hier gehen beim nächsten Start verloren.'];
   for (const dir of options.pathPrefix ?? []) {
     lines.push(`case ":$PATH:" in *:${shellQuote(dir)}:*) ;; *) PATH=${shellQuote(dir)}:"$PATH" ;; esac`);
   }
   lines.push('export PATH');
-  for (const [name, value] of Object.entries(options.env ?? {})) lines.push(`export ${name}=${shellQuote(value)}`);
+  // Variables an earlier version set and this one does not (a deleted cluster) go away.
+  lines.push('for __werkbank_name in ${WERKBANK_ENV_NAMES-}; do unset "$__werkbank_name"; done; unset __werkbank_name');
+  const env = options.env ?? {};
+  for (const [name, value] of Object.entries(env)) lines.push(`export ${name}=${shellQuote(value)}`);
+  lines.push(`WERKBANK_ENV_NAMES=${shellQuote(Object.keys(env).join(' '))}`);
+  if (options.notice) {
+    lines.push(`if [[ -n \${WERKBANK_ENV_VERSION-} && $- == *i* ]]; then printf '\\n%s\\n' ${shellQuote(options.notice)}; fi`);
+  }
+  lines.push(`WERKBANK_ENV_VERSION=${shellQuote(version)}`);
+  lines.push(
+    '__werkbank_env_refresh() { local version; read -r version 2>/dev/null <~/.werkbank/env.version || return 0; [[ $version == "${WERKBANK_ENV_VERSION-}" ]] || . ~/.werkbank/env.sh; }',
+    'case ";${PROMPT_COMMAND-};" in *";__werkbank_env_refresh;"*) ;; *) PROMPT_COMMAND="__werkbank_env_refresh${PROMPT_COMMAND:+;$PROMPT_COMMAND}" ;; esac',
+  );
   return `${lines.join('\n')}\n`;
+}
+
+export interface EnvScriptOptions extends Pick<ShellOptions, 'env' | 'pathPrefix'> {
+  /** Printed once in open shells when they pick up this version (e.g. "cluster ready"). */
+  notice?: string;
+}
+
+/** Replaces the runner's env script; the version file is written last, so an open shell
+ * never reads a half-written script. */
+export async function writeEnvScript(home: string, options: EnvScriptOptions = {}): Promise<void> {
+  const dir = join(home, '.werkbank');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const version = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  await writeFile(join(dir, 'env.sh.tmp'), envScript(options, version));
+  await rename(join(dir, 'env.sh.tmp'), join(dir, 'env.sh'));
+  await writeFile(join(dir, 'env.version.tmp'), `${version}\n`);
+  await rename(join(dir, 'env.version.tmp'), join(dir, 'env.version'));
 }
 
 /** Creates the learner's home with a friendly prompt the first time only (later the
  * files are theirs to change) and rewrites the runner's env script every time. */
 export async function prepareHome(home: string, options: Pick<ShellOptions, 'env' | 'pathPrefix'> = {}): Promise<void> {
-  await mkdir(join(home, '.werkbank'), { recursive: true, mode: 0o700 });
-  await writeFile(join(home, '.werkbank', 'env.sh'), envScript(options));
+  await writeEnvScript(home, options);
   for (const [name, content] of [
     ['.bashrc', BASHRC],
     ['.bash_profile', BASH_PROFILE],

@@ -1,0 +1,71 @@
+// Cluster settings from the environment, read once at start-up like runner/config.ts:
+// which provider, how big the warm pool is, how many clusters fit, when idle ones go.
+import { freemem } from 'node:os';
+import { z } from 'zod';
+
+const listOf = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+const envSchema = z.object({
+  /** kind (default), kwok (simulated, for large classes and fast tests), existing, none. */
+  WERKBANK_CLUSTER_PROVIDER: z.enum(['kind', 'kwok', 'existing', 'none']).default('kind'),
+  WERKBANK_CLUSTER_POOL: z.coerce.number().int().min(0).max(50).default(1),
+  WERKBANK_CLUSTER_MAX: z.coerce.number().int().min(1).optional(),
+  WERKBANK_CLUSTER_IDLE_MINUTES: z.coerce.number().min(1).default(120),
+  WERKBANK_CLUSTER_MEMORY_MIB: z.coerce.number().int().min(50).optional(),
+  WERKBANK_CLUSTER_PARALLEL: z.coerce.number().int().min(1).max(16).default(2),
+  /** Lab images pre-loaded into every kind cluster; default: docker/images/build.sh --print. */
+  WERKBANK_CLUSTER_IMAGES: listOf.optional(),
+  /** Add-on manifests applied to every kind cluster; default: docker/images/build.sh --manifests. */
+  WERKBANK_CLUSTER_ADDONS: listOf.optional(),
+  /** Node images to try, first present or pullable wins; default kindest/node, then the local build. */
+  WERKBANK_KIND_NODE_IMAGES: listOf.optional(),
+  /** Provider "existing": the instructor's kubeconfig; each learner gets a namespace. */
+  WERKBANK_EXISTING_KUBECONFIG: z.string().optional(),
+});
+
+export type ClusterProviderSetting = z.infer<typeof envSchema>['WERKBANK_CLUSTER_PROVIDER'];
+
+export interface ClusterConfig {
+  provider: ClusterProviderSetting;
+  poolSize: number;
+  maxClusters: number;
+  idleTtlMs: number;
+  memoryPerClusterMiB: number;
+  maxParallelCreates: number;
+  labImages: string[] | null;
+  addonManifests: string[] | null;
+  nodeImages: string[] | null;
+  existingKubeconfig: string | null;
+}
+
+/** What one idle cluster of each provider uses (kind measured with bench/cluster-create.ts). */
+export const MEMORY_PER_CLUSTER_MIB = { kind: 600, kwok: 300, existing: 1, none: 1 } as const;
+/** Left free for the runner, the browser tests and the learners' shells. */
+const RESERVED_MIB = 1024;
+
+export function loadClusterConfig(env: NodeJS.ProcessEnv = process.env, freeMiB = Math.floor(freemem() / (1 << 20))): ClusterConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Ungültige Cluster-Einstellung in der Umgebung:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const memoryPerClusterMiB = e.WERKBANK_CLUSTER_MEMORY_MIB ?? MEMORY_PER_CLUSTER_MIB[e.WERKBANK_CLUSTER_PROVIDER];
+  if (e.WERKBANK_CLUSTER_PROVIDER === 'existing' && !e.WERKBANK_EXISTING_KUBECONFIG) {
+    throw new Error('WERKBANK_CLUSTER_PROVIDER=existing braucht WERKBANK_EXISTING_KUBECONFIG (Pfad zur Kubeconfig der Lehrenden).');
+  }
+  return {
+    provider: e.WERKBANK_CLUSTER_PROVIDER,
+    poolSize: e.WERKBANK_CLUSTER_POOL,
+    maxClusters: e.WERKBANK_CLUSTER_MAX ?? Math.max(1, Math.floor((freeMiB - RESERVED_MIB) / memoryPerClusterMiB)),
+    idleTtlMs: e.WERKBANK_CLUSTER_IDLE_MINUTES * 60_000,
+    memoryPerClusterMiB,
+    maxParallelCreates: e.WERKBANK_CLUSTER_PARALLEL,
+    labImages: e.WERKBANK_CLUSTER_IMAGES ?? null,
+    addonManifests: e.WERKBANK_CLUSTER_ADDONS ?? null,
+    nodeImages: e.WERKBANK_KIND_NODE_IMAGES ?? null,
+    existingKubeconfig: e.WERKBANK_EXISTING_KUBECONFIG ?? null,
+  };
+}

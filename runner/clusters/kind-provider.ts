@@ -1,0 +1,265 @@
+// kind clusters on the local Docker engine. Ours are recognised by kind's own container
+// label (io.x-k8s.kind.cluster), the "werkbank-" name prefix and a read-only bind mount
+// of this runner's owner file: kind offers no way to add container labels, and the mount
+// also tells two runners (or a test run) on one machine apart, so neither deletes the
+// other's clusters as orphans.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
+import { z } from 'zod';
+import { lastLines, processRunner, type CommandRunner, type CommandResult } from './commands.ts';
+import { ClusterError, createFailed, dockerDown, kindMissing } from './errors.ts';
+import { learnerKubeconfig } from './kubeconfig.ts';
+import { applyManifestFile } from './manifests.ts';
+import { kindPhaseOf, ProgressTracker } from './progress.ts';
+import type { ClusterHandle, ClusterProvider, ImageLoadResult, ProgressCallback } from './provider.ts';
+import { waitUntilReady } from './readiness.ts';
+
+const CLUSTER_LABEL = 'io.x-k8s.kind.cluster';
+const OWNER_MOUNT = '/etc/werkbank/owner';
+export const CLUSTER_PREFIX = 'werkbank-';
+
+export interface KindProviderOptions {
+  /** `<dataDir>/clusters`: owner file, admin kubeconfigs, kind configs. */
+  stateDir: string;
+  kindBinary: string;
+  /** Node images to try in order; the first present (or pullable) wins. */
+  nodeImages: string[];
+  /** Lab images to pre-load; those missing on this machine are logged and skipped. */
+  labImages: () => Promise<string[]>;
+  /** Add-on manifests applied after create; missing files are logged and skipped. */
+  addonManifests: () => Promise<string[]>;
+  runner?: CommandRunner;
+  log?: (message: string) => void;
+  /** How long to wait for node, CoreDNS and StorageClass after kind returns. */
+  readyTimeoutMs?: number;
+}
+
+const containerSchema = z.object({
+  labels: z.record(z.string(), z.string()).nullable(),
+  mounts: z.array(z.object({ Source: z.string(), Destination: z.string() }).loose()).nullable(),
+});
+
+export class KindProvider implements ClusterProvider {
+  readonly name = 'kind' as const;
+  private readonly options: KindProviderOptions;
+  private readonly run: CommandRunner;
+  private readonly log: (message: string) => void;
+  private chosenImage: Promise<string> | null = null;
+
+  constructor(options: KindProviderOptions) {
+    this.options = options;
+    this.run = options.runner ?? processRunner;
+    this.log = options.log ?? ((message) => console.log(`[cluster] ${message}`));
+  }
+
+  private get ownerFile(): string {
+    return join(this.options.stateDir, 'owner');
+  }
+
+  private clusterDir(name: string): string {
+    return join(this.options.stateDir, 'kind', name);
+  }
+
+  private adminKubeconfigPath(name: string): string {
+    return join(this.clusterDir(name), 'admin.kubeconfig');
+  }
+
+  private handle(name: string): ClusterHandle {
+    return {
+      name,
+      provider: 'kind',
+      adminKubeconfigPath: this.adminKubeconfigPath(name),
+      namespace: 'default',
+      nodeContainer: `${name}-control-plane`,
+    };
+  }
+
+  /** Runs a program; a missing program becomes a German error instead of ENOENT. */
+  private async exec(command: string, args: string[], options: Parameters<CommandRunner['run']>[2] = {}): Promise<CommandResult> {
+    try {
+      return await this.run.run(command, args, options);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      if (command === this.options.kindBinary) throw kindMissing(command);
+      throw dockerDown(`${command}: nicht gefunden`);
+    }
+  }
+
+  async preflight(): Promise<void> {
+    if (!existsSync(this.options.kindBinary)) throw kindMissing(this.options.kindBinary);
+    const info = await this.exec('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 15_000 });
+    if (info.code !== 0) throw dockerDown(lastLines(info.stderr, 4));
+  }
+
+  private async ensureOwnerFile(): Promise<void> {
+    if (existsSync(this.ownerFile)) return;
+    await mkdir(this.options.stateDir, { recursive: true });
+    await writeFile(this.ownerFile, `${randomBytes(8).toString('hex')}\n`, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  }
+
+  private async imagePresent(image: string): Promise<boolean> {
+    const result = await this.exec('docker', ['image', 'inspect', '--format', '{{.Id}}', image], { timeoutMs: 30_000 });
+    return result.code === 0;
+  }
+
+  /** The first configured node image this machine has, else the first one Docker can
+   * pull (upstream kindest/node at home); remembered for the runner's lifetime. */
+  nodeImage(): Promise<string> {
+    this.chosenImage ??= (async () => {
+      for (const image of this.options.nodeImages) if (await this.imagePresent(image)) return image;
+      for (const image of this.options.nodeImages) {
+        const pulled = await this.exec('docker', ['pull', image], { timeoutMs: 600_000 });
+        if (pulled.code === 0) return image;
+      }
+      throw new ClusterError(
+        'node-image-missing',
+        `Kein Node-Image für kind vorhanden (${this.options.nodeImages.join(', ')}) und keins ließ sich laden. Baue es mit "docker/kind-node/build.sh" und versuche es erneut.`,
+      );
+    })();
+    this.chosenImage.catch(() => {
+      this.chosenImage = null; // try again next time (Docker may be back)
+    });
+    return this.chosenImage;
+  }
+
+  async create(name: string, onProgress: ProgressCallback): Promise<ClusterHandle> {
+    const progress = new ProgressTracker(onProgress);
+    progress.start('preflight', 'Docker und kind werden geprüft');
+    try {
+      await this.preflight();
+      await this.ensureOwnerFile();
+      const image = await this.nodeImage();
+      const dir = this.clusterDir(name);
+      await mkdir(dir, { recursive: true });
+      const configPath = join(dir, 'kind.yaml');
+      await writeFile(configPath, stringify({
+        kind: 'Cluster',
+        apiVersion: 'kind.x-k8s.io/v1alpha4',
+        nodes: [{ role: 'control-plane', extraMounts: [{ hostPath: this.ownerFile, containerPath: OWNER_MOUNT, readOnly: true }] }],
+      }));
+      const created = await this.exec(
+        this.options.kindBinary,
+        ['create', 'cluster', '--name', name, '--image', image, '--config', configPath, '--kubeconfig', this.adminKubeconfigPath(name)],
+        {
+          timeoutMs: 600_000,
+          onStderrLine: (line) => {
+            const phase = kindPhaseOf(line);
+            if (phase) progress.start(phase.id, phase.label);
+          },
+        },
+      );
+      if (created.code !== 0) {
+        const output = lastLines(created.stderr);
+        progress.fail(output);
+        await this.delete(name).catch(() => {});
+        throw createFailed(output);
+      }
+      progress.finish();
+      const config = new KubeConfig();
+      config.loadFromFile(this.adminKubeconfigPath(name));
+
+      progress.start('images', 'Lab-Images werden in den Cluster geladen');
+      const images = await this.loadImages(name, await this.options.labImages());
+      progress.finish(images.missing.length > 0 ? `Nicht gebaut, daher nicht geladen: ${images.missing.join(', ')}` : undefined);
+
+      progress.start('addons', 'Add-ons werden installiert (metrics-server)');
+      const missingManifests: string[] = [];
+      for (const manifest of await this.options.addonManifests()) {
+        if (!existsSync(manifest)) {
+          missingManifests.push(manifest);
+          continue;
+        }
+        await applyManifestFile(config, manifest);
+      }
+      if (missingManifests.length > 0) this.log(`Add-on-Manifeste fehlen (docker/images/build.sh baut sie): ${missingManifests.join(', ')}`);
+      progress.finish(missingManifests.length > 0 ? `Fehlt: ${missingManifests.join(', ')}` : undefined);
+
+      progress.start('ready', 'Warten auf Knoten, CoreDNS und StorageClass');
+      await waitUntilReady(config, { coreDns: true }, { timeoutMs: this.options.readyTimeoutMs ?? 180_000 });
+      progress.finish();
+      return this.handle(name);
+    } catch (error) {
+      if (error instanceof ClusterError) {
+        progress.fail(error.output || error.message);
+        throw error;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      progress.fail(message);
+      await this.delete(name).catch(() => {});
+      throw createFailed(message, error);
+    }
+  }
+
+  async listOurs(): Promise<string[]> {
+    const ids = await this.exec('docker', ['ps', '-aq', '--filter', `label=${CLUSTER_LABEL}`], { timeoutMs: 30_000 });
+    if (ids.code !== 0) throw dockerDown(lastLines(ids.stderr, 4));
+    const containerIds = ids.stdout.split('\n').map((id) => id.trim()).filter(Boolean);
+    if (containerIds.length === 0) return [];
+    if (!existsSync(this.ownerFile)) return []; // this runner never made a cluster
+    const inspected = await this.exec(
+      'docker',
+      ['inspect', '--format', '{"labels":{{json .Config.Labels}},"mounts":{{json .Mounts}}}', ...containerIds],
+      { timeoutMs: 30_000 },
+    );
+    // A container removed between ps and inspect makes inspect fail for that one only.
+    const names = new Set<string>();
+    for (const line of inspected.stdout.split('\n')) {
+      if (!line.trim()) continue;
+      const container = containerSchema.safeParse(JSON.parse(line));
+      if (!container.success) continue;
+      const cluster = container.data.labels?.[CLUSTER_LABEL];
+      const owned = container.data.mounts?.some((mount) => mount.Source === this.ownerFile && mount.Destination === OWNER_MOUNT);
+      if (cluster?.startsWith(CLUSTER_PREFIX) && owned) names.add(cluster);
+    }
+    return [...names].sort();
+  }
+
+  async get(name: string): Promise<ClusterHandle | null> {
+    if (!(await this.listOurs()).includes(name)) return null;
+    if (!existsSync(this.adminKubeconfigPath(name))) {
+      // The data dir lost it (or a crash came before kind wrote it): ask kind again.
+      const result = await this.exec(this.options.kindBinary, ['get', 'kubeconfig', '--name', name], { timeoutMs: 30_000 });
+      if (result.code !== 0) return null;
+      await mkdir(this.clusterDir(name), { recursive: true });
+      await writeFile(this.adminKubeconfigPath(name), result.stdout, { mode: 0o600 });
+    }
+    return this.handle(name);
+  }
+
+  async delete(name: string): Promise<void> {
+    const result = await this.exec(
+      this.options.kindBinary,
+      ['delete', 'cluster', '--name', name, '--kubeconfig', join(this.clusterDir(name), 'deleted.kubeconfig')],
+      { timeoutMs: 180_000 },
+    );
+    if (result.code !== 0) throw new ClusterError('internal', `Cluster ${name} ließ sich nicht löschen.`, { output: lastLines(result.stderr) });
+    await rm(this.clusterDir(name), { recursive: true, force: true });
+  }
+
+  async kubeconfig(name: string, learnerId: string): Promise<string> {
+    const admin = await readFile(this.adminKubeconfigPath(name), 'utf8');
+    return learnerKubeconfig(admin, { clusterName: `kind-${name}`, learnerId, namespace: 'default' });
+  }
+
+  async loadImages(name: string, images: string[]): Promise<ImageLoadResult> {
+    const present: string[] = [];
+    const missing: string[] = [];
+    for (const image of images) (await this.imagePresent(image) ? present : missing).push(image);
+    if (missing.length > 0) this.log(`Lab-Images fehlen auf diesem Rechner (docker/images/build.sh baut sie): ${missing.join(', ')}`);
+    if (present.length > 0) {
+      const result = await this.exec(this.options.kindBinary, ['load', 'docker-image', '--name', name, ...present], { timeoutMs: 600_000 });
+      if (result.code !== 0) throw createFailed(lastLines(result.stderr));
+    }
+    return { loaded: present, missing };
+  }
+
+  execInNode(name: string, command: string[]): Promise<CommandResult> {
+    return this.exec('docker', ['exec', `${name}-control-plane`, ...command], { timeoutMs: 120_000 });
+  }
+}

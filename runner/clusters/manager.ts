@@ -1,0 +1,460 @@
+// Every learner's cluster over its life: start (from the warm pool when one is ready,
+// otherwise created), a queue when the machine is full, deletion after an idle TTL,
+// reset, and adoption after a runner restart (kill -9 included): clusters recorded for
+// learners are kept, everything else of ours is deleted.
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { freemem } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { asClusterError, lowMemory, type ClusterError } from './errors.ts';
+import { learnerShortId } from './kubeconfig.ts';
+import type { ClusterProvider, ProgressStep } from './provider.ts';
+import { readState, StateWriter, type ClusterEntry, type ManagerState } from './state.ts';
+
+export type ClusterPhase = 'none' | 'queued' | 'creating' | 'ready' | 'failed' | 'deleting';
+
+/** What the page shows about a learner's cluster. */
+export interface ClusterStatus {
+  phase: ClusterPhase;
+  provider: string;
+  /** German one-liner with the next step. */
+  message: string;
+  clusterName?: string;
+  steps: ProgressStep[];
+  queuePosition?: number;
+  /** Expected seconds from start to ready, from earlier creations on this machine. */
+  estimateSeconds?: number;
+  startedAt?: number;
+  readyAt?: number;
+  error?: { code: string; message: string; output: string; retryable: boolean };
+}
+
+/** Everything another part of the runner (e.g. "Prüfen") needs to reach the cluster. */
+export interface LearnerCluster {
+  kubeConfig: KubeConfig;
+  namespace: string;
+  nodeContainer?: string;
+  clusterName: string;
+}
+
+export interface ClusterManagerOptions {
+  provider: ClusterProvider;
+  dataDir: string;
+  /** Ready clusters kept in the background for the next learners. */
+  poolSize: number;
+  /** Clusters (learners' and pool) this machine holds at most. */
+  maxClusters: number;
+  /** Kubernetes work of one learner is deleted after this long without use. */
+  idleTtlMs: number;
+  /** Free memory one more cluster needs; below it creation is refused. */
+  memoryPerClusterMiB: number;
+  /** Creations at the same time (each wants most of a core for half a minute). */
+  maxParallelCreates: number;
+  freeMemoryMiB?: () => number;
+  /** A live terminal counts as use, so a learner reading a long lesson keeps the cluster. */
+  isActive?: (learnerId: string) => boolean;
+  /** Called when a learner's cluster variables (KUBECONFIG, …) changed. */
+  onEnvChanged?: (learnerId: string) => void;
+  log?: (message: string) => void;
+  now?: () => number;
+  /** How often idle clusters are looked for (default 60 s). */
+  sweepIntervalMs?: number;
+}
+
+interface LiveCluster extends ClusterEntry {
+  steps: ProgressStep[];
+  deleting?: boolean;
+}
+
+const DEFAULT_ESTIMATE_SECONDS = { kind: 75, kwok: 20, existing: 3 } as const;
+
+export class ClusterManager {
+  private readonly options: ClusterManagerOptions;
+  private readonly log: (message: string) => void;
+  private readonly now: () => number;
+  private readonly events = new EventEmitter();
+  private readonly clusters = new Map<string, LiveCluster>();
+  private readonly queue: string[] = [];
+  private readonly failures = new Map<string, ClusterError>();
+  private readonly writer: StateWriter;
+  private createSeconds: number[] = [];
+  private poolPausedUntil = 0;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  readonly ready: Promise<void>;
+
+  constructor(options: ClusterManagerOptions) {
+    this.options = { ...options };
+    this.log = options.log ?? ((message) => console.log(`[cluster] ${message}`));
+    this.now = options.now ?? Date.now;
+    this.writer = new StateWriter(join(this.stateDir, 'state.json'));
+    this.events.setMaxListeners(0);
+    this.ready = this.adopt();
+    this.ready.catch((error: unknown) => this.log(`Übernahme der Cluster fehlgeschlagen: ${String(error)}`));
+    this.sweepTimer = setInterval(() => void this.sweepIdle(), options.sweepIntervalMs ?? 60_000);
+    this.sweepTimer.unref();
+  }
+
+  /** Wires the terminals in once they exist (the runner makes both). */
+  connectTerminals(hooks: Pick<ClusterManagerOptions, 'isActive' | 'onEnvChanged'>): void {
+    if (hooks.isActive) this.options.isActive = hooks.isActive;
+    if (hooks.onEnvChanged) this.options.onEnvChanged = hooks.onEnvChanged;
+  }
+
+  get provider(): ClusterProvider {
+    return this.options.provider;
+  }
+
+  private get stateDir(): string {
+    return join(this.options.dataDir, 'clusters');
+  }
+
+  kubeconfigPathOf(learnerId: string): string {
+    return join(this.options.dataDir, 'learners', learnerId, 'cluster', 'kubeconfig');
+  }
+
+  // ---- queries ---------------------------------------------------------------------
+
+  private clusterOf(learnerId: string): LiveCluster | undefined {
+    for (const cluster of this.clusters.values()) if (cluster.owner === learnerId) return cluster;
+    return undefined;
+  }
+
+  private estimateSeconds(): number {
+    const recent = this.createSeconds.slice(-5);
+    if (recent.length === 0) return DEFAULT_ESTIMATE_SECONDS[this.options.provider.name];
+    return Math.round(recent.reduce((sum, value) => sum + value, 0) / recent.length);
+  }
+
+  private get creatingCount(): number {
+    return [...this.clusters.values()].filter((cluster) => cluster.phase === 'creating').length;
+  }
+
+  status(learnerId: string): ClusterStatus {
+    const provider = this.options.provider.name;
+    const cluster = this.clusterOf(learnerId);
+    if (cluster?.deleting) {
+      return { phase: 'deleting', provider, clusterName: cluster.name, steps: [], message: 'Dein Cluster wird gelöscht …' };
+    }
+    if (cluster?.phase === 'ready') {
+      return {
+        phase: 'ready',
+        provider,
+        clusterName: cluster.name,
+        steps: cluster.steps,
+        startedAt: cluster.startedAt,
+        ...(cluster.readyAt ? { readyAt: cluster.readyAt } : {}),
+        message: `Dein Cluster „${cluster.name}“ ist bereit. Im Terminal gilt KUBECONFIG ab dem nächsten Prompt; probiere „kubectl get nodes“.`,
+      };
+    }
+    if (cluster) {
+      const estimate = this.estimateSeconds();
+      return {
+        phase: 'creating',
+        provider,
+        clusterName: cluster.name,
+        steps: cluster.steps,
+        startedAt: cluster.startedAt,
+        estimateSeconds: estimate,
+        message: `Dein Cluster wird erstellt, das dauert etwa ${estimate} Sekunden. Das Terminal kannst du schon benutzen.`,
+      };
+    }
+    const position = this.queue.indexOf(learnerId);
+    if (position >= 0) {
+      const full = this.clusters.size >= this.options.maxClusters;
+      return {
+        phase: 'queued',
+        provider,
+        steps: [],
+        queuePosition: position + 1,
+        estimateSeconds: this.estimateSeconds(),
+        message: full
+          ? `Alle ${this.options.maxClusters} Cluster-Plätze dieses Rechners sind belegt. Du bist auf Platz ${position + 1} der Warteschlange; sobald ein Platz frei wird, geht es von selbst weiter.`
+          : `Gerade entstehen andere Cluster. Du bist auf Platz ${position + 1} der Warteschlange; es geht von selbst weiter.`,
+      };
+    }
+    const failure = this.failures.get(learnerId);
+    if (failure) {
+      return {
+        phase: 'failed',
+        provider,
+        steps: [],
+        message: failure.message,
+        error: { code: failure.code, message: failure.message, output: failure.output, retryable: failure.retryable },
+      };
+    }
+    return { phase: 'none', provider, steps: [], message: 'Du hast noch keinen Cluster. Starte ihn mit „Cluster starten“.' };
+  }
+
+  /** Calls `listener` with every new status of this learner until the returned function is called. */
+  subscribe(learnerId: string, listener: (status: ClusterStatus) => void): () => void {
+    const handler = (id: string) => {
+      if (id === learnerId) listener(this.status(learnerId));
+    };
+    this.events.on('status', handler);
+    return () => this.events.off('status', handler);
+  }
+
+  private emit(learnerId: string | null): void {
+    if (learnerId) this.events.emit('status', learnerId);
+  }
+
+  private emitQueue(): void {
+    for (const learnerId of this.queue) this.emit(learnerId);
+  }
+
+  /** Variables for the learner's shell: set once their cluster is ready. */
+  envFor(learnerId: string): Record<string, string> {
+    const cluster = this.clusterOf(learnerId);
+    if (cluster?.phase !== 'ready' || cluster.deleting) return {};
+    const env: Record<string, string> = { KUBECONFIG: this.kubeconfigPathOf(learnerId) };
+    if (this.options.provider.name === 'kind') env.KIND_CLUSTER_NAME = cluster.name;
+    return env;
+  }
+
+  /** The learner's cluster for checks, or null while it is not ready. */
+  async clusterFor(learnerId: string): Promise<LearnerCluster | null> {
+    await this.ready;
+    const cluster = this.clusterOf(learnerId);
+    if (cluster?.phase !== 'ready' || cluster.deleting) return null;
+    cluster.lastUsedAt = this.now();
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(this.kubeconfigPathOf(learnerId));
+    return {
+      kubeConfig,
+      namespace: cluster.namespace,
+      clusterName: cluster.name,
+      ...(cluster.nodeContainer ? { nodeContainer: cluster.nodeContainer } : {}),
+    };
+  }
+
+  // ---- commands --------------------------------------------------------------------
+
+  /** Gives the learner a cluster: theirs if they have one, a pool cluster, or a new one. */
+  async start(learnerId: string): Promise<ClusterStatus> {
+    await this.ready;
+    const own = this.clusterOf(learnerId);
+    if (own) {
+      own.lastUsedAt = this.now();
+      return this.status(learnerId);
+    }
+    if (this.queue.includes(learnerId)) return this.status(learnerId);
+    this.failures.delete(learnerId);
+    this.poolPausedUntil = 0; // a learner asking is a good moment to retry a failed refill
+    const pooled = this.takeFromPool();
+    if (pooled) {
+      pooled.owner = learnerId;
+      pooled.lastUsedAt = this.now();
+      this.log(`${pooled.name} aus dem Vorrat für ${learnerShortId(learnerId)}`);
+      if (pooled.phase === 'ready') await this.handOver(pooled);
+      await this.persist();
+      this.emit(learnerId);
+      this.pump();
+      return this.status(learnerId);
+    }
+    this.queue.push(learnerId);
+    this.pump();
+    this.emit(learnerId);
+    return this.status(learnerId);
+  }
+
+  /** Deletes the learner's cluster and starts a fresh one. */
+  async reset(learnerId: string): Promise<ClusterStatus> {
+    await this.ready;
+    const queued = this.queue.indexOf(learnerId);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    const cluster = this.clusterOf(learnerId);
+    if (cluster) await this.remove(cluster);
+    return this.start(learnerId);
+  }
+
+  /** Deletes the learner's cluster (idle TTL, or the learner is gone). */
+  async release(learnerId: string): Promise<void> {
+    await this.ready;
+    const cluster = this.clusterOf(learnerId);
+    if (cluster) await this.remove(cluster);
+  }
+
+  private async remove(cluster: LiveCluster): Promise<void> {
+    if (cluster.deleting) return;
+    cluster.deleting = true;
+    const owner = cluster.owner;
+    this.emit(owner);
+    if (owner) {
+      await rm(this.kubeconfigPathOf(owner), { force: true });
+      this.options.onEnvChanged?.(owner);
+    }
+    try {
+      await this.options.provider.delete(cluster.name);
+    } catch (error) {
+      this.log(`${cluster.name} ließ sich nicht löschen: ${asClusterError(error).output || String(error)}`);
+    }
+    this.clusters.delete(cluster.name);
+    await this.persist();
+    this.emit(owner);
+    this.pump();
+  }
+
+  private takeFromPool(): LiveCluster | undefined {
+    const pool = [...this.clusters.values()].filter((cluster) => cluster.owner === null && !cluster.deleting);
+    return pool.find((cluster) => cluster.phase === 'ready') ?? pool.find((cluster) => cluster.phase === 'creating');
+  }
+
+  /** Starts creations while there is room: queued learners first, then the pool. */
+  private pump(): void {
+    if (this.closed) return;
+    let started = false;
+    while (this.queue.length > 0 && this.clusters.size < this.options.maxClusters && this.creatingCount < this.options.maxParallelCreates) {
+      const learnerId = this.queue.shift()!;
+      const freeMiB = (this.options.freeMemoryMiB ?? defaultFreeMemoryMiB)();
+      if (freeMiB < this.options.memoryPerClusterMiB) {
+        this.failures.set(learnerId, lowMemory(freeMiB, this.options.memoryPerClusterMiB));
+        this.emit(learnerId);
+        continue;
+      }
+      this.create(`werkbank-${learnerShortId(learnerId)}`, learnerId);
+      started = true;
+    }
+    if (this.queue.length === 0) this.refillPool();
+    if (started || this.queue.length > 0) this.emitQueue();
+  }
+
+  private refillPool(): void {
+    if (this.now() < this.poolPausedUntil) return;
+    const poolCount = () => [...this.clusters.values()].filter((cluster) => cluster.owner === null).length;
+    while (
+      poolCount() < this.options.poolSize &&
+      this.clusters.size < this.options.maxClusters &&
+      this.creatingCount < this.options.maxParallelCreates &&
+      (this.options.freeMemoryMiB ?? defaultFreeMemoryMiB)() >= this.options.memoryPerClusterMiB
+    ) {
+      this.create(`werkbank-pool-${randomBytes(3).toString('hex')}`, null);
+    }
+  }
+
+  private create(name: string, owner: string | null): void {
+    const startedAt = this.now();
+    const cluster: LiveCluster = { name, owner, phase: 'creating', namespace: 'default', startedAt, lastUsedAt: startedAt, steps: [] };
+    this.clusters.set(name, cluster);
+    this.log(`${name} wird erstellt${owner ? ` für ${learnerShortId(owner)}` : ' (Vorrat)'}`);
+    void this.persist();
+    this.options.provider
+      .create(name, (step) => {
+        const index = cluster.steps.findIndex((known) => known.id === step.id);
+        if (index >= 0) cluster.steps[index] = step;
+        else cluster.steps.push(step);
+        this.emit(cluster.owner);
+      })
+      .then(async (handle) => {
+        if (this.closed) return;
+        cluster.phase = 'ready';
+        cluster.readyAt = this.now();
+        cluster.namespace = handle.namespace;
+        if (handle.nodeContainer) cluster.nodeContainer = handle.nodeContainer;
+        this.createSeconds = [...this.createSeconds, (cluster.readyAt - startedAt) / 1000].slice(-20);
+        this.log(`${name} ist bereit nach ${((cluster.readyAt - startedAt) / 1000).toFixed(1)} s`);
+        if (cluster.owner) await this.handOver(cluster);
+        await this.persist();
+        this.emit(cluster.owner);
+      })
+      .catch(async (error: unknown) => {
+        const failure = asClusterError(error);
+        this.log(`${name} ist fehlgeschlagen: ${failure.message}\n${failure.output}`);
+        this.clusters.delete(name);
+        if (cluster.owner) this.failures.set(cluster.owner, failure);
+        // A failing pool refill must not loop; the next learner's start retries it.
+        else this.poolPausedUntil = this.now() + 5 * 60_000;
+        await this.persist();
+        this.emit(cluster.owner);
+      })
+      .finally(() => this.pump());
+  }
+
+  /** The cluster is the learner's now: their kubeconfig, then their shell's variables. */
+  private async handOver(cluster: LiveCluster): Promise<void> {
+    const owner = cluster.owner;
+    if (!owner) return;
+    const path = this.kubeconfigPathOf(owner);
+    await mkdir(join(path, '..'), { recursive: true, mode: 0o700 });
+    await writeFile(path, await this.options.provider.kubeconfig(cluster.name, owner), { mode: 0o600 });
+    this.options.onEnvChanged?.(owner);
+  }
+
+  private async sweepIdle(): Promise<void> {
+    const now = this.now();
+    for (const cluster of [...this.clusters.values()]) {
+      if (!cluster.owner || cluster.phase !== 'ready' || cluster.deleting) continue;
+      if (this.options.isActive?.(cluster.owner)) {
+        cluster.lastUsedAt = now;
+        continue;
+      }
+      if (now - cluster.lastUsedAt >= this.options.idleTtlMs) {
+        this.log(`${cluster.name} war ${Math.round((now - cluster.lastUsedAt) / 60_000)} min unbenutzt und wird gelöscht`);
+        await this.remove(cluster);
+      }
+    }
+  }
+
+  /** Runs the idle sweep now (tests, and the page's "Aufräumen" later). */
+  sweepNow(): Promise<void> {
+    return this.sweepIdle();
+  }
+
+  // ---- restart safety --------------------------------------------------------------
+
+  private async adopt(): Promise<void> {
+    const provider = this.options.provider;
+    const state = await readState(join(this.stateDir, 'state.json'), provider.name);
+    this.createSeconds = state.createSeconds;
+    const ours = new Set(await provider.listOurs());
+    const orphans = new Set(ours);
+    for (const entry of state.clusters) {
+      orphans.delete(entry.name);
+      if (!ours.has(entry.name)) {
+        this.log(`${entry.name} ist verschwunden; der Eintrag wird vergessen`);
+        continue;
+      }
+      // A creation cut off by the restart left something half-made: start over.
+      if (entry.phase === 'creating' || !(await provider.get(entry.name))) {
+        orphans.add(entry.name);
+        continue;
+      }
+      this.clusters.set(entry.name, { ...entry, steps: [] });
+      if (entry.owner && !existsSync(this.kubeconfigPathOf(entry.owner))) await this.handOver({ ...entry, steps: [] });
+      this.log(`${entry.name} übernommen${entry.owner ? ` (gehört ${learnerShortId(entry.owner)})` : ' (Vorrat)'}`);
+    }
+    for (const name of orphans) {
+      this.log(`${name} gehört niemandem und wird gelöscht`);
+      await provider.delete(name).catch((error: unknown) => this.log(`${name}: ${String(error)}`));
+    }
+    await this.persist();
+    this.pump();
+  }
+
+  private persist(): Promise<void> {
+    const state: ManagerState = {
+      version: 1,
+      provider: this.options.provider.name,
+      createSeconds: this.createSeconds,
+      clusters: [...this.clusters.values()]
+        .filter((cluster) => !cluster.deleting)
+        .map(({ steps: _steps, deleting: _deleting, ...entry }) => entry),
+    };
+    return this.writer.write(state).catch((error: unknown) => this.log(`Zustand nicht gespeichert: ${String(error)}`));
+  }
+
+  /** Stops background work; clusters stay (the next start adopts them). */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.sweepTimer);
+    await this.ready.catch(() => {});
+    await this.persist();
+  }
+}
+
+function defaultFreeMemoryMiB(): number {
+  return Math.floor(freemem() / (1 << 20));
+}
