@@ -1,0 +1,188 @@
+// The cluster lifecycle a learner notices (pool hit, queue, idle deletion, reset,
+// adoption after a restart), driven with an in-memory provider: kind itself is proven
+// in manager.kind.test.ts.
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { ClusterManager, type ClusterManagerOptions, type ClusterPhase } from './manager.ts';
+import { FakeProvider } from './testing/fake-provider.ts';
+
+const ALICE = 'aaaaaaaaaaaaaaaaaaaaaa';
+const BOB = 'bbbbbbbbbbbbbbbbbbbbbb';
+let dataDir: string;
+const managers: ClusterManager[] = [];
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'werkbank-clusters-'));
+});
+afterEach(async () => {
+  await Promise.all(managers.splice(0).map((manager) => manager.close()));
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function manager(provider: FakeProvider, options: Partial<ClusterManagerOptions> = {}): ClusterManager {
+  const created = new ClusterManager({
+    provider,
+    dataDir,
+    poolSize: 0,
+    maxClusters: 5,
+    idleTtlMs: 2 * 3600_000,
+    memoryPerClusterMiB: 600,
+    maxParallelCreates: 2,
+    freeMemoryMiB: () => 16_000,
+    log: () => {},
+    ...options,
+  });
+  managers.push(created);
+  return created;
+}
+
+async function until(manager: ClusterManager, learnerId: string, phase: ClusterPhase): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (manager.status(learnerId).phase === phase) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`${learnerId} blieb in ${manager.status(learnerId).phase}, erwartet ${phase}`);
+}
+
+test('a learner without a pool gets a cluster of their own, with progress steps and KUBECONFIG once ready', async () => {
+  const provider = new FakeProvider({ autoFinish: false });
+  const changed: string[] = [];
+  const clusters = manager(provider, { onEnvChanged: (id) => changed.push(id) });
+  const started = await clusters.start(ALICE);
+  expect(started.phase).toBe('creating');
+  expect(started.message).toMatch(/wird erstellt, das dauert etwa \d+ Sekunden/);
+  expect(started.steps.map((step) => step.label)).toContain('Control Plane startet (kubeadm)');
+  expect(clusters.envFor(ALICE)).toEqual({});
+
+  provider.finishNext();
+  await until(clusters, ALICE, 'ready');
+  const env = clusters.envFor(ALICE);
+  expect(env.KIND_CLUSTER_NAME).toMatch(/^werkbank-[0-9a-f]{8}$/);
+  expect(await readFile(env.KUBECONFIG!, 'utf8')).toContain(`u-${ALICE}`);
+  expect(changed).toEqual([ALICE]);
+  expect((await clusters.clusterFor(ALICE))?.namespace).toBe('default');
+  expect(await clusters.clusterFor(BOB)).toBeNull();
+});
+
+test('with a warm pool the learner is ready at once and the pool refills', async () => {
+  const provider = new FakeProvider();
+  const clusters = manager(provider, { poolSize: 1 });
+  await clusters.ready;
+  await expect.poll(() => provider.created.length).toBe(1);
+  const poolName = provider.created[0]!;
+  expect(poolName).toMatch(/^werkbank-pool-/);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+
+  const status = await clusters.start(ALICE);
+  expect(status.phase).toBe('ready');
+  expect(status.clusterName).toBe(poolName);
+  await expect.poll(() => provider.created.length).toBe(2);
+});
+
+test('a full machine queues learners with their position in German and continues when a place frees up', async () => {
+  const provider = new FakeProvider();
+  const clusters = manager(provider, { maxClusters: 1 });
+  await clusters.start(ALICE);
+  await until(clusters, ALICE, 'ready');
+
+  const queued = await clusters.start(BOB);
+  expect(queued.phase).toBe('queued');
+  expect(queued.queuePosition).toBe(1);
+  expect(queued.message).toContain('Alle 1 Cluster-Plätze dieses Rechners sind belegt. Du bist auf Platz 1 der Warteschlange');
+
+  await clusters.release(ALICE);
+  await until(clusters, BOB, 'ready');
+  expect(clusters.status(ALICE).phase).toBe('none');
+});
+
+test('too little free memory fails with a German explanation instead of creating a cluster', async () => {
+  const provider = new FakeProvider();
+  const clusters = manager(provider, { freeMemoryMiB: () => 300 });
+  await clusters.start(ALICE);
+  const status = clusters.status(ALICE);
+  expect(status.phase).toBe('failed');
+  expect(status.error?.code).toBe('low-memory');
+  expect(status.message).toContain('Zu wenig freier Arbeitsspeicher');
+  expect(provider.created).toEqual([]);
+});
+
+test('a failed creation shows the last lines of the output, and starting again retries (fake provider)', async () => {
+  const provider = new FakeProvider({ autoFinish: false });
+  const clusters = manager(provider);
+  await clusters.start(ALICE);
+  provider.failNext('ERROR: failed to init node with kubeadm\nexit status 1');
+  await until(clusters, ALICE, 'failed');
+  const failed = clusters.status(ALICE);
+  expect(failed.error?.output).toContain('failed to init node with kubeadm');
+  expect(failed.error?.retryable).toBe(true);
+  expect(failed.message).toContain('ließ sich nicht erstellen');
+
+  expect((await clusters.start(ALICE)).phase).toBe('creating');
+  provider.finishNext();
+  await until(clusters, ALICE, 'ready');
+});
+
+test('an idle cluster is deleted after the TTL, but not while the learner has a terminal open', async () => {
+  const provider = new FakeProvider();
+  let now = 1_000_000;
+  let terminalOpen = true;
+  const clusters = manager(provider, { idleTtlMs: 60_000, now: () => now, isActive: () => terminalOpen });
+  await clusters.start(ALICE);
+  await until(clusters, ALICE, 'ready');
+  const name = clusters.status(ALICE).clusterName!;
+
+  now += 10 * 60_000;
+  await clusters.sweepNow();
+  expect(clusters.status(ALICE).phase).toBe('ready');
+
+  terminalOpen = false;
+  now += 59_000;
+  await clusters.sweepNow();
+  expect(clusters.status(ALICE).phase).toBe('ready');
+  now += 2_000;
+  await clusters.sweepNow();
+  expect(clusters.status(ALICE).phase).toBe('none');
+  expect(provider.deleted).toEqual([name]);
+  expect(clusters.envFor(ALICE)).toEqual({});
+});
+
+test('reset deletes the cluster and gives the learner a fresh one', async () => {
+  const provider = new FakeProvider();
+  const clusters = manager(provider);
+  await clusters.start(ALICE);
+  await until(clusters, ALICE, 'ready');
+  const first = clusters.status(ALICE).clusterName!;
+  await clusters.reset(ALICE);
+  await until(clusters, ALICE, 'ready');
+  expect(provider.deleted).toEqual([first]);
+  expect(provider.created).toEqual([first, first]);
+});
+
+test('after a restart the learners\' clusters are adopted and orphans, half-made ones included, are deleted', async () => {
+  const provider = new FakeProvider();
+  const before = manager(provider);
+  await before.start(ALICE);
+  await until(before, ALICE, 'ready');
+  const alices = before.status(ALICE).clusterName!;
+  await before.close();
+
+  // What a kill -9 leaves behind: a pool cluster mid-creation and one nobody recorded.
+  const statePath = join(dataDir, 'clusters', 'state.json');
+  const state = JSON.parse(await readFile(statePath, 'utf8'));
+  state.clusters.push({ name: 'werkbank-pool-half', owner: null, phase: 'creating', namespace: 'default', startedAt: 1, lastUsedAt: 1 });
+  await writeFile(statePath, JSON.stringify(state));
+  provider.existing.add('werkbank-pool-half');
+  provider.existing.add('werkbank-orphan');
+  await rm(before.kubeconfigPathOf(ALICE));
+
+  const after = manager(provider);
+  await after.ready;
+  expect(after.status(ALICE).phase).toBe('ready');
+  expect(after.status(ALICE).clusterName).toBe(alices);
+  expect(existsSync(after.kubeconfigPathOf(ALICE))).toBe(true);
+  expect(provider.deleted.sort()).toEqual(['werkbank-orphan', 'werkbank-pool-half']);
+  expect([...provider.existing]).toEqual([alices]);
+});
