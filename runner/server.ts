@@ -49,7 +49,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
   clusters?.connectTerminals({
     isActive: (learnerId) => sessions.get(learnerId) !== undefined,
     onEnvChanged: (learnerId) => {
-      const ready = 'KUBECONFIG' in (clusters.envFor(learnerId));
+      const ready = clusters.status(learnerId).phase === 'ready';
       const notice = ready
         ? 'Werkbank: Dein Cluster ist bereit, KUBECONFIG ist gesetzt. Probiere: kubectl get nodes'
         : 'Werkbank: Dein Cluster ist weg, KUBECONFIG ist nicht mehr gesetzt.';

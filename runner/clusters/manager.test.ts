@@ -55,7 +55,8 @@ test('a learner without a pool gets a cluster of their own, with progress steps 
   expect(started.phase).toBe('creating');
   expect(started.message).toMatch(/wird erstellt, das dauert etwa \d+ Sekunden/);
   expect(started.steps.map((step) => step.label)).toContain('Control Plane startet (kubeadm)');
-  expect(clusters.envFor(ALICE)).toEqual({});
+  expect(clusters.envFor(ALICE).KIND_CLUSTER_NAME).toBeUndefined();
+  expect(existsSync(clusters.envFor(ALICE).KUBECONFIG!)).toBe(false);
 
   provider.finishNext();
   await until(clusters, ALICE, 'ready');
@@ -146,19 +147,24 @@ test('an idle cluster is deleted after the TTL, but not while the learner has a 
   await clusters.sweepNow();
   expect(clusters.status(ALICE).phase).toBe('none');
   expect(provider.deleted).toEqual([name]);
-  expect(clusters.envFor(ALICE)).toEqual({});
+  expect(clusters.envFor(ALICE).KIND_CLUSTER_NAME).toBeUndefined();
+  expect(existsSync(clusters.envFor(ALICE).KUBECONFIG!)).toBe(false);
 });
 
-test('reset deletes the cluster and gives the learner a fresh one', async () => {
-  const provider = new FakeProvider();
+test('reset gives the learner a fresh cluster without waiting for the old one to be deleted', async () => {
+  const provider = new FakeProvider({ deleteDelayMs: 200 });
   const clusters = manager(provider);
   await clusters.start(ALICE);
   await until(clusters, ALICE, 'ready');
   const first = clusters.status(ALICE).clusterName!;
   await clusters.reset(ALICE);
   await until(clusters, ALICE, 'ready');
-  expect(provider.deleted).toEqual([first]);
-  expect(provider.created).toEqual([first, first]);
+  const second = clusters.status(ALICE).clusterName!;
+  expect(second).not.toBe(first);
+  expect(second.startsWith(`${first}-`)).toBe(true);
+  expect(provider.deleted).toEqual([]);
+  await expect.poll(() => provider.deleted).toEqual([first]);
+  expect([...provider.existing]).toEqual([second]);
 });
 
 test('after a restart the learners\' clusters are adopted and orphans, half-made ones included, are deleted', async () => {

@@ -104,6 +104,13 @@ export class ClusterManager {
     if (hooks.onEnvChanged) this.options.onEnvChanged = hooks.onEnvChanged;
   }
 
+  /** Changes the warm pool's size at run time (e.g. before a class starts); surplus
+   * pool clusters stay until learners take them. */
+  setPoolSize(size: number): void {
+    this.options.poolSize = size;
+    this.pump();
+  }
+
   get provider(): ClusterProvider {
     return this.options.provider;
   }
@@ -206,12 +213,13 @@ export class ClusterManager {
     for (const learnerId of this.queue) this.emit(learnerId);
   }
 
-  /** Variables for the learner's shell: set once their cluster is ready. */
+  /** Variables for the learner's shell. KUBECONFIG names one fixed file per learner from
+   * the start, so a shell opened before the cluster was ready reaches it the moment the
+   * file appears; KIND_CLUSTER_NAME (for `kind load docker-image`) follows readiness. */
   envFor(learnerId: string): Record<string, string> {
-    const cluster = this.clusterOf(learnerId);
-    if (cluster?.phase !== 'ready' || cluster.deleting) return {};
     const env: Record<string, string> = { KUBECONFIG: this.kubeconfigPathOf(learnerId) };
-    if (this.options.provider.name === 'kind') env.KIND_CLUSTER_NAME = cluster.name;
+    const cluster = this.clusterOf(learnerId);
+    if (cluster?.phase === 'ready' && !cluster.deleting && this.options.provider.name === 'kind') env.KIND_CLUSTER_NAME = cluster.name;
     return env;
   }
 
@@ -261,13 +269,18 @@ export class ClusterManager {
     return this.status(learnerId);
   }
 
-  /** Deletes the learner's cluster and starts a fresh one. */
+  /** Gives the learner a fresh cluster (from the pool when one is ready) and deletes
+   * the old one in the background, so the learner does not wait for the deletion. */
   async reset(learnerId: string): Promise<ClusterStatus> {
     await this.ready;
     const queued = this.queue.indexOf(learnerId);
     if (queued >= 0) this.queue.splice(queued, 1);
-    const cluster = this.clusterOf(learnerId);
-    if (cluster) await this.remove(cluster);
+    const old = this.clusterOf(learnerId);
+    if (old && !old.deleting) {
+      await this.detach(old);
+      old.owner = null;
+      void this.destroy(old, learnerId);
+    }
     return this.start(learnerId);
   }
 
@@ -275,18 +288,22 @@ export class ClusterManager {
   async release(learnerId: string): Promise<void> {
     await this.ready;
     const cluster = this.clusterOf(learnerId);
-    if (cluster) await this.remove(cluster);
+    if (!cluster || cluster.deleting) return;
+    await this.detach(cluster);
+    await this.destroy(cluster, learnerId);
   }
 
-  private async remove(cluster: LiveCluster): Promise<void> {
-    if (cluster.deleting) return;
+  /** Takes the cluster away from its learner: no kubeconfig, no cluster variables. */
+  private async detach(cluster: LiveCluster): Promise<void> {
     cluster.deleting = true;
     const owner = cluster.owner;
+    if (!owner) return;
     this.emit(owner);
-    if (owner) {
-      await rm(this.kubeconfigPathOf(owner), { force: true });
-      this.options.onEnvChanged?.(owner);
-    }
+    await rm(this.kubeconfigPathOf(owner), { force: true });
+    this.options.onEnvChanged?.(owner);
+  }
+
+  private async destroy(cluster: LiveCluster, formerOwner: string | null): Promise<void> {
     try {
       await this.options.provider.delete(cluster.name);
     } catch (error) {
@@ -294,8 +311,17 @@ export class ClusterManager {
     }
     this.clusters.delete(cluster.name);
     await this.persist();
-    this.emit(owner);
+    this.emit(formerOwner);
     this.pump();
+  }
+
+  /** Every cluster this manager holds, for the health page and tests. */
+  summary(): { name: string; owner: string | null; phase: 'creating' | 'ready' | 'deleting' }[] {
+    return [...this.clusters.values()].map((cluster) => ({
+      name: cluster.name,
+      owner: cluster.owner,
+      phase: cluster.deleting ? 'deleting' : cluster.phase,
+    }));
   }
 
   private takeFromPool(): LiveCluster | undefined {
@@ -315,11 +341,18 @@ export class ClusterManager {
         this.emit(learnerId);
         continue;
       }
-      this.create(`werkbank-${learnerShortId(learnerId)}`, learnerId);
+      this.create(this.nameFor(learnerId), learnerId);
       started = true;
     }
     if (this.queue.length === 0) this.refillPool();
     if (started || this.queue.length > 0) this.emitQueue();
+  }
+
+  /** werkbank-<learner short id>, or with a suffix while the learner's previous
+   * cluster of that name is still being deleted (kind cannot reuse it until then). */
+  private nameFor(learnerId: string): string {
+    const base = `werkbank-${learnerShortId(learnerId)}`;
+    return this.clusters.has(base) ? `${base}-${randomBytes(2).toString('hex')}` : base;
   }
 
   private refillPool(): void {
@@ -393,7 +426,8 @@ export class ClusterManager {
       }
       if (now - cluster.lastUsedAt >= this.options.idleTtlMs) {
         this.log(`${cluster.name} war ${Math.round((now - cluster.lastUsedAt) / 60_000)} min unbenutzt und wird gelöscht`);
-        await this.remove(cluster);
+        await this.detach(cluster);
+        await this.destroy(cluster, cluster.owner);
       }
     }
   }

@@ -19,9 +19,12 @@ export class FakeProvider implements ClusterProvider {
   readonly pending: PendingCreate[] = [];
   /** When true, create() finishes at once. */
   autoFinish: boolean;
+  /** How long delete() takes (kind needs seconds). */
+  deleteDelayMs: number;
 
-  constructor({ autoFinish = true }: { autoFinish?: boolean } = {}) {
+  constructor({ autoFinish = true, deleteDelayMs = 0 }: { autoFinish?: boolean; deleteDelayMs?: number } = {}) {
     this.autoFinish = autoFinish;
+    this.deleteDelayMs = deleteDelayMs;
   }
 
   async preflight(): Promise<void> {}
@@ -76,6 +79,7 @@ export class FakeProvider implements ClusterProvider {
   }
 
   async delete(name: string): Promise<void> {
+    if (this.deleteDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.deleteDelayMs));
     this.existing.delete(name);
     this.deleted.push(name);
   }
