@@ -469,6 +469,8 @@ export class ClusterManager {
   }
 
   private persist(): Promise<void> {
+    // After close() the next runner (or test) owns the state file.
+    if (this.closed) return Promise.resolve();
     const state: ManagerState = {
       version: 1,
       provider: this.options.provider.name,
@@ -482,10 +484,10 @@ export class ClusterManager {
 
   /** Stops background work; clusters stay (the next start adopts them). */
   async close(): Promise<void> {
-    this.closed = true;
     clearInterval(this.sweepTimer);
     await this.ready.catch(() => {});
     await this.persist();
+    this.closed = true;
   }
 }
 

@@ -1,6 +1,7 @@
 // The manager's memory across restarts (also kill -9): which cluster belongs to which
 // learner, which are pool clusters, and how long creations took (for the estimate).
 // One small JSON file, replaced atomically so a crash never leaves half a file.
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
@@ -62,7 +63,7 @@ export class StateWriter {
     const text = `${JSON.stringify(state, null, 2)}\n`;
     this.chain = this.chain.then(async () => {
       await mkdir(dirname(this.path), { recursive: true });
-      const temporary = `${this.path}.${process.pid}.tmp`;
+      const temporary = `${this.path}.${randomBytes(4).toString('hex')}.tmp`;
       await writeFile(temporary, text, { mode: 0o600 });
       await rename(temporary, this.path);
     });
