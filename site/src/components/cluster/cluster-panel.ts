@@ -1,0 +1,104 @@
+// The learner's cluster above the terminal: its state in one line, one button for the
+// next step (start, retry, reset), and while it is made the German progress steps as
+// they happen, with a time estimate. Follows the runner's event stream.
+import type { ClusterStatus } from '../../../../runner/clusters/manager.ts';
+import type { ProgressStep } from '../../../../runner/clusters/provider.ts';
+
+declare global {
+  interface Window {
+    /** For browser tests: the last status the page showed. */
+    werkbankCluster?: { status: ClusterStatus | null };
+  }
+}
+
+const ACTION: Record<ClusterStatus['phase'], { label: string; path: string } | null> = {
+  none: { label: 'Cluster starten', path: '/api/cluster' },
+  queued: null,
+  creating: null,
+  ready: { label: 'Cluster zurücksetzen', path: '/api/cluster/reset' },
+  failed: { label: 'Erneut versuchen', path: '/api/cluster' },
+  deleting: null,
+};
+
+const STEP_MARK: Record<ProgressStep['state'], string> = { running: '…', done: '✓', failed: '✗' };
+
+function seconds(from: number, to: number): string {
+  return `${Math.max(0, Math.round((to - from) / 1000))} s`;
+}
+
+export function mountClusterPanel(panel: HTMLElement): void {
+  const summary = panel.querySelector<HTMLElement>('.wb-cluster-summary')!;
+  const button = panel.querySelector<HTMLButtonElement>('.wb-cluster-action')!;
+  const details = panel.querySelector<HTMLDetailsElement>('.wb-cluster-details')!;
+  const steps = panel.querySelector<HTMLOListElement>('.wb-cluster-steps')!;
+  const estimate = panel.querySelector<HTMLElement>('.wb-cluster-estimate')!;
+  const output = panel.querySelector<HTMLPreElement>('.wb-cluster-output')!;
+  const state = (window.werkbankCluster = { status: null as ClusterStatus | null });
+
+  // Beside the terminal when the page has one: that is where the cluster is used.
+  const dock = document.getElementById('wb-terminal');
+  const screen = dock?.querySelector('.wb-dock-screen');
+  if (dock && screen) dock.insertBefore(panel, screen);
+  panel.hidden = false;
+
+  function render(status: ClusterStatus): void {
+    state.status = status;
+    panel.dataset.phase = status.phase;
+    summary.textContent = status.message;
+    const action = ACTION[status.phase];
+    button.hidden = !action || (status.phase === 'failed' && status.error?.retryable === false);
+    if (action) {
+      button.textContent = action.label;
+      button.dataset.path = action.path;
+    }
+    const now = Date.now();
+    steps.replaceChildren(
+      ...status.steps.map((step) => {
+        const item = document.createElement('li');
+        item.dataset.state = step.state;
+        item.textContent = `${STEP_MARK[step.state]} ${step.label} (${seconds(step.startedAt, step.endedAt ?? now)})`;
+        if (step.detail && step.state !== 'failed') item.title = step.detail;
+        return item;
+      }),
+    );
+    estimate.textContent =
+      status.phase === 'creating' && status.startedAt && status.estimateSeconds
+        ? `Bisher ${seconds(status.startedAt, now)} von etwa ${status.estimateSeconds} s.`
+        : '';
+    output.textContent = status.error?.output ?? status.steps.find((step) => step.state === 'failed')?.detail ?? '';
+    output.hidden = output.textContent === '';
+    details.hidden = status.steps.length === 0 && output.hidden;
+    if (status.phase === 'creating' || status.phase === 'failed') details.open = true;
+  }
+
+  button.addEventListener('click', async () => {
+    const path = button.dataset.path;
+    if (!path) return;
+    if (path.endsWith('/reset') && !confirm('Dein Cluster wird gelöscht und neu erstellt. Alles darin geht verloren. Fortfahren?')) return;
+    button.disabled = true;
+    try {
+      const response = await fetch(path, { method: 'POST', credentials: 'same-origin' });
+      const body = (await response.json()) as { cluster?: ClusterStatus; error?: string };
+      if (body.cluster) render(body.cluster);
+      else if (body.error) summary.textContent = body.error;
+      // The first POST may have given this browser its learner cookie: listen again with it.
+      listen();
+    } catch {
+      summary.textContent = 'Der Runner antwortet nicht. Prüfe, ob „./werkbank start“ noch läuft, und lade die Seite neu.';
+    } finally {
+      button.disabled = false;
+    }
+  });
+
+  let events: EventSource | null = null;
+  function listen(): void {
+    events?.close();
+    events = new EventSource('/api/cluster/events');
+    events.addEventListener('status', (event) => render(JSON.parse((event as MessageEvent<string>).data) as ClusterStatus));
+  }
+  listen();
+  // The running step's seconds keep counting between events.
+  setInterval(() => {
+    if (state.status?.phase === 'creating') render(state.status);
+  }, 1000);
+}
