@@ -100,6 +100,7 @@ test('kubeadm failing (fake runner): the failed step, the last lines of kind\'s 
   const finalSteps = new Map(steps.map((step) => [step.id, step]));
   expect([...finalSteps.values()].map((step) => `${step.label}: ${step.state}`)).toEqual([
     'Docker und kind werden geprüft: done',
+    'Node-Image mit Lab-Images wird vorbereitet: done',
     'Node-Image wird bereitgestellt: done',
     'Knoten-Container wird gestartet: done',
     'Konfiguration wird geschrieben: done',

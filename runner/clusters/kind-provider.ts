@@ -14,6 +14,7 @@ import { lastLines, processRunner, type CommandRunner, type CommandResult } from
 import { ClusterError, createFailed, dockerDown, kindMissing } from './errors.ts';
 import { learnerKubeconfig } from './kubeconfig.ts';
 import { applyManifestFile } from './manifests.ts';
+import { labNodeImage, type LabNodeImage } from './lab-node-image.ts';
 import { kindPhaseOf, ProgressTracker } from './progress.ts';
 import type { ClusterHandle, ClusterProvider, ImageLoadResult, ProgressCallback } from './provider.ts';
 import { waitUntilReady } from './readiness.ts';
@@ -36,6 +37,9 @@ export interface KindProviderOptions {
   log?: (message: string) => void;
   /** How long to wait for node, CoreDNS and StorageClass after kind returns. */
   readyTimeoutMs?: number;
+  /** Bake the lab images into a derived node image once, instead of loading them into
+   * every cluster (default true; false loads them with `kind load docker-image`). */
+  bakeLabImages?: boolean;
 }
 
 const containerSchema = z.object({
@@ -49,6 +53,7 @@ export class KindProvider implements ClusterProvider {
   private readonly run: CommandRunner;
   private readonly log: (message: string) => void;
   private chosenImage: Promise<string> | null = null;
+  private baking: Promise<LabNodeImage> | null = null;
 
   constructor(options: KindProviderOptions) {
     this.options = options;
@@ -128,13 +133,35 @@ export class KindProvider implements ClusterProvider {
     return this.chosenImage;
   }
 
+  /** The image clusters start from: the node image with the lab images baked in when
+   * possible (built on first use, ~1 min), else the plain node image. */
+  clusterImage(): Promise<LabNodeImage> {
+    // Concurrent creations share one check/build; the next creation checks again, so
+    // images rebuilt while the runner runs are picked up.
+    this.baking ??= (async (): Promise<LabNodeImage> => {
+      const base = await this.nodeImage();
+      if (this.options.bakeLabImages === false) return { image: base, baked: [] };
+      try {
+        return (await labNodeImage(this.run, base, await this.options.labImages(), this.log)) ?? { image: base, baked: [] };
+      } catch (error) {
+        this.log(`Lab-Images ließen sich nicht ins Node-Image einbauen, sie werden je Cluster geladen: ${String(error)}`);
+        return { image: base, baked: [] };
+      }
+    })().finally(() => {
+      this.baking = null;
+    });
+    return this.baking;
+  }
+
   async create(name: string, onProgress: ProgressCallback): Promise<ClusterHandle> {
     const progress = new ProgressTracker(onProgress);
     progress.start('preflight', 'Docker und kind werden geprüft');
     try {
       await this.preflight();
       await this.ensureOwnerFile();
-      const image = await this.nodeImage();
+      progress.start('prepare-image', 'Node-Image mit Lab-Images wird vorbereitet');
+      const { image, baked } = await this.clusterImage();
+      progress.finish(baked.length > 0 ? `Enthält: ${baked.join(', ')}` : undefined);
       const dir = this.clusterDir(name);
       await mkdir(dir, { recursive: true });
       const configPath = join(dir, 'kind.yaml');
@@ -165,7 +192,7 @@ export class KindProvider implements ClusterProvider {
       config.loadFromFile(this.adminKubeconfigPath(name));
 
       progress.start('images', 'Lab-Images werden in den Cluster geladen');
-      const images = await this.loadImages(name, await this.options.labImages());
+      const images = await this.loadImages(name, (await this.options.labImages()).filter((image) => !baked.includes(image)));
       progress.finish(images.missing.length > 0 ? `Nicht gebaut, daher nicht geladen: ${images.missing.join(', ')}` : undefined);
 
       progress.start('addons', 'Add-ons werden installiert (metrics-server)');

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { nodeImage } from '../../checks/testing/kind-cluster.ts';
-import { addonManifests } from '../../docker/images/images.ts';
+import { addonManifests, labImages } from '../../docker/images/images.ts';
 import { toolchain } from '../../docker/toolchain/paths.ts';
 import { loadConfig } from '../config.ts';
 import { startRunner, type Runner } from '../server.ts';
@@ -20,7 +20,9 @@ import { KindProvider } from './kind-provider.ts';
 import { ClusterManager, type ClusterManagerOptions, type ClusterStatus } from './manager.ts';
 
 const run = promisify(execFile);
-const LAB_IMAGES = ['werkbank/toolbox:1', 'werkbank/nginx:1', 'werkbank/metrics-server:v0.8.0', 'werkbank/not-built-yet:0'];
+// The runner's own list (so the node image with the lab images baked in is shared with
+// it), plus one image this machine never built.
+const NOT_BUILT = 'werkbank/not-built-yet:0';
 
 let dataDir: string;
 let provider: KindProvider;
@@ -89,7 +91,7 @@ beforeAll(async () => {
     stateDir: join(dataDir, 'clusters'),
     kindBinary: toolchain().kind,
     nodeImages: [await nodeImage()],
-    labImages: async () => LAB_IMAGES,
+    labImages: async () => [...(await labImages()), NOT_BUILT],
     addonManifests: async () => (await addonManifests()).slice(0, 1),
   });
 });
@@ -127,7 +129,8 @@ test('a learner starts their cluster from the page, sees German progress, and ku
     'Warten auf Knoten, CoreDNS und StorageClass',
   ]) expect(labels).toContain(label);
   expect(ready.steps.every((step) => step.state === 'done')).toBe(true);
-  expect(ready.steps.find((step) => step.id === 'images')?.detail).toContain('werkbank/not-built-yet:0');
+  expect(ready.steps.find((step) => step.id === 'images')?.detail).toContain(NOT_BUILT);
+  expect(ready.steps.find((step) => step.id === 'prepare-image')?.detail).toContain('werkbank/nginx:1');
   // Each step arrived as it happened, not all at the end.
   expect(events.filter((status) => status.phase === 'creating').length).toBeGreaterThan(3);
 
