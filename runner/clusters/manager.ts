@@ -67,6 +67,13 @@ export interface ClusterManagerOptions {
 interface LiveCluster extends ClusterEntry {
   steps: ProgressStep[];
   deleting?: boolean;
+  /** Ready, but the learner's kubeconfig is still being written. */
+  handingOver?: boolean;
+}
+
+/** Ready for the learner: made, theirs, and their kubeconfig written. */
+function usable(cluster: LiveCluster): boolean {
+  return cluster.phase === 'ready' && !cluster.deleting && !cluster.handingOver;
 }
 
 const DEFAULT_ESTIMATE_SECONDS = { kind: 75, kwok: 20, existing: 3 } as const;
@@ -146,7 +153,7 @@ export class ClusterManager {
     if (cluster?.deleting) {
       return { phase: 'deleting', provider, clusterName: cluster.name, steps: [], message: 'Dein Cluster wird gelöscht …' };
     }
-    if (cluster?.phase === 'ready') {
+    if (cluster && usable(cluster)) {
       return {
         phase: 'ready',
         provider,
@@ -219,7 +226,7 @@ export class ClusterManager {
   envFor(learnerId: string): Record<string, string> {
     const env: Record<string, string> = { KUBECONFIG: this.kubeconfigPathOf(learnerId) };
     const cluster = this.clusterOf(learnerId);
-    if (cluster?.phase === 'ready' && !cluster.deleting && this.options.provider.name === 'kind') env.KIND_CLUSTER_NAME = cluster.name;
+    if (cluster && usable(cluster) && this.options.provider.name === 'kind') env.KIND_CLUSTER_NAME = cluster.name;
     return env;
   }
 
@@ -227,7 +234,7 @@ export class ClusterManager {
   async clusterFor(learnerId: string): Promise<LearnerCluster | null> {
     await this.ready;
     const cluster = this.clusterOf(learnerId);
-    if (cluster?.phase !== 'ready' || cluster.deleting) return null;
+    if (!cluster || !usable(cluster)) return null;
     cluster.lastUsedAt = this.now();
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(this.kubeconfigPathOf(learnerId));
@@ -256,6 +263,7 @@ export class ClusterManager {
     if (pooled) {
       pooled.owner = learnerId;
       pooled.lastUsedAt = this.now();
+      pooled.handingOver = pooled.phase === 'ready';
       this.log(`${pooled.name} aus dem Vorrat für ${learnerShortId(learnerId)}`);
       if (pooled.phase === 'ready') await this.handOver(pooled);
       await this.persist();
@@ -383,6 +391,7 @@ export class ClusterManager {
       })
       .then(async (handle) => {
         if (this.closed) return;
+        cluster.handingOver = cluster.owner !== null;
         cluster.phase = 'ready';
         cluster.readyAt = this.now();
         cluster.namespace = handle.namespace;
@@ -410,9 +419,14 @@ export class ClusterManager {
   private async handOver(cluster: LiveCluster): Promise<void> {
     const owner = cluster.owner;
     if (!owner) return;
-    const path = this.kubeconfigPathOf(owner);
-    await mkdir(join(path, '..'), { recursive: true, mode: 0o700 });
-    await writeFile(path, await this.options.provider.kubeconfig(cluster.name, owner), { mode: 0o600 });
+    cluster.handingOver = true;
+    try {
+      const path = this.kubeconfigPathOf(owner);
+      await mkdir(join(path, '..'), { recursive: true, mode: 0o700 });
+      await writeFile(path, await this.options.provider.kubeconfig(cluster.name, owner), { mode: 0o600 });
+    } finally {
+      cluster.handingOver = false;
+    }
     this.options.onEnvChanged?.(owner);
   }
 
@@ -477,7 +491,7 @@ export class ClusterManager {
       createSeconds: this.createSeconds,
       clusters: [...this.clusters.values()]
         .filter((cluster) => !cluster.deleting)
-        .map(({ steps: _steps, deleting: _deleting, ...entry }) => entry),
+        .map(({ steps: _steps, deleting: _deleting, handingOver: _handingOver, ...entry }) => entry),
     };
     return this.writer.write(state).catch((error: unknown) => this.log(`Zustand nicht gespeichert: ${String(error)}`));
   }
