@@ -7,6 +7,7 @@ export type ClusterErrorCode =
   | 'node-image-missing'
   | 'create-failed'
   | 'low-memory'
+  | 'low-disk'
   | 'not-supported'
   | 'internal';
 
@@ -45,6 +46,13 @@ export function lowMemory(freeMiB: number, neededMiB: number): ClusterError {
   return new ClusterError(
     'low-memory',
     `Zu wenig freier Arbeitsspeicher für einen weiteren Cluster (frei: ${freeMiB} MiB, nötig: etwa ${neededMiB} MiB). Schließe andere Programme oder lösche nicht mehr gebrauchte Cluster und versuche es erneut.`,
+  );
+}
+
+export function lowDisk(path: string, freeMiB: number, neededMiB: number): ClusterError {
+  return new ClusterError(
+    'low-disk',
+    `Zu wenig freier Speicherplatz für einen weiteren Cluster (${path}: frei ${freeMiB} MiB, nötig etwa ${neededMiB} MiB). Lösche nicht mehr gebrauchte Images oder Cluster (z. B. "docker image prune") und versuche es erneut.`,
   );
 }
 

@@ -132,3 +132,12 @@ test('only clusters carrying this runner\'s owner mount count as ours (fake runn
   );
   expect(await provider(runner).listOurs()).toEqual(['werkbank-ours']);
 });
+
+test('low disk (fake runner: Docker\'s data root on a full filesystem): says how to free space', async () => {
+  // /proc always reports zero free blocks.
+  const runner = fakeRunner((command, args) => (command === 'docker' && args[0] === 'info' ? ok('/proc\n') : ok()));
+  const error = await createError(provider(runner));
+  expect(error.code).toBe('low-disk');
+  expect(error.message).toContain('Zu wenig freier Speicherplatz');
+  expect(runner.calls.some(([command]) => command !== 'docker')).toBe(false);
+});

@@ -4,14 +4,14 @@
 // also tells two runners (or a test run) on one machine apart, so neither deletes the
 // other's clusters as orphans.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, statfs, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { lastLines, processRunner, type CommandRunner, type CommandResult } from './commands.ts';
-import { ClusterError, createFailed, dockerDown, kindMissing } from './errors.ts';
+import { ClusterError, createFailed, dockerDown, kindMissing, lowDisk } from './errors.ts';
 import { learnerKubeconfig } from './kubeconfig.ts';
 import { applyManifestFile } from './manifests.ts';
 import { labNodeImage, type LabNodeImage } from './lab-node-image.ts';
@@ -20,6 +20,8 @@ import type { ClusterHandle, ClusterProvider, ImageLoadResult, ProgressCallback 
 import { waitUntilReady } from './readiness.ts';
 
 const CLUSTER_LABEL = 'io.x-k8s.kind.cluster';
+/** A new node writes its etcd, logs and unpacked images into Docker's data root. */
+const DISK_PER_CLUSTER_MIB = 2048;
 const OWNER_MOUNT = '/etc/werkbank/owner';
 export const CLUSTER_PREFIX = 'werkbank-';
 
@@ -96,8 +98,14 @@ export class KindProvider implements ClusterProvider {
 
   async preflight(): Promise<void> {
     if (!existsSync(this.options.kindBinary)) throw kindMissing(this.options.kindBinary);
-    const info = await this.exec('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 15_000 });
+    const info = await this.exec('docker', ['info', '--format', '{{.DockerRootDir}}'], { timeoutMs: 15_000 });
     if (info.code !== 0) throw dockerDown(lastLines(info.stderr, 4));
+    const root = info.stdout.trim();
+    const disk = root ? await statfs(root).catch(() => null) : null;
+    if (disk) {
+      const freeMiB = Math.floor((disk.bavail * disk.bsize) / (1 << 20));
+      if (freeMiB < DISK_PER_CLUSTER_MIB) throw lowDisk(root, freeMiB, DISK_PER_CLUSTER_MIB);
+    }
   }
 
   private async ensureOwnerFile(): Promise<void> {
