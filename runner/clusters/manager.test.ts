@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
+import { dockerDown } from './errors.ts';
 import { ClusterManager, type ClusterManagerOptions, type ClusterPhase } from './manager.ts';
 import { FakeProvider } from './testing/fake-provider.ts';
 
@@ -191,4 +192,27 @@ test('after a restart the learners\' clusters are adopted and orphans, half-made
   expect(existsSync(after.kubeconfigPathOf(ALICE))).toBe(true);
   expect(provider.deleted.sort()).toEqual(['werkbank-orphan', 'werkbank-pool-half']);
   expect([...provider.existing]).toEqual([alices]);
+});
+
+test('with Docker down at start-up the records are kept, and starting tells the learner in German (fake provider)', async () => {
+  const provider = new FakeProvider();
+  const before = manager(provider);
+  await before.start(ALICE);
+  await until(before, ALICE, 'ready');
+  const name = before.status(ALICE).clusterName!;
+  await before.close();
+
+  provider.listOurs = async () => {
+    throw dockerDown('Cannot connect to the Docker daemon');
+  };
+  provider.create = async () => {
+    throw dockerDown('Cannot connect to the Docker daemon');
+  };
+  const after = manager(provider);
+  await after.ready;
+  expect(after.status(ALICE).clusterName).toBe(name);
+  expect(provider.deleted).toEqual([]);
+  await after.start(BOB);
+  await until(after, BOB, 'failed');
+  expect(after.status(BOB).message).toContain('Docker läuft nicht');
 });

@@ -457,7 +457,16 @@ export class ClusterManager {
     const provider = this.options.provider;
     const state = await readState(join(this.stateDir, 'state.json'), provider.name);
     this.createSeconds = state.createSeconds;
-    const ours = new Set(await provider.listOurs());
+    let ours: Set<string>;
+    try {
+      ours = new Set(await provider.listOurs());
+    } catch (error) {
+      // Docker down at start-up: trust the records (deleting anything would be a guess)
+      // and let the next start() report the problem to the learner.
+      this.log(`Cluster lassen sich gerade nicht auflisten; die Einträge bleiben: ${asClusterError(error).message}`);
+      for (const entry of state.clusters) if (entry.phase === 'ready') this.clusters.set(entry.name, { ...entry, steps: [] });
+      return;
+    }
     const orphans = new Set(ours);
     for (const entry of state.clusters) {
       orphans.delete(entry.name);

@@ -39,10 +39,11 @@ export function mountClusterPanel(panel: HTMLElement): void {
   const dock = document.getElementById('wb-terminal');
   const screen = dock?.querySelector('.wb-dock-screen');
   if (dock && screen) dock.insertBefore(panel, screen);
-  panel.hidden = false;
 
   function render(status: ClusterStatus): void {
     state.status = status;
+    // A runner that gives out no clusters (tests, terminal-only set-ups): no panel.
+    panel.hidden = status.provider === 'none';
     panel.dataset.phase = status.phase;
     summary.textContent = status.message;
     const action = ACTION[status.phase];
