@@ -9,6 +9,7 @@ import { hpaScaled } from './lib/hpa-scaled.ts';
 import { imageLoaded } from './lib/image-loaded.ts';
 import { ingressRoutes } from './lib/ingress-routes.ts';
 import { jobSucceeded } from './lib/job-succeeded.ts';
+import { metricsAvailable } from './lib/metrics-available.ts';
 import { namespaceExists } from './lib/namespace-exists.ts';
 import { podSecurity } from './lib/pod-security.ts';
 import { probesSet } from './lib/probes-set.ts';
@@ -45,6 +46,7 @@ const registry = createRegistry([
   imageLoaded,
   ingressRoutes,
   jobSucceeded,
+  metricsAvailable,
   namespaceExists,
   podSecurity,
   probesSet,

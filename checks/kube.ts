@@ -8,6 +8,7 @@ import {
   AutoscalingV2Api,
   BatchV1Api,
   CoreV1Api,
+  CustomObjectsApi,
   createConfiguration,
   DiscoveryV1Api,
   NetworkingV1Api,
@@ -24,6 +25,8 @@ type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
 
 export interface KubeApi {
   readonly core: CoreV1Api;
+  /** Aggregated and custom APIs, e.g. metrics.k8s.io (what `kubectl top` reads). */
+  readonly custom: CustomObjectsApi;
   readonly apps: AppsV1Api;
   readonly authorization: AuthorizationV1Api;
   readonly autoscaling: AutoscalingV2Api;
@@ -95,6 +98,9 @@ export function kubeApi(config: KubeConfig, signal: AbortSignal): KubeApi {
   return {
     get core() {
       return client('core', () => new CoreV1Api(configuration));
+    },
+    get custom() {
+      return client('custom', () => new CustomObjectsApi(configuration));
     },
     get apps() {
       return client('apps', () => new AppsV1Api(configuration));
