@@ -111,7 +111,12 @@ for (let pair = 1; pair <= pairs; pair++) {
   if (pair < pairs) await clusters.release(learner);
 }
 for (const step of cold!.steps) console.log(`  ${step.label}: ${(((step.endedAt ?? step.startedAt) - step.startedAt) / 1000).toFixed(1)} s${step.detail ? ` (${step.detail})` : ''}`);
-console.log(`Kalt erstellt: kind bar Median ${median(bareSeconds).toFixed(1)} s, Runner Median ${median(runnerSeconds).toFixed(1)} s → Verhältnis ${(median(runnerSeconds) / median(bareSeconds)).toFixed(2)}`);
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+console.log(
+  `Kalt erstellt: kind bar Median ${median(bareSeconds).toFixed(1)} s / Mittel ${mean(bareSeconds).toFixed(1)} s, ` +
+    `Runner Median ${median(runnerSeconds).toFixed(1)} s / Mittel ${mean(runnerSeconds).toFixed(1)} s → ` +
+    `Verhältnis (Mittel) ${(mean(runnerSeconds) / mean(bareSeconds)).toFixed(2)}`,
+);
 
 // 3. A warm pool: the next learner takes a ready cluster.
 clusters.setPoolSize(1);

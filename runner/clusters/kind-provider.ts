@@ -165,10 +165,13 @@ export class KindProvider implements ClusterProvider {
     const progress = new ProgressTracker(onProgress);
     progress.start('preflight', 'Docker und kind werden geprüft');
     try {
+      // The image check runs alongside; a preflight failure (Docker down) wins.
+      const imageChoice = this.clusterImage();
+      imageChoice.catch(() => {});
       await this.preflight();
       await this.ensureOwnerFile();
       progress.start('prepare-image', 'Node-Image mit Lab-Images wird vorbereitet');
-      const { image, baked } = await this.clusterImage();
+      const { image, baked } = await imageChoice;
       progress.finish(baked.length > 0 ? `Enthält: ${baked.join(', ')}` : undefined);
       const dir = this.clusterDir(name);
       await mkdir(dir, { recursive: true });
@@ -198,6 +201,9 @@ export class KindProvider implements ClusterProvider {
       progress.finish();
       const config = new KubeConfig();
       config.loadFromFile(this.adminKubeconfigPath(name));
+      // CoreDNS needs seconds after kind returns; the add-ons go in meanwhile.
+      const ready = waitUntilReady(config, { coreDns: true }, { timeoutMs: this.options.readyTimeoutMs ?? 180_000 });
+      ready.catch(() => {}); // awaited below; an add-on failure must not leave it unhandled
 
       progress.start('images', 'Lab-Images werden in den Cluster geladen');
       const images = await this.loadImages(name, (await this.options.labImages()).filter((image) => !baked.includes(image)));
@@ -216,7 +222,7 @@ export class KindProvider implements ClusterProvider {
       progress.finish(missingManifests.length > 0 ? `Fehlt: ${missingManifests.join(', ')}` : undefined);
 
       progress.start('ready', 'Warten auf Knoten, CoreDNS und StorageClass');
-      await waitUntilReady(config, { coreDns: true }, { timeoutMs: this.options.readyTimeoutMs ?? 180_000 });
+      await ready;
       progress.finish();
       return this.handle(name);
     } catch (error) {
