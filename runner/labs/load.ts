@@ -1,0 +1,206 @@
+// Finds and validates every lab under labs/: the definition's shape, the checks it names
+// and their parameters, the files it points to, the manifests' YAML, and the markers in
+// its lesson. Every problem names the file and line an instructor has to fix.
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LineCounter, parseAllDocuments } from 'yaml';
+import { findCheck, UnknownCheckError } from '../../checks/index.ts';
+import { describeIssues } from '../../checks/core.ts';
+import { repoRoot } from '../config.ts';
+import { labSchema, type Lab } from './schema.ts';
+
+export interface LabProblem {
+  /** Relative to the repository root. */
+  file: string;
+  line: number;
+  message: string;
+}
+
+export interface LoadedLab {
+  lab: Lab;
+  /** Absolute path of labs/<id>/. */
+  dir: string;
+}
+
+export interface LabCatalog {
+  labs: LoadedLab[];
+  problems: LabProblem[];
+}
+
+export interface LoadOptions {
+  labsDir?: string;
+  lessonsDir?: string;
+}
+
+/** 1-based line of the first occurrence of `needle` at or after line `from`, else `from`. */
+function lineOf(text: string, needle: string, from = 1): number {
+  const lines = text.split('\n');
+  for (let index = from - 1; index < lines.length; index += 1) {
+    if (lines[index]?.includes(needle)) return index + 1;
+  }
+  return from;
+}
+
+/** Where in lab.ts a zod issue path points: the step's `id:` line, then the check's. */
+function lineForPath(source: string, raw: unknown, path: readonly PropertyKey[]): number {
+  const steps = (raw as { steps?: { id?: unknown; checks?: { check?: unknown }[] }[] })?.steps;
+  if (path[0] !== 'steps' || typeof path[1] !== 'number') {
+    return typeof path[0] === 'string' ? lineOf(source, `${path[0]}:`) : 1;
+  }
+  const step = steps?.[path[1]];
+  const stepLine = typeof step?.id === 'string' ? lineOf(source, `'${step.id}'`) : 1;
+  if (path[2] === 'checks' && typeof path[3] === 'number') {
+    const check = step?.checks?.[path[3]]?.check;
+    return typeof check === 'string' ? lineOf(source, `'${check}'`, stepLine) : stepLine;
+  }
+  return typeof path[2] === 'string' ? lineOf(source, `${path[2]}:`, stepLine) : stepLine;
+}
+
+/** The ids of the <Step> components inside the lesson's <Lab id="…"> block. */
+export function stepIdsInLesson(lesson: string, labId: string): Set<string> {
+  const start = lesson.indexOf(`<Lab id="${labId}">`);
+  if (start < 0) return new Set();
+  const end = lesson.indexOf('</Lab>', start);
+  const block = lesson.slice(start, end < 0 ? undefined : end);
+  return new Set([...block.matchAll(/<Step\s+id="([^"]+)"/g)].map((match) => match[1]!));
+}
+
+async function importDefinition(file: string): Promise<unknown> {
+  const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  return module.default;
+}
+
+function manifestProblems(text: string, file: string): LabProblem[] {
+  const lineCounter = new LineCounter();
+  const problems: LabProblem[] = [];
+  for (const document of parseAllDocuments(text, { lineCounter })) {
+    for (const error of document.errors) {
+      problems.push({ file, line: error.linePos?.[0].line ?? 1, message: `YAML-Fehler: ${error.message.split('\n')[0]}` });
+    }
+    if (document.errors.length > 0 || document.contents === null) continue;
+    const object = document.toJS() as Record<string, unknown> | null;
+    const line = lineCounter.linePos(document.range[0]).line;
+    if (typeof object !== 'object' || object === null || Array.isArray(object)) {
+      problems.push({ file, line, message: 'Ein Manifest-Dokument muss ein Kubernetes-Objekt sein.' });
+    } else if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') {
+      problems.push({ file, line, message: 'Dem Kubernetes-Objekt fehlt apiVersion oder kind.' });
+    }
+  }
+  return problems;
+}
+
+async function validateLab(dir: string, id: string, lessonsDir: string): Promise<{ lab?: Lab; problems: LabProblem[] }> {
+  const file = join(dir, 'lab.ts');
+  const shown = relative(repoRoot, file);
+  const source = await readFile(file, 'utf8');
+  let raw: unknown;
+  try {
+    raw = await importDefinition(file);
+  } catch (error) {
+    const line = /lab\.ts:(\d+)/.exec(String((error as Error).stack))?.[1];
+    return { problems: [{ file: shown, line: line ? Number(line) : 1, message: `lab.ts lässt sich nicht laden: ${(error as Error).message}` }] };
+  }
+  const parsed = labSchema.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      problems: parsed.error.issues.map((issue) => ({
+        file: shown,
+        line: lineForPath(source, raw, issue.path),
+        message: issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message,
+      })),
+    };
+  }
+  const lab = parsed.data;
+  const problems: LabProblem[] = [];
+  const at = (needle: string, from = 1) => lineOf(source, needle, from);
+  const inLab = (path: string) => join(dir, path);
+
+  if (lab.id !== id) problems.push({ file: shown, line: at('id:'), message: `Die Lab-ID "${lab.id}" muss dem Verzeichnisnamen "${id}" entsprechen.` });
+
+  const lessonFile = join(lessonsDir, `${lab.lesson}.mdx`);
+  const lesson = existsSync(lessonFile) ? await readFile(lessonFile, 'utf8') : undefined;
+  if (lesson === undefined) problems.push({ file: shown, line: at('lesson:'), message: `Die Lektion lessons/${lab.lesson}.mdx gibt es nicht.` });
+
+  for (const step of lab.steps) {
+    const stepLine = at(`'${step.id}'`);
+    for (const ref of step.checks) {
+      const line = at(`'${ref.check}'`, stepLine);
+      try {
+        const check = findCheck(ref.check);
+        const result = check.params.safeParse(ref.params);
+        if (!result.success) {
+          problems.push({ file: shown, line, message: `Schritt ${step.id}: Parameter für ${ref.check} ungültig: ${describeIssues(result.error).join('; ')}` });
+        }
+      } catch (error) {
+        if (!(error instanceof UnknownCheckError)) throw error;
+        problems.push({ file: shown, line, message: `Schritt ${step.id}: ${error.message}` });
+      }
+    }
+    if (!existsSync(inLab(step.solution))) {
+      problems.push({ file: shown, line: at(step.solution, stepLine), message: `Schritt ${step.id}: Die Lösung ${step.solution} fehlt in ${relative(repoRoot, dir)}/.` });
+    }
+    if (lesson !== undefined && !stepIdsInLesson(lesson, lab.id).has(step.id)) {
+      problems.push({
+        file: shown,
+        line: stepLine,
+        message: `Schritt ${step.id}: lessons/${lab.lesson}.mdx enthält kein <Step id="${step.id}"> innerhalb von <Lab id="${lab.id}">.`,
+      });
+    }
+  }
+  if (lesson !== undefined) {
+    const defined = new Set(lab.steps.map((step) => step.id));
+    for (const stepId of stepIdsInLesson(lesson, lab.id)) {
+      if (!defined.has(stepId)) {
+        problems.push({
+          file: `lessons/${lab.lesson}.mdx`,
+          line: lineOf(lesson, `<Step id="${stepId}"`),
+          message: `<Step id="${stepId}"> gibt es in labs/${lab.id}/lab.ts nicht (dort: ${[...defined].join(', ')}).`,
+        });
+      }
+    }
+  }
+  for (const path of [...(lab.setup?.manifests ?? []), ...(lab.setup?.script ? [lab.setup.script] : []), ...(lab.files ?? [])]) {
+    if (!existsSync(inLab(path))) problems.push({ file: shown, line: at(path), message: `Die Datei ${path} fehlt in ${relative(repoRoot, dir)}/.` });
+  }
+  for (const manifest of lab.setup?.manifests ?? []) {
+    if (existsSync(inLab(manifest))) problems.push(...manifestProblems(await readFile(inLab(manifest), 'utf8'), relative(repoRoot, inLab(manifest))));
+  }
+  return { lab, problems };
+}
+
+/** Every lab under labs/ with every problem found; a lab with problems is left out of `labs`. */
+export async function loadLabs(options: LoadOptions = {}): Promise<LabCatalog> {
+  const labsDir = options.labsDir ?? join(repoRoot, 'labs');
+  const lessonsDir = options.lessonsDir ?? join(repoRoot, 'lessons');
+  const entries = await readdir(labsDir, { withFileTypes: true });
+  const catalog: LabCatalog = { labs: [], problems: [] };
+  for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+    const dir = join(labsDir, entry.name);
+    if (!existsSync(join(dir, 'lab.ts'))) continue;
+    const { lab, problems } = await validateLab(dir, entry.name, lessonsDir);
+    catalog.problems.push(...problems);
+    if (lab && problems.length === 0) catalog.labs.push({ lab, dir });
+  }
+  catalog.problems.push(...(await labsMissingForLessons(lessonsDir, new Set(entries.map((entry) => entry.name)))));
+  return catalog;
+}
+
+/** A lesson's <Lab id="…"> must have its labs/<id>/ (the page's "Prüfen" would answer 404). */
+async function labsMissingForLessons(lessonsDir: string, labDirs: Set<string>): Promise<LabProblem[]> {
+  const problems: LabProblem[] = [];
+  for (const name of (await readdir(lessonsDir)).filter((file) => file.endsWith('.mdx')).sort()) {
+    const text = await readFile(join(lessonsDir, name), 'utf8');
+    for (const match of text.matchAll(/<Lab\s+id="([^"]+)"/g)) {
+      if (!labDirs.has(match[1]!)) {
+        problems.push({ file: relative(repoRoot, join(lessonsDir, name)), line: lineOf(text, match[0]), message: `<Lab id="${match[1]}">: labs/${match[1]}/lab.ts gibt es nicht.` });
+      }
+    }
+  }
+  return problems;
+}
+
+export function formatProblem(problem: LabProblem): string {
+  return `${problem.file}:${problem.line}: ${problem.message}`;
+}
