@@ -81,7 +81,7 @@ function manifestProblems(text: string, file: string): LabProblem[] {
     }
     if (document.errors.length > 0 || document.contents === null) continue;
     const object = document.toJS() as Record<string, unknown> | null;
-    const line = lineCounter.linePos(document.range[0]).line;
+    const line = lineCounter.linePos(document.contents.range?.[0] ?? document.range[0]).line;
     if (typeof object !== 'object' || object === null || Array.isArray(object)) {
       problems.push({ file, line, message: 'Ein Manifest-Dokument muss ein Kubernetes-Objekt sein.' });
     } else if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') {
@@ -154,7 +154,7 @@ async function validateLab(dir: string, id: string, lessonsDir: string): Promise
     for (const stepId of stepIdsInLesson(lesson, lab.id)) {
       if (!defined.has(stepId)) {
         problems.push({
-          file: `lessons/${lab.lesson}.mdx`,
+          file: relative(repoRoot, lessonFile),
           line: lineOf(lesson, `<Step id="${stepId}"`),
           message: `<Step id="${stepId}"> gibt es in labs/${lab.id}/lab.ts nicht (dort: ${[...defined].join(', ')}).`,
         });
