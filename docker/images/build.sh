@@ -2,7 +2,8 @@
 # Builds the images the labs use, without any container registry, each only when its
 # inputs changed (label werkbank.inputs, see lib.sh):
 #   werkbank/toolbox:1, werkbank/nginx:1, werkbank/demo-app:1, werkbank/postgres:15
-#   werkbank/metrics-server:v<version> and its manifest (add-on for every cluster)
+#   werkbank/metrics-server and werkbank/traefik with their manifests (the add-ons
+#   every learner cluster gets: `kubectl top`/HPA and Ingress)
 # With internet the Dockerfiles also build on their own: `docker build --build-arg
 # BASE=debian:bookworm-slim docker/images/nginx`.
 #
@@ -14,6 +15,7 @@ SAY_PREFIX=images
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 METRICS_SERVER_IMAGE="werkbank/metrics-server:v$METRICS_SERVER_VERSION"
+TRAEFIK_IMAGE="werkbank/traefik:v$TRAEFIK_VERSION"
 # name, tag and directory of each image built from the Debian base
 DEBIAN_IMAGES=(
   "werkbank/toolbox:1 toolbox"
@@ -23,15 +25,18 @@ DEBIAN_IMAGES=(
 )
 MANIFESTS_DIR="$CACHE/images/manifests"
 METRICS_SERVER_MANIFEST="$MANIFESTS_DIR/metrics-server.yaml"
+TRAEFIK_MANIFEST="$MANIFESTS_DIR/traefik.yaml"
 
 case "${1:-}" in
   --print)
     for entry in "${DEBIAN_IMAGES[@]}"; do echo "${entry%% *}"; done
     echo "$METRICS_SERVER_IMAGE"
+    echo "$TRAEFIK_IMAGE"
     exit 0
     ;;
   --manifests)
     echo "$METRICS_SERVER_MANIFEST"
+    echo "$TRAEFIK_MANIFEST"
     exit 0
     ;;
 esac
@@ -68,4 +73,18 @@ if [[ ! -f "$METRICS_SERVER_MANIFEST" || "$(cat "$METRICS_SERVER_MANIFEST.inputs
   echo "$manifest_hash" >"$METRICS_SERVER_MANIFEST.inputs"
   say "metrics-server-Manifest: $METRICS_SERVER_MANIFEST"
 fi
+# Traefik: binary from docker/kind-node/binaries.sh, manifest with this version's image.
+bash "$ROOT/docker/kind-node/binaries.sh" traefik
+TRAEFIK_BIN="$CACHE/kind-node/bin"
+traefik_hash=$(inputs_hash docker/images/traefik "=$(<"$TRAEFIK_BIN/.traefik.recipe")")
+if ! image_current "$TRAEFIK_IMAGE" "$traefik_hash"; then
+  staged_context "$IMAGES_DIR/traefik" context
+  cp "$TRAEFIK_BIN/traefik" "$context/"
+  build_image "$TRAEFIK_IMAGE" "$traefik_hash" "$context"
+else
+  say "$TRAEFIK_IMAGE: aktuell"
+fi
+sed "s|\${TRAEFIK_VERSION}|$TRAEFIK_VERSION|" "$IMAGES_DIR/traefik/traefik.yaml" >"$TRAEFIK_MANIFEST.tmp"
+mv "$TRAEFIK_MANIFEST.tmp" "$TRAEFIK_MANIFEST"
+
 say "Lab-Images bereit ($(elapsed))."

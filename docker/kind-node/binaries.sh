@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Builds the programs of the node's component images that the toolchain does not make:
 # pause (C, static, Debian's gcc), CoreDNS, local-path-provisioner and crictl (Go
-# modules from the module proxy) and kindnet-lite (Go, in this directory). Output:
+# modules from the module proxy) and kindnet-lite (Go, in this directory); on request
+# also Traefik, the Ingress add-on of docker/images/. Output:
 # $WERKBANK_CACHE/kind-node/bin/<name>, each with a .<name>.recipe stamp; a binary is
 # rebuilt only when its recipe changes.
 #
 #   docker/kind-node/binaries.sh [name...]          (default: all)
-#   docker/kind-node/binaries.sh --update-modules   after a version change
+#   docker/kind-node/binaries.sh --update-modules [name...]   after a version change
 set -euo pipefail
 SAY_PREFIX=kind-node
 source "$(dirname "${BASH_SOURCE[0]}")/../images/lib.sh"
@@ -48,6 +49,7 @@ GO_PROGRAMS=(
   "coredns                github.com/coredns/coredns                    coredns"
   "local-path-provisioner github.com/rancher/local-path-provisioner     v$LOCAL_PATH_PROVISIONER_VERSION"
   "crictl                 sigs.k8s.io/cri-tools/cmd/crictl              v$CRICTL_VERSION"
+  "traefik                github.com/traefik/traefik/v3/cmd/traefik     v$TRAEFIK_VERSION"
 )
 
 program_line() { # $1 = name → "package version" (version "coredns" = kubeadm's tag)
@@ -74,13 +76,37 @@ update_module() { # $1 = name
   upstream_mod=$(go_env "$GO" -C "$dir" mod download -json "$(module_of "$pkg")@$version" |
     sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
   go_env "$GO" -C "$dir" mod edit -godebug="default=go$(sed -n 's/^go[[:space:]]\+\([0-9]\+\.[0-9]\+\).*/\1/p' "$upstream_mod")"
+  # A dependency's replace and exclude lines do not apply outside its own module: copy
+  # upstream's (Traefik needs its forks of go-http-auth and mux). Local paths cannot be.
+  local edit
+  while read -r edit; do
+    [[ -n "$edit" ]] && go_env "$GO" -C "$dir" mod edit "$edit"
+  done < <(module_edits "$upstream_mod")
   go_env "$GO" -C "$dir" get -tool "$pkg@$version"
   go_env "$GO" -C "$dir" mod tidy
+}
+
+# `go mod edit` flags for the replace and exclude directives of a go.mod file.
+module_edits() { # $1 = go.mod
+  awk '
+    function emit(kind, line,   f) {
+      n = split(line, f, /[ \t]+/)
+      if (kind == "replace" && f[2] == "=>" && n == 4) print "-replace=" f[1] "=" f[3] "@" f[4]
+      else if (kind == "replace" && f[3] == "=>" && n == 5) print "-replace=" f[1] "@" f[2] "=" f[4] "@" f[5]
+      else if (kind == "exclude" && n == 2) print "-exclude=" f[1] "@" f[2]
+    }
+    { sub(/\/\/.*/, ""); gsub(/^[ \t]+|[ \t]+$/, "") }
+    block != "" && $0 == ")" { block = ""; next }
+    block != "" && $0 != "" { emit(block, $0); next }
+    /^(replace|exclude)[ \t]*\($/ { block = $1; next }
+    /^(replace|exclude)[ \t]/ { kind = $1; sub(/^(replace|exclude)[ \t]+/, ""); emit(kind, $0) }
+  ' "$1"
 }
 
 module_of() { # the module a package of GO_PROGRAMS lives in
   case "$1" in
     sigs.k8s.io/cri-tools/*) echo sigs.k8s.io/cri-tools ;;
+    github.com/traefik/traefik/v3/*) echo github.com/traefik/traefik/v3 ;;
     *) echo "$1" ;;
   esac
 }
@@ -144,7 +170,9 @@ build_kindnet_lite() {
 
 if [[ "${1:-}" == --update-modules ]]; then
   find_go
-  for name in coredns local-path-provisioner crictl; do update_module "$name"; done
+  shift
+  (($#)) || set -- coredns local-path-provisioner crictl traefik
+  for name in "$@"; do update_module "$name"; done
   say "Module neu geschrieben; bitte docker/kind-node/modules/ einchecken."
   exit 0
 fi
@@ -158,6 +186,8 @@ for name in "${names[@]}"; do
     local-path-provisioner) build_local_path_provisioner ;;
     crictl) build_crictl ;;
     kindnet-lite) build_kindnet_lite ;;
+    # Not part of the node: the Ingress add-on (docker/images/build.sh asks for it).
+    traefik) go_program traefik "-X github.com/traefik/traefik/v3/pkg/version.Version=$TRAEFIK_VERSION" ;;
     *) die "unbekanntes Programm: $name" ;;
   esac
 done

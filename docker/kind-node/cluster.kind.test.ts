@@ -1,15 +1,14 @@
 // What a learner's kind cluster must do, proven on a real cluster made from the locally
-// built node image: DNS and the pod network, Services, storage that keeps data, metrics
-// and autoscaling, and images loaded with `kind load docker-image`.
+// built node image: DNS and the pod network, Services, storage that keeps data, metrics,
+// autoscaling, Ingress through Traefik, and images loaded with `kind load docker-image`.
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { KubernetesObjectApi, type KubernetesObject, type V1Volume, type V1VolumeMount } from '@kubernetes/client-node';
+import type { V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import { beforeAll, expect, inject } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { kindTest as test } from '../../checks/testing/kind-test.ts';
 import type { KubeClients } from '../../checks/testing/kube-clients.ts';
 import { waitFor } from '../../checks/testing/wait.ts';
+import { applyManifestFile } from '../../runner/clusters/manifests.ts';
 import { addonManifests } from '../images/images.ts';
 import { toolchain } from '../toolchain/paths.ts';
 
@@ -19,6 +18,7 @@ const IMAGES = {
   toolbox: 'werkbank/toolbox:1',
   demo: 'werkbank/demo-app:1',
   metricsServer: 'werkbank/metrics-server:v0.8.0',
+  traefik: 'werkbank/traefik:v3.6.12',
 };
 
 async function podPhase(kube: KubeClients, namespace: string, name: string): Promise<string | undefined> {
@@ -85,6 +85,14 @@ async function deploy(kube: KubeClients, namespace: string, name: string, image:
   }, { timeoutMs: 120_000 });
 }
 
+/** Applies one of the add-on manifests every learner cluster gets (e.g. "traefik"), the
+ * way the runner's kind provider does. */
+async function installAddon(kube: KubeClients, name: string): Promise<void> {
+  const path = (await addonManifests()).find((manifest) => manifest.endsWith(`/${name}.yaml`));
+  if (!path) throw new Error(`Kein Add-on-Manifest ${name}`);
+  await applyManifestFile(kube.config, path);
+}
+
 beforeAll(async () => {
   const { kind } = toolchain();
   const images = Object.values(IMAGES);
@@ -108,6 +116,33 @@ test('an nginx Deployment answers through its Service from another pod, by DNS n
   const { phase, log } = await runToolbox(kube, namespace, 'client', `wget -q -O- http://web.${namespace}.svc.cluster.local/`);
   expect(log).toMatch(/nginx/i);
   expect(phase).toBe('Succeeded');
+});
+
+test('Traefik routes an Ingress host to its Service and answers unknown hosts with 404', async ({ kube, namespace }) => {
+  await installAddon(kube, 'traefik');
+  await deploy(kube, namespace, 'shop', IMAGES.nginx, 80);
+  await kube.networking.createNamespacedIngress({
+    namespace,
+    body: {
+      metadata: { name: 'shop' },
+      spec: {
+        ingressClassName: 'traefik',
+        rules: [{
+          host: 'shop.werkbank.local',
+          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'shop', port: { number: 80 } } } }] },
+        }],
+      },
+    },
+  });
+  const controller = 'http://traefik.traefik.svc.cluster.local/';
+  // Traefik needs a moment to see the new Ingress; the client retries for a while.
+  const { phase, log } = await runToolbox(kube, namespace, 'client', [
+    `for i in $(seq 60); do wget -q -O- --header 'Host: shop.werkbank.local' ${controller} && break; sleep 1; done`,
+    `wget -S -O /dev/null --header 'Host: unbekannt.werkbank.local' ${controller} 2>&1 | grep -o 'HTTP/1.1 [0-9]*'`,
+  ].join('; '));
+  expect(phase).toBe('Succeeded');
+  expect(log).toContain('Welcome to nginx!');
+  expect(log).toContain('HTTP/1.1 404');
 });
 
 test('a PVC on the default StorageClass binds when a pod uses it and keeps data across pods', async ({ kube, namespace }) => {
@@ -136,15 +171,7 @@ test('a PVC on the default StorageClass binds when a pod uses it and keeps data 
 });
 
 test('metrics-server answers like `kubectl top pods`, and an HPA scales the demo app up under load and back down', async ({ kube, namespace }) => {
-  const [manifestPath] = await addonManifests();
-  const manifest = await readFile(manifestPath ?? '', 'utf8');
-  const client = KubernetesObjectApi.makeApiClient(kube.config);
-  for (const document of parseAllDocuments(manifest)) {
-    const object = document.toJS() as KubernetesObject | null;
-    if (object) await client.create(object).catch((error: { code?: number }) => {
-      if (error.code !== 409) throw error; // installed by an earlier run of this file
-    });
-  }
+  await installAddon(kube, 'metrics-server');
 
   await deploy(kube, namespace, 'demo', IMAGES.demo, 8080, { requests: { cpu: '100m' }, limits: { cpu: '500m' } });
   const top = await waitFor('metrics.k8s.io liefert Pod-Metriken', async () => {

@@ -1,26 +1,57 @@
-// Applies add-on manifests (metrics-server, …) through the API: each object is created,
-// and one that exists already (a retried add-on step) is left as it is.
+// Applies add-on manifests (metrics-server, Traefik, …) through the API: each object is
+// created, and one that exists already (a retried add-on step) is left as it is.
 import { readFile } from 'node:fs/promises';
-import { KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { AppsV1Api, KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 
 function isConflict(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && (error as { code: unknown }).code === 409;
 }
 
+const DEPLOYMENT_TIMEOUT_MS = 180_000;
+
+async function waitForDeployments(config: KubeConfig, deployments: KubernetesObject[]): Promise<void> {
+  const apps = config.makeApiClient(AppsV1Api);
+  const deadline = Date.now() + DEPLOYMENT_TIMEOUT_MS;
+  for (const { metadata } of deployments) {
+    const name = metadata?.name ?? '';
+    const namespace = metadata?.namespace ?? 'default';
+    for (;;) {
+      const deployment = await apps.readNamespacedDeployment({ name, namespace });
+      const available = deployment.status?.conditions?.some((condition) => condition.type === 'Available' && condition.status === 'True');
+      if (available && (deployment.status?.availableReplicas ?? 0) > 0) break;
+      if (Date.now() > deadline) throw new Error(`Deployment ${namespace}/${name} ist nach ${DEPLOYMENT_TIMEOUT_MS / 1000} s nicht bereit.`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
 export async function applyManifestFile(config: KubeConfig, path: string): Promise<number> {
   const client = KubernetesObjectApi.makeApiClient(config);
-  let created = 0;
+  const objects: KubernetesObject[] = [];
   for (const document of parseAllDocuments(await readFile(path, 'utf8'))) {
     if (document.errors.length > 0) throw new Error(`${path}: ${document.errors[0]?.message}`);
     const object = document.toJS() as KubernetesObject | null;
-    if (!object?.kind) continue;
+    if (object?.kind) objects.push(object);
+  }
+  let created = 0;
+  const create = async (object: KubernetesObject) => {
     try {
       await client.create(object);
       created += 1;
     } catch (error) {
       if (!isConflict(error)) throw error;
     }
+  };
+  // An APIService registered while its server is still starting stays at 404 in this
+  // kube-apiserver (seen with metrics-server on 1.34: 503 while starting, then 404 for
+  // good, until the APIService is created again). Registered after its Deployment is
+  // available, it answers at once.
+  const apiServices = objects.filter((object) => object.kind === 'APIService');
+  for (const object of objects.filter((candidate) => candidate.kind !== 'APIService')) await create(object);
+  if (apiServices.length > 0) {
+    await waitForDeployments(config, objects.filter((object) => object.kind === 'Deployment'));
+    for (const object of apiServices) await create(object);
   }
   return created;
 }
