@@ -1,3 +1,4 @@
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { describe, expect } from 'vitest';
 import { claim, runCheck } from '../testing/check-helpers.ts';
 import { kwokTest as test } from '../testing/kwok-test.ts';
@@ -49,6 +50,25 @@ describe('pvc-bound', () => {
     expect(result.passed).toBe(false);
     expect(result.message).toContain('ist gebunden, aber mit der StorageClass ‚kwok-volume‘ statt ‚schnell‘');
     expect(result.message).toContain('lässt sich nicht nachträglich ändern');
+  });
+
+  test.concurrent('bound, but its volume would be deleted with the claim (Retain asked)', async ({ kube, namespace }) => {
+    await kube.core.createNamespacedPersistentVolumeClaim({ namespace, body: claim('daten') });
+    const asked = { name: 'daten', reclaimPolicy: 'Retain' } as const;
+
+    const before = await runCheck(kube, namespace, pvcBound, asked, { timeoutMs: 20_000 });
+    expect(before.passed).toBe(false);
+    expect(before.message).toMatch(/hat die Reclaim Policy ‚Delete‘ statt ‚Retain‘/);
+    expect(before.message).toContain('kubectl patch pv');
+
+    const volumeName = String(before.data.volume);
+    await kube.core.patchPersistentVolume(
+      { name: volumeName, body: { spec: { persistentVolumeReclaimPolicy: 'Retain' } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    const after = await runCheck(kube, namespace, pvcBound, asked);
+    expect(after.passed).toBe(true);
+    expect(after.message).toContain('Reclaim Policy ‚Retain‘');
   });
 
   test.concurrent('bound, but smaller than asked', async ({ kube, namespace }) => {

@@ -19,9 +19,11 @@ export const pvcBound = defineCheck({
     storageClass: objectName.optional(),
     /** At least this capacity, e.g. "1Gi". */
     size: quantity.optional(),
+    /** What happens to the volume when the claim is deleted (kept with "Retain"). */
+    reclaimPolicy: z.enum(['Retain', 'Delete']).optional(),
     namespace: inNamespace,
   }),
-  async run({ name, storageClass, size, namespace: explicit }, ctx) {
+  async run({ name, storageClass, size, reclaimPolicy, namespace: explicit }, ctx) {
     const namespace = explicit ?? ctx.namespace;
     const { kube } = ctx;
     const claim = await readOrUndefined(kube.core.readNamespacedPersistentVolumeClaim({ name, namespace }));
@@ -31,13 +33,14 @@ export const pvcBound = defineCheck({
         everywhere: () => kube.core.listPersistentVolumeClaimForAllNamespaces({ fieldSelector: byName(name) }),
       });
     }
-    return claimVerdict(ctx, claim, { storageClass, size });
+    return claimVerdict(ctx, claim, { storageClass, size, reclaimPolicy });
   },
 });
 
 export interface ClaimExpectations {
   storageClass?: string | undefined;
   size?: string | undefined;
+  reclaimPolicy?: 'Retain' | 'Delete' | undefined;
 }
 
 /** The verdict for one claim: bound as expected, or why not (shared with the StatefulSet check). */
@@ -82,8 +85,21 @@ export async function claimVerdict(
         { data, hint },
       );
     }
+    if (expected.reclaimPolicy !== undefined && claim.spec?.volumeName) {
+      const volume = await ctx.kube.core.readPersistentVolume({ name: claim.spec.volumeName });
+      const policy = volume.spec?.persistentVolumeReclaimPolicy ?? 'Delete';
+      if (policy !== expected.reclaimPolicy) {
+        return fail(
+          sentences(
+            `Der PVC ${q(name)} ist gebunden, aber sein Volume ${q(claim.spec.volumeName)} hat die Reclaim Policy ${q(policy)} statt ${q(expected.reclaimPolicy)}`,
+            `Tipp: kubectl patch pv ${claim.spec.volumeName} -p '{"spec":{"persistentVolumeReclaimPolicy":"${expected.reclaimPolicy}"}}'`,
+          ),
+          { data: { ...data, reclaimPolicy: policy }, hint },
+        );
+      }
+    }
     return pass(
-      `Der PVC ${q(name)} ist gebunden (${capacity ?? requested ?? '?'}, StorageClass ${q(className ?? '(keine)')}).`,
+      `Der PVC ${q(name)} ist gebunden (${capacity ?? requested ?? '?'}, StorageClass ${q(className ?? '(keine)')}${expected.reclaimPolicy ? `, Reclaim Policy ${q(expected.reclaimPolicy)}` : ''}).`,
       data,
     );
   }
