@@ -52,12 +52,14 @@ async function freshCluster(): Promise<{ handle: ClusterHandle; remove: () => Pr
 }
 
 async function test(ids: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
-  const labs = await loadValidLabs();
-  if (!labs) return 1;
+  // --all needs every lab valid; naming labs needs just those (the others may be drafts).
+  const { labs, problems } = await loadLabs();
+  for (const problem of problems) console.error(formatProblem(problem));
+  if (values.all && problems.length > 0) return 1;
   const chosen = values.all ? labs : labs.filter(({ lab }) => ids.includes(lab.id));
   const unknown = ids.filter((id) => !labs.some(({ lab }) => lab.id === id));
   if (unknown.length > 0 || chosen.length === 0) {
-    console.error(`Unbekanntes Lab: ${unknown.join(', ') || '(keins angegeben)'}. Vorhanden: ${labs.map(({ lab }) => lab.id).join(', ')}`);
+    console.error(`Unbekanntes oder fehlerhaftes Lab: ${unknown.join(', ') || '(keins angegeben)'}. Gültig sind: ${labs.map(({ lab }) => lab.id).join(', ')}`);
     return 2;
   }
   const tools = toolchain();

@@ -68,7 +68,7 @@ export function stepIdsInLesson(lesson: string, labId: string): Set<string> {
 }
 
 async function importDefinition(file: string): Promise<unknown> {
-  const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  const module = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as { default?: unknown };
   return module.default;
 }
 
