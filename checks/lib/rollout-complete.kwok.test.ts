@@ -34,6 +34,22 @@ describe('rollout-complete', () => {
     expect(result.data).toMatchObject({ oldPods: [], updated: 2, available: 2 });
   });
 
+  test.concurrent('rolled back: passes only once the broken image was tried and the old one is back', async ({ kube, namespace }) => {
+    await createDeployment(kube, namespace, deployment('web', { replicas: 2 }));
+    await waitForAvailable(kube, namespace, 'web', 2);
+    const asked = { name: 'web', image: OLD, rolledBackFrom: NEW };
+
+    const untried = await runCheck(kube, namespace, rolloutComplete, asked);
+    expect(untried.passed).toBe(false);
+    expect(untried.message).toContain('aber ‚nginx:1.28-alpine‘ wurde noch nicht ausgerollt');
+    expect(untried.message).toContain('rollout undo deployment/web');
+
+    await setImage(kube, namespace, NEW);
+    await setImage(kube, namespace, OLD); // what `kubectl rollout undo` does to the template
+    const result = await runCheck(kube, namespace, rolloutComplete, asked, { timeoutMs: 30_000 });
+    expect(result.passed).toBe(true);
+  });
+
   test.concurrent('still at the old image (the update was never applied): names both images and set image', async ({
     kube,
     namespace,

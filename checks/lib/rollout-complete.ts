@@ -1,8 +1,8 @@
 // Rollout complete at a given image: the Pod template names the image, every replica
 // is updated and available, and no Pod of an older ReplicaSet is left.
-import type { V1Container } from '@kubernetes/client-node';
+import type { V1Container, V1Deployment } from '@kubernetes/client-node';
 import { z } from 'zod';
-import { defineCheck, fail, isVerdict, notYet, pass } from '../core.ts';
+import { defineCheck, fail, isVerdict, notYet, pass, type CheckRunContext } from '../core.ts';
 import { count, kubectl, q, quotedList, sentences } from '../format.ts';
 import { imageRepository, sameImage, shortImage } from '../images.ts';
 import { containerName, imageReference, inNamespace, objectName } from '../params.ts';
@@ -19,9 +19,11 @@ export const rolloutComplete = defineCheck({
     image: imageReference,
     /** Which container; by default the one running this image's repository. */
     container: containerName.optional(),
+    /** A broken image the learner tried and rolled back from (`kubectl rollout undo`). */
+    rolledBackFrom: imageReference.optional(),
     namespace: inNamespace,
   }),
-  async run({ name, image, container: containerParam, namespace: explicit }, ctx) {
+  async run({ name, image, container: containerParam, rolledBackFrom, namespace: explicit }, ctx) {
     const namespace = explicit ?? ctx.namespace;
     const [deployment, podList] = await Promise.all([
       readDeployment(ctx, name, namespace),
@@ -77,6 +79,18 @@ export const rolloutComplete = defineCheck({
       data.available >= replicas &&
       data.total === data.updated &&
       oldPods.length === 0;
+    if (complete && rolledBackFrom !== undefined) {
+      const tried = await triedImage(ctx, deployment, container.name, rolledBackFrom, namespace);
+      if (!tried) {
+        return fail(
+          sentences(
+            `Der Rollout von ${q(name)} ist bei ${q(want)}, aber ${q(shortImage(rolledBackFrom))} wurde noch nicht ausgerollt`,
+            `Tipp: Rolle erst ${q(shortImage(rolledBackFrom))} aus (${kubectl(`set image deployment/${name} ${container.name}=${shortImage(rolledBackFrom)}`, namespace)}) und danach mit ${kubectl(`rollout undo deployment/${name}`, namespace)} zurück`,
+          ),
+          { data: { ...data, rolledBackFrom }, hint },
+        );
+      }
+    }
     if (complete) {
       return pass(
         `Der Rollout von ${q(name)} ist abgeschlossen: ${replicas === 1 ? 'die Replika läuft' : `alle ${replicas} Replikas laufen`} mit ${q(want)}.`,
@@ -123,4 +137,13 @@ function pickContainer(containers: V1Container[], image: string, name: string | 
   if (name !== undefined) return containers.find((c) => c.name === name);
   const repository = imageRepository(image);
   return containers.find((c) => c.image !== undefined && imageRepository(c.image) === repository) ?? containers[0];
+}
+
+/** Whether one of the Deployment's ReplicaSets ever ran this image (the rollout history). */
+async function triedImage(ctx: CheckRunContext, deployment: V1Deployment, container: string, image: string, namespace: string): Promise<boolean> {
+  const sets = await ctx.kube.apps.listNamespacedReplicaSet({ namespace });
+  const uid = deployment.metadata?.uid;
+  return sets.items
+    .filter((set) => set.metadata?.ownerReferences?.some((owner) => owner.uid === uid))
+    .some((set) => sameImage(image, set.spec?.template?.spec?.containers.find((c) => c.name === container)?.image ?? ''));
 }
