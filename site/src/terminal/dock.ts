@@ -5,6 +5,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import { fetchTicket, TerminalConnection, type ConnectionState } from './connection.ts';
 import { readLayout, saveLayout, applyLayout, clampDockSize, type DockLayout } from './layout.ts';
+import { mountRunButtons } from './run-buttons.ts';
 
 declare global {
   interface Window {
@@ -142,6 +143,13 @@ export function mountTerminalDock(dock: HTMLElement): void {
     term.focus();
   });
   window.werkbankTerminal = { term, connection };
+  mountRunButtons(document, (text) => {
+    if (document.documentElement.dataset.wbDockCollapsed === 'true') {
+      dock.querySelector<HTMLButtonElement>('[data-action="collapse"]')?.click();
+    }
+    term.paste(text);
+    term.focus();
+  });
   connection.start(ticket);
   void useGpuRenderer(term);
 }

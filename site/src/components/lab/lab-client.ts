@@ -1,0 +1,193 @@
+// Brings a lesson's labs to life: "Prüfen" runs the step's checks in the learner's
+// cluster and shows the answer, each step shows its last state, the progress bar follows,
+// and opening a hint or solution is recorded once.
+import {
+  attemptsText,
+  checkStep,
+  isLabProgress,
+  labProgress,
+  passedCount,
+  revealHelp,
+  type ApiFailure,
+  type CheckResponse,
+  type LabProgressView,
+  type StepProgressView,
+} from './api.ts';
+
+declare global {
+  interface Window {
+    /** For browser tests: the last progress each lab on the page showed. */
+    werkbankLabs?: Record<string, LabProgressView | null>;
+  }
+}
+
+const BUTTON_LABEL = 'Prüfen';
+const BUSY_LABEL = 'Wird geprüft …';
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function stepsOf(lab: HTMLElement): HTMLElement[] {
+  return [...lab.querySelectorAll<HTMLElement>('.wb-step[data-step]')].filter((step) => step.closest('.wb-lab') === lab);
+}
+
+/** The line beside "Prüfen": done or how many tries so far. */
+function renderStepState(step: HTMLElement, progress: StepProgressView | undefined): void {
+  const state = step.querySelector<HTMLElement>('.wb-step-state');
+  if (!state) return;
+  step.dataset.passed = String(progress?.passed === true);
+  if (!progress || progress.attempts === 0) {
+    state.textContent = '';
+    return;
+  }
+  state.textContent = progress.passed
+    ? `✓ Geschafft (${attemptsText(progress.attempts)})`
+    : `Noch offen – bisher ${attemptsText(progress.attempts)}`;
+}
+
+function renderProgressBar(lab: HTMLElement, progress: LabProgressView | null): void {
+  const box = lab.querySelector<HTMLElement>('.wb-lab-progress');
+  const bar = box?.querySelector('progress');
+  const text = box?.querySelector<HTMLElement>('.wb-lab-progress-text');
+  if (!box || !bar || !text) return;
+  if (!progress) {
+    box.hidden = true;
+    return;
+  }
+  const total = progress.steps.length || stepsOf(lab).length;
+  const done = passedCount(progress);
+  bar.max = Math.max(total, 1);
+  bar.value = done;
+  text.textContent = `${done} von ${total} ${total === 1 ? 'Schritt' : 'Schritten'} geschafft`;
+  box.hidden = false;
+  lab.dataset.complete = String(total > 0 && done === total);
+}
+
+function applyProgress(lab: HTMLElement, progress: LabProgressView): void {
+  const byId = new Map(progress.steps.map((step) => [step.id, step]));
+  for (const step of stepsOf(lab)) {
+    const stepProgress = byId.get(step.dataset.step ?? '');
+    renderStepState(step, stepProgress);
+    for (const help of step.querySelectorAll<HTMLDetailsElement>('details[data-reveal]')) {
+      const what = help.dataset.reveal;
+      if ((what === 'hint' && stepProgress?.hintRevealed) || (what === 'solution' && stepProgress?.solutionRevealed)) {
+        help.dataset.recorded = 'true';
+      }
+    }
+  }
+  renderProgressBar(lab, progress);
+  (window.werkbankLabs ??= {})[progress.lab] = progress;
+}
+
+async function refreshProgress(lab: HTMLElement, labId: string): Promise<void> {
+  const result = await labProgress(labId);
+  if (result.ok && isLabProgress(result.value)) applyProgress(lab, result.value);
+  else (window.werkbankLabs ??= {})[labId] = null;
+}
+
+function showPassed(box: HTMLElement, response: CheckResponse): void {
+  box.dataset.outcome = 'passed';
+  const list = element('ul', 'wb-check-list');
+  for (const result of response.results) list.append(element('li', 'wb-check-item', `✓ ${result.message}`));
+  box.replaceChildren(element('p', 'wb-check-title', 'Geschafft'), list);
+}
+
+function showFailed(box: HTMLElement, response: CheckResponse): void {
+  box.dataset.outcome = 'failed';
+  const list = element('ul', 'wb-check-list');
+  // What is still wrong first: that is what the learner works on next.
+  const ordered = [...response.results].sort((a, b) => Number(a.passed) - Number(b.passed));
+  for (const result of ordered) {
+    const item = element('li', 'wb-check-item');
+    item.dataset.passed = String(result.passed);
+    item.append(element('span', 'wb-check-message', `${result.passed ? '✓' : '✗'} ${result.message}`));
+    if (!result.passed && result.hint) item.append(element('span', 'wb-check-hint', `Tipp: ${result.hint}`));
+    list.append(item);
+  }
+  const failing = response.results.filter((result) => !result.passed).length;
+  const title = failing === 1 ? 'Noch nicht geschafft – eine Prüfung schlägt fehl:' : `Noch nicht geschafft – ${failing} Prüfungen schlagen fehl:`;
+  box.replaceChildren(element('p', 'wb-check-title', title), list);
+}
+
+/** The cluster panel lives in the terminal dock; open the dock and put the focus there. */
+function goToClusterPanel(): void {
+  if (document.documentElement.dataset.wbDockCollapsed === 'true') {
+    document.querySelector<HTMLButtonElement>('#wb-terminal [data-action="collapse"]')?.click();
+  }
+  const panel = document.querySelector<HTMLElement>('.wb-cluster');
+  if (!panel) return;
+  panel.scrollIntoView({ block: 'nearest' });
+  const action = panel.querySelector<HTMLButtonElement>('.wb-cluster-action');
+  if (action && !action.hidden) action.focus();
+  else {
+    panel.tabIndex = -1;
+    panel.focus();
+  }
+}
+
+function showFailure(box: HTMLElement, failure: ApiFailure): void {
+  box.dataset.outcome = failure.kind;
+  const parts: HTMLElement[] = [element('p', 'wb-check-title', failure.message)];
+  if (failure.kind === 'no-cluster' && document.querySelector('.wb-cluster')) {
+    const go = element('button', 'wb-check-link', 'Zum Cluster-Bereich am Terminal');
+    go.type = 'button';
+    go.addEventListener('click', goToClusterPanel);
+    parts.push(go);
+  }
+  box.replaceChildren(...parts);
+}
+
+function wireStep(lab: HTMLElement, labId: string, step: HTMLElement): void {
+  const stepId = step.dataset.step;
+  const button = step.querySelector<HTMLButtonElement>('.wb-check-button');
+  const box = step.querySelector<HTMLElement>('.wb-check-result');
+  if (!stepId || !button || !box) return;
+
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    button.textContent = BUSY_LABEL;
+    box.setAttribute('aria-busy', 'true');
+    box.dataset.outcome = 'busy';
+    box.replaceChildren(element('p', 'wb-check-title', BUSY_LABEL));
+    try {
+      const result = await checkStep(labId, stepId);
+      if (!result.ok) showFailure(box, result.failure);
+      else if (result.value.passed) showPassed(box, result.value);
+      else showFailed(box, result.value);
+      if (result.ok && isLabProgress(result.value.progress)) applyProgress(lab, result.value.progress);
+      else if (result.ok) await refreshProgress(lab, labId);
+    } finally {
+      box.removeAttribute('aria-busy');
+      button.disabled = false;
+      button.textContent = BUTTON_LABEL;
+    }
+  });
+
+  for (const help of step.querySelectorAll<HTMLDetailsElement>('details[data-reveal]')) {
+    const what = help.dataset.reveal;
+    if (what !== 'hint' && what !== 'solution') continue;
+    help.addEventListener('toggle', () => {
+      if (!help.open || help.dataset.recorded) return;
+      // Set before the request: a quick close and reopen must not record twice.
+      help.dataset.recorded = 'true';
+      void revealHelp(labId, stepId, what).then((result) => {
+        if (!result.ok) delete help.dataset.recorded;
+      });
+    });
+  }
+}
+
+export function mountLab(lab: HTMLElement): void {
+  const labId = lab.dataset.lab;
+  if (!labId) return;
+  for (const step of stepsOf(lab)) wireStep(lab, labId, step);
+  void refreshProgress(lab, labId);
+}
+
+export function mountLabs(root: ParentNode = document): void {
+  for (const lab of root.querySelectorAll<HTMLElement>('.wb-lab[data-lab]')) mountLab(lab);
+}
