@@ -1,0 +1,39 @@
+import { defineLab } from '../define.ts';
+
+export default defineLab({
+  id: 'services',
+  title: 'Ein Service vor drei Webservern',
+  lesson: 'services',
+  namespace: 'services',
+  files: ['files/web-service.yaml', 'files/abruf.yaml', 'files/web-nodeport.yaml'],
+  steps: [
+    {
+      id: 'deployment',
+      title: 'Drei Webserver starten',
+      checks: [{ check: 'deployment-available', params: { name: 'web', replicas: 3 } }],
+      hint: 'kubectl create deployment web --image=werkbank/nginx:1 --replicas=3 --port=80 im Namespace services.',
+      solution: 'solutions/deployment.sh',
+    },
+    {
+      id: 'service',
+      title: 'Den Service anlegen',
+      checks: [{ check: 'service-endpoints', params: { name: 'web', minReady: 3 } }],
+      hint: 'kubectl apply -f web-service.yaml; der Selektor app: web muss zu den Labels der Pods passen.',
+      solution: 'solutions/service.sh',
+    },
+    {
+      id: 'dns',
+      title: 'Den Service über DNS erreichen',
+      checks: [{ check: 'job-succeeded', params: { job: 'abruf' } }],
+      hint: 'Der Job aus abruf.yaml löst den Namen web auf und ruft web.services.svc.cluster.local ab; kubectl logs job/abruf zeigt, was er bekam.',
+      solution: 'solutions/dns.sh',
+    },
+    {
+      id: 'nodeport',
+      title: 'Von außen über einen NodePort',
+      checks: [{ check: 'service-endpoints', params: { name: 'web-nodeport', minReady: 3 } }],
+      hint: 'kubectl apply -f web-nodeport.yaml; die Node-IP steht bei kubectl get nodes -o wide unter INTERNAL-IP.',
+      solution: 'solutions/nodeport.sh',
+    },
+  ],
+});
