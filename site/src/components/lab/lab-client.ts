@@ -67,11 +67,12 @@ function renderProgressBar(lab: HTMLElement, progress: LabProgressView | null): 
   lab.dataset.complete = String(total > 0 && done === total);
 }
 
-function applyProgress(lab: HTMLElement, progress: LabProgressView): void {
+function applyProgress(lab: HTMLElement, progress: LabProgressView, showLastResults = false): void {
   const byId = new Map(progress.steps.map((step) => [step.id, step]));
   for (const step of stepsOf(lab)) {
     const stepProgress = byId.get(step.dataset.step ?? '');
     renderStepState(step, stepProgress);
+    if (showLastResults) showLastCheck(step, stepProgress);
     for (const help of step.querySelectorAll<HTMLDetailsElement>('details[data-reveal]')) {
       const what = help.dataset.reveal;
       if ((what === 'hint' && stepProgress?.hintRevealed) || (what === 'solution' && stepProgress?.solutionRevealed)) {
@@ -83,9 +84,9 @@ function applyProgress(lab: HTMLElement, progress: LabProgressView): void {
   (window.werkbankLabs ??= {})[progress.lab] = progress;
 }
 
-async function refreshProgress(lab: HTMLElement, labId: string): Promise<void> {
+async function refreshProgress(lab: HTMLElement, labId: string, showLastResults = false): Promise<void> {
   const result = await labProgress(labId);
-  if (result.ok && isLabProgress(result.value)) applyProgress(lab, result.value);
+  if (result.ok && isLabProgress(result.value)) applyProgress(lab, result.value, showLastResults);
   else (window.werkbankLabs ??= {})[labId] = null;
 }
 
@@ -111,6 +112,19 @@ function showFailed(box: HTMLElement, response: CheckResponse): void {
   const failing = response.results.filter((result) => !result.passed).length;
   const title = failing === 1 ? 'Noch nicht geschafft – eine Prüfung schlägt fehl:' : `Noch nicht geschafft – ${failing} Prüfungen schlagen fehl:`;
   box.replaceChildren(element('p', 'wb-check-title', title), list);
+}
+
+/** After a reload: what the last check said, so the learner knows where they left off. */
+function showLastCheck(step: HTMLElement, progress: StepProgressView | undefined): void {
+  const box = step.querySelector<HTMLElement>('.wb-check-result');
+  const results = progress?.lastResults;
+  if (!box || !progress || !results || results.length === 0 || box.dataset.outcome) return;
+  // The step may have passed once and failed since: the last results decide the colour.
+  const passed = results.every((result) => result.passed);
+  const response: CheckResponse = { lab: '', step: progress.id, passed, results };
+  if (passed) showPassed(box, response);
+  else showFailed(box, response);
+  box.prepend(element('p', 'wb-check-when', 'Ergebnis deiner letzten Prüfung:'));
 }
 
 /** The cluster panel lives in the terminal dock; open the dock and put the focus there. */
@@ -185,7 +199,7 @@ export function mountLab(lab: HTMLElement): void {
   const labId = lab.dataset.lab;
   if (!labId) return;
   for (const step of stepsOf(lab)) wireStep(lab, labId, step);
-  void refreshProgress(lab, labId);
+  void refreshProgress(lab, labId, true);
 }
 
 export function mountLabs(root: ParentNode = document): void {
