@@ -146,7 +146,8 @@ function goToClusterPanel(): void {
 function showFailure(box: HTMLElement, failure: ApiFailure): void {
   box.dataset.outcome = failure.kind;
   const parts: HTMLElement[] = [element('p', 'wb-check-title', failure.message)];
-  if (failure.kind === 'no-cluster' && document.querySelector('.wb-cluster')) {
+  // Only when this runner gives out clusters (the panel hides itself otherwise).
+  if (failure.kind === 'no-cluster' && document.querySelector('.wb-cluster:not([hidden])')) {
     const go = element('button', 'wb-check-link', 'Zum Cluster-Bereich am Terminal');
     go.type = 'button';
     go.addEventListener('click', goToClusterPanel);

@@ -1,0 +1,248 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { launchChromium, waitForPrompt, waitForTerminalText } from './browser.ts';
+
+// The shared test runner gives out no clusters: every learner here has none.
+const baseUrl = inject('baseUrl');
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser?.close());
+beforeEach(async (context) => {
+  const browserContext = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  page = await browserContext.newPage();
+  context.onTestFinished(() => browserContext.close());
+});
+
+function step(id: string) {
+  return page.locator(`.wb-lab[data-lab="speicher"] .wb-step[data-step="${id}"]`);
+}
+
+describe('runnable code blocks', () => {
+  it('puts a shell block’s command at the prompt with one click; Enter runs it', async () => {
+    await page.goto(`${baseUrl}/lektionen/grundlagen/`);
+    await waitForPrompt(page);
+    const block = page.locator('.expressive-code', { hasText: 'Grüße aus dem Terminal' }).first();
+    const button = block.locator('xpath=following-sibling::div[1]').getByRole('button', { name: 'Ins Terminal' });
+    await button.click();
+    await waitForTerminalText(page, /\$ echo "Grüße aus dem Terminal"$/m);
+    await page.keyboard.press('Enter');
+    await waitForTerminalText(page, /^Grüße aus dem Terminal$/m);
+  });
+
+  it('gives yaml blocks no terminal button', async () => {
+    await page.goto(`${baseUrl}/lektionen/grundlagen/`);
+    const yamlBlocks = page.locator('.expressive-code:has(pre[data-language="yaml"])');
+    expect(await yamlBlocks.count()).toBeGreaterThan(0);
+    const buttons = await page.getByRole('button', { name: 'Ins Terminal' }).count();
+    const shellBlocks = await page.locator('.sl-markdown-content .expressive-code:has(pre[data-language="bash"])').count();
+    expect(buttons).toBe(shellBlocks);
+  });
+});
+
+// A passing check needs a cluster with the learner's work in it; these tests let the page
+// meet the runner's answers (as the API contract gives them) without one.
+describe('lab steps with the runner’s answers stubbed', () => {
+  const stepIds = ['pvc', 'schreiben', 'ueberleben', 'retain'];
+  function labProgress(passed: string[], attempts = 1) {
+    return {
+      lab: 'speicher',
+      title: 'Daten, die bleiben',
+      steps: stepIds.map((id) => ({
+        id,
+        title: id,
+        passed: passed.includes(id),
+        attempts: passed.includes(id) ? attempts : 0,
+        lastCheckedAt: null,
+        passedAt: null,
+        hintRevealed: false,
+        solutionRevealed: false,
+      })),
+    };
+  }
+
+  beforeEach(async () => {
+    await page.route('**/api/labs/speicher/progress', (route) => route.fulfill({ json: labProgress([]) }));
+  });
+
+  it('shows "Wird geprüft …" while checking, then "Geschafft", the step as done and the bar moved on', async () => {
+    let answer: () => void = () => {};
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    await page.route('**/api/labs/speicher/steps/pvc/check', async (route) => {
+      await answered;
+      await route.fulfill({
+        json: {
+          lab: 'speicher',
+          step: 'pvc',
+          passed: true,
+          results: [{ checkId: 'pvc-bound', passed: true, message: 'Der PVC „daten“ ist gebunden.' }],
+          progress: labProgress(['pvc'], 2),
+        },
+      });
+    });
+    await page.goto(`${baseUrl}/lektionen/speicher/`);
+    const pvc = step('pvc');
+    const progress = page.locator('.wb-lab[data-lab="speicher"] .wb-lab-progress');
+    await expect.poll(() => progress.textContent()).toBe('0 von 4 Schritten geschafft');
+
+    await pvc.getByRole('button', { name: 'Prüfen' }).click();
+    const busy = pvc.getByRole('button', { name: 'Wird geprüft …' });
+    await expect.poll(() => busy.isDisabled()).toBe(true);
+    answer();
+
+    const result = pvc.locator('.wb-check-result');
+    await expect.poll(() => result.getAttribute('data-outcome')).toBe('passed');
+    expect(await result.textContent()).toBe('Geschafft✓ Der PVC „daten“ ist gebunden.');
+    expect(await pvc.locator('.wb-step-state').textContent()).toBe('✓ Geschafft (2 Versuche)');
+    expect(await progress.textContent()).toBe('1 von 4 Schritten geschafft');
+    expect(await pvc.getByRole('button', { name: 'Prüfen' }).isEnabled()).toBe(true);
+  });
+
+  it('lists what is still wrong first, each with its hint', async () => {
+    await page.route('**/api/labs/speicher/steps/pvc/check', (route) =>
+      route.fulfill({
+        json: {
+          lab: 'speicher',
+          step: 'pvc',
+          passed: false,
+          results: [
+            { checkId: 'namespace-exists', passed: true, message: 'Den Namespace „speicher“ gibt es.' },
+            {
+              checkId: 'pvc-bound',
+              passed: false,
+              message: 'Den PVC „daten“ gibt es noch nicht.',
+              hint: 'Leg ihn mit kubectl apply -f daten-pvc.yaml an.',
+            },
+          ],
+          progress: { ...labProgress([]), steps: labProgress([]).steps.map((s) => (s.id === 'pvc' ? { ...s, attempts: 3 } : s)) },
+        },
+      }),
+    );
+    await page.goto(`${baseUrl}/lektionen/speicher/`);
+    const pvc = step('pvc');
+    await pvc.getByRole('button', { name: 'Prüfen' }).click();
+    const result = pvc.locator('.wb-check-result');
+    await expect.poll(() => result.getAttribute('data-outcome')).toBe('failed');
+    const items = await result.locator('li').allTextContents();
+    expect(items).toEqual([
+      '✗ Den PVC „daten“ gibt es noch nicht.Tipp: Leg ihn mit kubectl apply -f daten-pvc.yaml an.',
+      '✓ Den Namespace „speicher“ gibt es.',
+    ]);
+    expect(await result.locator('.wb-check-title').textContent()).toBe('Noch nicht geschafft – eine Prüfung schlägt fehl:');
+    expect(await pvc.locator('.wb-step-state').textContent()).toBe('Noch offen – bisher 3 Versuche');
+  });
+
+  it('shows each step’s last state and last check again after a reload', async () => {
+    const progress = labProgress(['pvc'], 1);
+    const schreiben = progress.steps[1]!;
+    Object.assign(schreiben, {
+      attempts: 2,
+      lastResults: [{ checkId: 'deployment-available', passed: false, message: 'Das Deployment „notizen“ fehlt.', hint: 'Wende notizen.yaml an.' }],
+    });
+    await page.route('**/api/labs/speicher/progress', (route) => route.fulfill({ json: progress }));
+    await page.goto(`${baseUrl}/lektionen/speicher/`);
+    await expect.poll(() => step('pvc').locator('.wb-step-state').textContent()).toBe('✓ Geschafft (1 Versuch)');
+    expect(await step('schreiben').locator('.wb-step-state').textContent()).toBe('Noch offen – bisher 2 Versuche');
+    const result = step('schreiben').locator('.wb-check-result');
+    expect(await result.getAttribute('data-outcome')).toBe('failed');
+    expect(await result.textContent()).toContain('Das Deployment „notizen“ fehlt.Tipp: Wende notizen.yaml an.');
+    expect(await step('ueberleben').locator('.wb-step-state').textContent()).toBe('');
+  });
+
+  it('on "no ready cluster" leads the learner to the cluster panel, even from a collapsed terminal', async () => {
+    const status = { phase: 'none', provider: 'kind', message: 'Du hast noch keinen Cluster.', steps: [] };
+    await page.route('**/api/cluster/events', (route) =>
+      route.fulfill({ headers: { 'Content-Type': 'text/event-stream' }, body: `event: status\ndata: ${JSON.stringify(status)}\n\n` }),
+    );
+    await page.route('**/api/labs/speicher/steps/pvc/check', (route) =>
+      route.fulfill({ status: 409, json: { error: 'Für „Prüfen“ brauchst du einen fertigen Cluster. Starte ihn oben am Terminal.' } }),
+    );
+    await page.goto(`${baseUrl}/lektionen/speicher/`);
+    await page.getByRole('button', { name: 'Einklappen' }).click();
+    const pvc = step('pvc');
+    await pvc.getByRole('button', { name: 'Prüfen' }).click();
+    const result = pvc.locator('.wb-check-result');
+    await expect.poll(() => result.getAttribute('data-outcome')).toBe('no-cluster');
+    expect(await result.locator('.wb-check-title').textContent()).toBe(
+      'Für „Prüfen“ brauchst du einen fertigen Cluster. Starte ihn oben am Terminal.',
+    );
+    await pvc.getByRole('button', { name: 'Zum Cluster-Bereich am Terminal' }).click();
+    expect(await page.getAttribute('html', 'data-wb-dock-collapsed')).toBe('false');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Cluster starten');
+  });
+
+  it('says what to do when the runner cannot be reached', async () => {
+    await page.route('**/api/labs/speicher/steps/pvc/check', (route) => route.abort('connectionrefused'));
+    await page.goto(`${baseUrl}/lektionen/speicher/`);
+    const pvc = step('pvc');
+    await pvc.getByRole('button', { name: 'Prüfen' }).click();
+    const result = pvc.locator('.wb-check-result');
+    await expect.poll(() => result.getAttribute('data-outcome')).toBe('network');
+    expect(await result.textContent()).toMatch(/Der Runner antwortet nicht\. .*versuche es dann noch einmal\./);
+  });
+});
+
+describe('progress pages with the runner’s answers stubbed', () => {
+  const speicher = {
+    lab: 'speicher',
+    title: 'Daten, die bleiben',
+    steps: [
+      { id: 'pvc', title: 'Speicher anfordern', passed: true, attempts: 2, lastCheckedAt: null, passedAt: null, hintRevealed: true, solutionRevealed: false },
+      { id: 'schreiben', title: 'Einen Pod schreiben lassen', passed: false, attempts: 1, lastCheckedAt: null, passedAt: null, hintRevealed: false, solutionRevealed: false },
+    ],
+  };
+
+  it('shows on the course overview how far the learner got in each lesson’s lab', async () => {
+    await page.route('**/api/progress', (route) => route.fulfill({ json: { labs: [speicher] } }));
+    await page.goto(baseUrl);
+    const card = page.locator('.wb-lesson-card', { hasText: 'Persistente Daten' });
+    await expect.poll(() => card.locator('.wb-lesson-progress').textContent()).toBe('Lab: 1 von 2 Schritten geschafft');
+    expect(await page.locator('.wb-lesson-card', { hasText: 'Kubernetes-Grundlagen' }).locator('.wb-lesson-progress').count()).toBe(0);
+  });
+
+  it('lists the learner’s labs and steps on the progress page', async () => {
+    await page.route('**/api/progress', (route) => route.fulfill({ json: { labs: [speicher] } }));
+    await page.goto(`${baseUrl}/fortschritt/`);
+    const section = page.locator('.wb-progress-lab[data-lab="speicher"]');
+    await expect.poll(() => section.locator('.wb-progress-summary').textContent()).toBe('Daten, die bleiben: 1 von 2 Schritten geschafft.');
+    expect(await section.locator('li').allTextContents()).toEqual([
+      'Speicher anfordern: ✓ geschafft, 2 Versuche, Hinweis angesehen',
+      'Einen Pod schreiben lassen: noch offen, 1 Versuch',
+    ]);
+    expect(await section.getByRole('link', { name: /Zur Lektion „Persistente Daten“/ }).count()).toBe(1);
+  });
+
+  it('asks instructors for the token, shows the class and asks again when the token is wrong', async () => {
+    const seen: string[] = [];
+    await page.route('**/api/lehrende/progress', (route) => {
+      const auth = route.request().headers()['authorization'] ?? '';
+      seen.push(auth);
+      if (auth !== 'Bearer richtig') return route.fulfill({ status: 401, json: { error: 'Falsches Token.' } });
+      return route.fulfill({
+        json: {
+          labs: [{ lab: 'speicher', title: 'Daten, die bleiben', steps: speicher.steps.map(({ id, title }) => ({ id, title })) }],
+          learners: [{ learner: 'abcdefghijklmnopqrstuv', labs: [speicher] }],
+        },
+      });
+    });
+    await page.goto(`${baseUrl}/lehrende/`);
+    const token = page.getByLabel('Token für Lehrende');
+    await token.fill('falsch');
+    await page.getByRole('button', { name: 'Anzeigen' }).click();
+    await expect.poll(() => page.locator('.wb-class-status').textContent()).toMatch(/Das Token stimmt nicht/);
+
+    await token.fill('richtig');
+    await page.getByRole('button', { name: 'Anzeigen' }).click();
+    const row = page.locator('tr[data-learner="abcdefghijklmnopqrstuv"]');
+    await expect.poll(() => row.locator('td').allTextContents()).toEqual(['✓ (2)', '✗ 1', '1 von 2']);
+    // Live: it asks again by itself, and the token survives a reload of the tab.
+    const asked = seen.length;
+    await expect.poll(() => seen.length, { timeout: 10_000 }).toBeGreaterThan(asked);
+    await page.reload();
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await token.isVisible()).toBe(false);
+  });
+});
