@@ -1,0 +1,46 @@
+import { defineLab } from '../define.ts';
+
+export default defineLab({
+  id: 'sicherheit',
+  title: 'Ein gehärteter Pod mit knappen Rechten',
+  lesson: 'sicherheit',
+  namespace: 'sicherheit',
+  files: ['files/sicher.yaml', 'files/rbac.yaml'],
+  steps: [
+    {
+      id: 'namespace',
+      title: 'Einen strengen Namespace anlegen',
+      checks: [{ check: 'namespace-exists', params: { name: 'sicherheit', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } }],
+      hint: 'kubectl label namespace sicherheit pod-security.kubernetes.io/enforce=restricted',
+      solution: 'solutions/namespace.sh',
+    },
+    {
+      id: 'rbac',
+      title: 'ServiceAccount und Rechte',
+      checks: [
+        {
+          check: 'rbac-allows',
+          params: {
+            serviceAccount: 'pod-leser',
+            allowed: ['get pods', 'list pods', 'watch pods', 'get pods/log'],
+            denied: ['delete pods', 'get secrets'],
+            exactly: true,
+          },
+        },
+      ],
+      hint: 'ServiceAccount, Role (pods und pods/log mit get, list, watch) und RoleBinding wie in rbac.yaml.',
+      solution: 'solutions/rbac.sh',
+    },
+    {
+      id: 'pod',
+      title: 'Den gehärteten Pod starten',
+      checks: [
+        { check: 'deployment-available', params: { name: 'sicher' } },
+        { check: 'pod-security', params: { name: 'sicher' } },
+        { check: 'resources-set', params: { name: 'sicher' } },
+      ],
+      hint: 'kubectl apply -f sicher.yaml; lehnt der API-Server die Pods ab, zeigt kubectl describe replicaset -l app=sicher den Grund.',
+      solution: 'solutions/pod.sh',
+    },
+  ],
+});
