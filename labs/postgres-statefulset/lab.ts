@@ -1,0 +1,36 @@
+import { defineLab } from '../define.ts';
+
+export default defineLab({
+  id: 'postgres-statefulset',
+  title: 'PostgreSQL als StatefulSet mit Backup',
+  lesson: 'postgres-statefulset',
+  namespace: 'datenbank',
+  files: ['files/postgres.yaml', 'files/backup.yaml'],
+  steps: [
+    {
+      id: 'statefulset',
+      title: 'PostgreSQL starten',
+      checks: [
+        { check: 'statefulset-ready', params: { name: 'postgres', replicas: 1 } },
+        { check: 'secret-referenced', params: { kind: 'StatefulSet', name: 'postgres', secret: 'postgres-zugang', key: 'POSTGRES_PASSWORD' } },
+      ],
+      hint: 'Erst das Secret postgres-zugang (POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB), dann kubectl apply -f postgres.yaml und kubectl rollout status statefulset/postgres.',
+      solution: 'solutions/statefulset.sh',
+    },
+    {
+      id: 'backup',
+      title: 'Den Backup-CronJob einrichten und auslösen',
+      checks: [{ check: 'job-succeeded', params: { job: 'backup-jetzt' } }],
+      hint: 'kubectl apply -f backup.yaml, dann kubectl create job --from=cronjob/postgres-backup backup-jetzt.',
+      solution: 'solutions/backup.sh',
+    },
+    {
+      id: 'rotation',
+      title: 'Nur die letzten fünf behalten',
+      // successfulJobsHistoryLimit keeps three finished Jobs: three successes mean the loop ran.
+      checks: [{ check: 'job-succeeded', params: { cronJob: 'postgres-backup', minSucceeded: 3 } }],
+      hint: 'Eine for-Schleife mit kubectl create job --from=cronjob/postgres-backup "backup-$i" und kubectl wait für jeden Job.',
+      solution: 'solutions/rotation.sh',
+    },
+  ],
+});
