@@ -1,0 +1,3 @@
+helm install shop ./demo --wait
+helm list
+kubectl get deployment,service,pods
