@@ -10,6 +10,7 @@ import { loadClusterConfig } from '../clusters/config.ts';
 import type { ClusterHandle } from '../clusters/provider.ts';
 import { loadConfig } from '../config.ts';
 import { formatProblem, loadLabs, type LoadedLab } from '../labs/load.ts';
+import { kindNodeRuntime } from '../labs/node-runtime.ts';
 import { junitReport } from '../labs/report.ts';
 import { selfTestLab, type LabReport, type SelfTestTarget } from '../labs/self-test.ts';
 
@@ -67,10 +68,21 @@ async function test(ids: string[], values: Record<string, string | boolean | und
   let target: SelfTestTarget;
   let cleanup = async () => {};
   if (typeof values.kubeconfig === 'string') {
-    target = { kubeconfigPath: values.kubeconfig, toolDirs, ...(typeof values['cluster-name'] === 'string' ? { clusterName: values['cluster-name'] } : {}) };
+    const clusterName = values['cluster-name'];
+    target = {
+      kubeconfigPath: values.kubeconfig,
+      toolDirs,
+      // kind names the node container after the cluster: crictl there knows the images.
+      ...(typeof clusterName === 'string' ? { clusterName, nodeRuntime: kindNodeRuntime(`${clusterName}-control-plane`) } : {}),
+    };
   } else {
     const { handle, remove } = await freshCluster();
-    target = { kubeconfigPath: handle.adminKubeconfigPath, clusterName: handle.name, toolDirs };
+    target = {
+      kubeconfigPath: handle.adminKubeconfigPath,
+      clusterName: handle.name,
+      toolDirs,
+      ...(handle.nodeContainer ? { nodeRuntime: kindNodeRuntime(handle.nodeContainer) } : {}),
+    };
     cleanup = remove;
   }
   const reports: LabReport[] = [];

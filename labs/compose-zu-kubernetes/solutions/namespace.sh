@@ -1,0 +1,2 @@
+kubectl create namespace shop
+kubectl config set-context --current --namespace=shop
