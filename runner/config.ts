@@ -12,6 +12,8 @@ const envSchema = z.object({
   WERKBANK_TERMINAL_GRACE_SECONDS: z.coerce.number().min(0).default(600),
   /** Extra origins allowed to open terminals, comma-separated (e.g. a reverse proxy's). */
   WERKBANK_ALLOWED_ORIGINS: z.string().default(''),
+  /** Bearer token for the instructors' class overview; made up and kept in the data dir when unset. */
+  WERKBANK_INSTRUCTOR_TOKEN: z.string().optional(),
   XDG_DATA_HOME: z.string().optional(),
 });
 
@@ -25,6 +27,8 @@ export interface RunnerConfig {
   /** How long a shell outlives its dropped websocket. */
   terminalGraceMs: number;
   extraAllowedOrigins: string[];
+  /** Fixed instructor token; absent: the one kept in <dataDir>/instructor-token. */
+  instructorToken?: string;
 }
 
 export const repoRoot = resolve(import.meta.dirname, '..');
@@ -46,5 +50,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
     extraAllowedOrigins: e.WERKBANK_ALLOWED_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
+    ...(e.WERKBANK_INSTRUCTOR_TOKEN ? { instructorToken: e.WERKBANK_INSTRUCTOR_TOKEN } : {}),
   };
 }

@@ -18,6 +18,10 @@ const runner = await startRunner(config, { toolDirs: [toolDir], clusters }).catc
 });
 
 console.log(`\nWerkbank läuft: ${runner.url}/\n(Beenden mit Strg+C)\n`);
+const { instructorToken } = runner;
+const tokenText =
+  instructorToken.source === 'env' ? 'aus WERKBANK_INSTRUCTOR_TOKEN' : `${instructorToken.token} (gespeichert in ${instructorToken.path})`;
+console.log(`Lehrende: ${runner.url}/lehrende/ mit Token ${tokenText}\n`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -5,13 +5,18 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { capabilityProbe } from './capabilities.ts';
-import { setActiveClusterManager, type ClusterManager } from './clusters/index.ts';
+import { setActiveClusterManager, type ClusterManager, type LearnerCluster } from './clusters/index.ts';
 import type { RunnerConfig } from './config.ts';
 import { handleClusterRoute } from './http/clusters.ts';
+import { handleLabRoute } from './http/labs.ts';
 import { ensureLearner, learnerOf } from './http/learner.ts';
 import { allowedOrigins, originAllowed } from './http/origin.ts';
 import { sendError, sendJson } from './http/respond.ts';
 import { siteHandler } from './http/site.ts';
+import { loadLabs } from './labs/load.ts';
+import type { Lab } from './labs/schema.ts';
+import { loadInstructorToken, type InstructorToken } from './progress/instructor-token.ts';
+import { ProgressStore } from './progress/store.ts';
 import { connectTerminal, newTerminalStats, type TerminalStats } from './terminal/connection.ts';
 import { MAX_PAYLOAD_BYTES, TERMINAL_PATH, TICKET_PATH, type TicketResponse } from './terminal/protocol.ts';
 import { TerminalSessions } from './terminal/sessions.ts';
@@ -23,6 +28,8 @@ export interface Runner {
   sessions: TerminalSessions;
   terminalStats: TerminalStats;
   clusters: ClusterManager | null;
+  /** For the start-up message: where instructors find their token. */
+  instructorToken: InstructorToken;
   close(): Promise<void>;
 }
 
@@ -31,6 +38,17 @@ export interface RunnerDependencies {
   toolDirs?: string[];
   /** Gives learners clusters; none when absent (tests of other parts). */
   clusters?: ClusterManager | null;
+  /** The labs offered; loaded from labs/ when absent. */
+  labs?: Lab[];
+  /** The learner's ready cluster for checks; the cluster manager's when absent. */
+  clusterFor?: (learnerId: string) => Promise<LearnerCluster | null>;
+}
+
+/** The labs from labs/; a broken lab is reported and left out, the others still work. */
+async function offeredLabs(): Promise<Lab[]> {
+  const catalog = await loadLabs();
+  for (const problem of catalog.problems) console.error(`[labs] ${problem.file}:${problem.line}: ${problem.message}`);
+  return catalog.labs.map((loaded) => loaded.lab);
 }
 
 function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
@@ -62,6 +80,10 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
   const capabilities = capabilityProbe(toolDirs);
   const serveSite = config.siteDir ? siteHandler(config.siteDir) : null;
   let origins = new Set<string>();
+  const labs = new Map((deps.labs ?? (await offeredLabs())).map((lab) => [lab.id, lab]));
+  const progress = new ProgressStore(config.dataDir);
+  const instructorToken = loadInstructorToken(config.dataDir, config.instructorToken);
+  const clusterFor = deps.clusterFor ?? ((learnerId: string) => (clusters ? clusters.clusterFor(learnerId) : Promise.resolve(null)));
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     if (path === '/api/health' && req.method === 'GET') {
@@ -84,6 +106,8 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
       return;
     }
     if (await handleClusterRoute(req, res, path, { clusters, originAllowed: (request) => originAllowed(request, origins) })) return;
+    const labContext = { labs, store: progress, clusterFor, instructorToken: instructorToken.token, originAllowed: (request: IncomingMessage) => originAllowed(request, origins) };
+    if (await handleLabRoute(req, res, path, labContext)) return;
     sendError(res, 404, `Unbekannte API-Adresse: ${req.method} ${path}`);
   }
 
@@ -129,6 +153,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
     sessions,
     terminalStats,
     clusters,
+    instructorToken,
     async close() {
       setActiveClusterManager(null);
       await clusters?.close();
@@ -138,6 +163,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await shellsGone;
+      progress.close();
     },
   };
 }

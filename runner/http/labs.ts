@@ -1,0 +1,188 @@
+// Labs over HTTP:
+//   POST /api/labs/:lab/steps/:step/check    runs the step's checks on the learner's cluster
+//   POST /api/labs/:lab/steps/:step/reveal   notes that the hint or solution was opened
+//   GET  /api/labs/:lab/progress             the learner's progress in one lab
+//   GET  /api/progress                       the learner's progress in every lab
+//   GET  /api/lehrende/progress              the whole class (bearer token of instructors)
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { CheckContext, CheckResult } from '../../checks/index.ts';
+import type { LearnerCluster } from '../clusters/index.ts';
+import { kindNodeRuntime } from '../labs/node-runtime.ts';
+import type { Lab } from '../labs/schema.ts';
+import { runStep } from '../labs/run-step.ts';
+import { bearerToken, tokenMatches } from '../progress/instructor-token.ts';
+import type { ProgressStore } from '../progress/store.ts';
+import { classMatrixView, labProgressView, type CheckResultView, type LabProgressView } from '../progress/views.ts';
+import { ensureLearner, learnerOf } from './learner.ts';
+import { sendError, sendJson } from './respond.ts';
+
+export const NO_CLUSTER_MESSAGE =
+  'Dein Cluster ist noch nicht bereit. Starte ihn rechts im Terminal-Bereich mit „Cluster starten“ und prüfe danach noch einmal.';
+const BODY_LIMIT_BYTES = 16 * 1024;
+
+export interface LabRouteContext {
+  /** The labs this runner offers, by id. */
+  labs: ReadonlyMap<string, Lab>;
+  store: ProgressStore;
+  clusterFor: (learnerId: string) => Promise<LearnerCluster | null>;
+  instructorToken: string;
+  /** Origin check for state-changing requests (a foreign page must not record progress). */
+  originAllowed: (req: IncomingMessage) => boolean;
+}
+
+const revealBodySchema = z.strictObject({ what: z.enum(['hint', 'solution']) });
+
+const STEP_ROUTE = /^\/api\/labs\/([^/]+)\/steps\/([^/]+)\/(check|reveal)$/;
+const LAB_PROGRESS_ROUTE = /^\/api\/labs\/([^/]+)\/progress$/;
+
+class BadRequest extends Error {}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > BODY_LIMIT_BYTES) throw new BadRequest('Die Anfrage ist zu groß.');
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new BadRequest('Die Anfrage enthält kein gültiges JSON.');
+  }
+}
+
+function decode(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+function unknownLab(res: ServerResponse, labId: string): void {
+  sendError(res, 404, `Das Lab „${labId}“ gibt es auf diesem Runner nicht. Lade die Seite neu; hilft das nicht, frag deine Lehrenden.`);
+}
+
+function unknownStep(res: ServerResponse, lab: Lab, stepId: string): void {
+  sendError(res, 404, `Das Lab „${lab.title}“ hat keinen Schritt „${stepId}“. Lade die Seite neu, vielleicht hat sich das Lab geändert.`);
+}
+
+/** What the learner sees of a check: its verdict in German, never the technical error. */
+function resultView(result: CheckResult): CheckResultView {
+  return {
+    checkId: result.checkId,
+    passed: result.passed,
+    message: result.message,
+    ...(result.hint ? { hint: result.hint } : {}),
+  };
+}
+
+/**
+ * The namespace the checks look in. In a cluster of their own (namespace "default") the
+ * learner works where the lab says; in a shared cluster they are confined to their own
+ * namespace, so the lab's is not theirs to use.
+ */
+function checkNamespace(lab: Lab, cluster: LearnerCluster): string {
+  return cluster.namespace === 'default' ? (lab.namespace ?? 'default') : cluster.namespace;
+}
+
+function progressOf(context: LabRouteContext, learnerId: string | null, lab: Lab): LabProgressView {
+  return labProgressView(lab, learnerId ? context.store.labProgress(learnerId, lab.id) : []);
+}
+
+/** Handles the request if it is one of the lab routes; returns false otherwise. */
+export async function handleLabRoute(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  context: LabRouteContext,
+): Promise<boolean> {
+  if (path === '/api/lehrende/progress' && req.method === 'GET') {
+    const given = bearerToken(req.headers.authorization);
+    if (!given || !tokenMatches(context.instructorToken, given)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="werkbank-lehrende"');
+      sendError(res, 401, 'Dieser Bereich ist nur für Lehrende. Gib das Token ein, das der Runner beim Start ausgegeben hat.');
+      return true;
+    }
+    sendJson(res, 200, classMatrixView([...context.labs.values()], context.store.classProgress()));
+    return true;
+  }
+  if (path === '/api/progress' && req.method === 'GET') {
+    const learnerId = learnerOf(req);
+    sendJson(res, 200, { labs: [...context.labs.values()].map((lab) => progressOf(context, learnerId, lab)) });
+    return true;
+  }
+  const labProgressMatch = LAB_PROGRESS_ROUTE.exec(path);
+  if (labProgressMatch && req.method === 'GET') {
+    const labId = decode(labProgressMatch[1]!) ?? '';
+    const lab = context.labs.get(labId);
+    if (!lab) unknownLab(res, labId);
+    else sendJson(res, 200, progressOf(context, learnerOf(req), lab));
+    return true;
+  }
+  const stepMatch = STEP_ROUTE.exec(path);
+  if (!stepMatch || req.method !== 'POST') return false;
+
+  if (!context.originAllowed(req)) {
+    sendError(res, 403, 'Diese Seite darf keine Lab-Schritte prüfen.');
+    return true;
+  }
+  const labId = decode(stepMatch[1]!) ?? '';
+  const stepId = decode(stepMatch[2]!) ?? '';
+  const lab = context.labs.get(labId);
+  if (!lab) {
+    unknownLab(res, labId);
+    return true;
+  }
+  if (!lab.steps.some((step) => step.id === stepId)) {
+    unknownStep(res, lab, stepId);
+    return true;
+  }
+  const learnerId = ensureLearner(req, res);
+  if (stepMatch[3] === 'reveal') {
+    let body: unknown;
+    try {
+      body = await readJson(req);
+    } catch (error) {
+      if (!(error instanceof BadRequest)) throw error;
+      sendError(res, 400, error.message);
+      return true;
+    }
+    const parsed = revealBodySchema.safeParse(body);
+    if (!parsed.success) {
+      sendError(res, 400, 'Die Anfrage muss { "what": "hint" } oder { "what": "solution" } sein.');
+      return true;
+    }
+    context.store.recordReveal(learnerId, lab.id, stepId, parsed.data.what);
+    sendJson(res, 200, { progress: progressOf(context, learnerId, lab) });
+    return true;
+  }
+
+  const cluster = await context.clusterFor(learnerId);
+  if (!cluster) {
+    sendError(res, 409, NO_CLUSTER_MESSAGE);
+    return true;
+  }
+  // A learner who leaves the page does not keep checks polling their cluster.
+  const abort = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
+  const checkContext: CheckContext = {
+    kubeConfig: cluster.kubeConfig,
+    namespace: checkNamespace(lab, cluster),
+    signal: abort.signal,
+    ...(cluster.nodeContainer ? { nodeRuntime: kindNodeRuntime(cluster.nodeContainer) } : {}),
+  };
+  const outcome = await runStep(lab, stepId, checkContext);
+  for (const result of outcome.results) {
+    if (result.error) console.error(`[labs] ${lab.id}/${stepId} ${result.checkId} (Lernende ${learnerId.slice(0, 6)}…): ${result.error}`);
+  }
+  if (abort.signal.aborted) return true;
+  const results = outcome.results.map(resultView);
+  context.store.recordAttempt({ learner: learnerId, lab: lab.id, step: stepId, passed: outcome.passed, results });
+  sendJson(res, 200, { lab: lab.id, step: stepId, passed: outcome.passed, results, progress: progressOf(context, learnerId, lab) });
+  return true;
+}
