@@ -5,9 +5,10 @@
 import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { NodeRuntime } from '../../checks/index.ts';
+import { labWorkDir, prepareLabFiles } from './learner-files.ts';
 import type { LoadedLab } from './load.ts';
 import { runStep, type StepOutcome } from './run-step.ts';
 
@@ -108,16 +109,18 @@ export async function selfTestLab({ lab, dir }: LoadedLab, target: SelfTestTarge
   const log = options.log ?? (() => {});
   const started = performance.now();
   const phases: PhaseReport[] = [];
-  const workDir = await mkdtemp(join(tmpdir(), `werkbank-lab-${lab.id}-`));
-  const kubeconfigPath = join(workDir, '.kube', 'config');
-  await mkdir(join(workDir, '.kube'));
+  // A home like a learner's: the lab's files in ~/<lab>/, where the solutions run.
+  const home = await mkdtemp(join(tmpdir(), `werkbank-lab-${lab.id}-`));
+  const kubeconfigPath = join(home, '.kube', 'config');
+  await mkdir(join(home, '.kube'));
   await copyFile(target.kubeconfigPath, kubeconfigPath);
-  for (const file of lab.files ?? []) await copyFile(join(dir, file), join(workDir, basename(file)));
+  await prepareLabFiles(home, [{ lab, dir }]);
+  const workDir = labWorkDir(home, lab.id);
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(target.kubeconfigPath);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    HOME: workDir,
+    HOME: home,
     KUBECONFIG: kubeconfigPath,
     PATH: [...target.toolDirs, process.env.PATH ?? '/usr/bin:/bin'].join(':'),
     WERKBANK_LAB: lab.id,
@@ -188,7 +191,7 @@ export async function selfTestLab({ lab, dir }: LoadedLab, target: SelfTestTarge
     }
   } finally {
     if (!options.keep) await deleteNamespace(kubeConfig, lab.namespace).catch((error: unknown) => log(`  Aufräumen: ${String(error)}`));
-    await rm(workDir, { recursive: true, force: true });
+    await rm(home, { recursive: true, force: true });
   }
   const ok = phases.length > 0 && phases.every((phase) => phase.ok) && phases.filter((p) => p.phase === 'nachher').length === lab.steps.length;
   return { lab: lab.id, ok, phases, durationMs: performance.now() - started };
