@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,7 @@ describe('progress store', () => {
     store.recordReveal('anna', 'speicher', 'pvc', 'hint', 4000);
     store.close();
 
+    expect(statSync(store.path).mode & 0o777).toBe(0o600);
     const reopened = openStore();
     expect(reopened.labProgress('anna', 'speicher')).toEqual([
       {

@@ -5,7 +5,7 @@
 // SQLite comes from Node's built-in `node:sqlite` rather than better-sqlite3 (which
 // issue 6 names): it is the same SQLite engine with the same synchronous API style, but
 // nothing native has to be compiled on install.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
@@ -130,6 +130,9 @@ export class ProgressStore {
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
     this.path = join(dataDir, PROGRESS_FILE);
+    // Created empty (a valid SQLite database) with 0600 so that other users of the machine
+    // cannot read the class's progress; SQLite gives -wal and -shm the same mode.
+    writeFileSync(this.path, '', { flag: 'a', mode: 0o600 });
     this.db = new DatabaseSync(this.path);
     // WAL: readers (progress pages, the instructor's view polling every few seconds) never
     // wait for a writer, and a crash leaves the last committed state readable.
