@@ -8,6 +8,8 @@ import { startTestRunner } from '../../runner/testing/runner-fixture.ts';
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The runner's instructor token, for the /lehrende page. */
+    instructorToken: string;
   }
 }
 
@@ -16,7 +18,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (!existsSync(join(siteDir, 'index.html'))) {
     throw new Error('site/dist fehlt: die Browser-Tests brauchen die gebaute Website ("./werkbank setup").');
   }
-  const runner = await startTestRunner({ siteDir, terminalGraceMs: 60_000 }, { withTools: true });
+  const instructorToken = 'e2e-lehrende-token';
+  const runner = await startTestRunner({ siteDir, terminalGraceMs: 60_000, instructorToken }, { withTools: true });
   project.provide('baseUrl', runner.url);
+  project.provide('instructorToken', instructorToken);
   return () => runner.stop();
 }

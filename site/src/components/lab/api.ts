@@ -1,30 +1,9 @@
 // The browser's side of the labs API (runner/http/labs.ts): typed requests that turn
 // every way a request can go wrong into one German sentence saying what to do next.
 
-export interface CheckResultView {
-  checkId: string;
-  passed: boolean;
-  message: string;
-  hint?: string;
-}
+import type { CheckResultView, LabProgressView } from '../../../../runner/progress/views.ts';
 
-export interface StepProgressView {
-  id: string;
-  title: string;
-  passed: boolean;
-  attempts: number;
-  lastCheckedAt: string | number | null;
-  passedAt: string | number | null;
-  hintRevealed: boolean;
-  solutionRevealed: boolean;
-  lastResults?: CheckResultView[];
-}
-
-export interface LabProgressView {
-  lab: string;
-  title: string;
-  steps: StepProgressView[];
-}
+export type { CheckResultView, LabProgressView, StepProgressView } from '../../../../runner/progress/views.ts';
 
 export interface CheckResponse {
   lab: string;

@@ -9,6 +9,8 @@ const REFRESH_MS = 4000;
 interface StepCell {
   passed: boolean;
   attempts: number;
+  hintRevealed: boolean;
+  solutionRevealed: boolean;
 }
 
 interface ClassLab {
@@ -41,7 +43,14 @@ function stepCells(steps: unknown): Map<string, StepCell> {
   for (const raw of list) {
     const step = asRecord(raw);
     const id = String(step.id ?? step.step ?? '');
-    if (id) cells.set(id, { passed: step.passed === true, attempts: Number(step.attempts ?? 0) || 0 });
+    if (id) {
+      cells.set(id, {
+        passed: step.passed === true,
+        attempts: Number(step.attempts ?? 0) || 0,
+        hintRevealed: step.hintRevealed === true,
+        solutionRevealed: step.solutionRevealed === true,
+      });
+    }
   }
   return cells;
 }
@@ -98,8 +107,11 @@ async function loadMatrix(token: string): Promise<Loaded> {
 }
 
 function cellText(cell: StepCell | undefined): string {
-  if (!cell || (cell.attempts === 0 && !cell.passed)) return '–';
-  return cell.passed ? `✓ (${cell.attempts})` : `✗ ${cell.attempts}`;
+  if (!cell) return '–';
+  const verdict = cell.attempts === 0 && !cell.passed ? '–' : cell.passed ? `✓ (${cell.attempts})` : `✗ ${cell.attempts}`;
+  // Who needed help is worth knowing; the solution says more than the hint.
+  const help = cell.solutionRevealed ? ' · Lösung' : cell.hintRevealed ? ' · Hinweis' : '';
+  return verdict + help;
 }
 
 function labTable(lab: ClassLab, learners: ClassLearner[]): HTMLElement {
@@ -111,7 +123,7 @@ function labTable(lab: ClassLab, learners: ClassLearner[]): HTMLElement {
   table.className = 'wb-progress-table';
   const caption = document.createElement('caption');
   caption.className = 'sr-only';
-  caption.textContent = `${lab.title}: Lernende und Schritte. ✓ geschafft (Versuche), ✗ Versuche ohne Erfolg, – noch nicht geprüft.`;
+  caption.textContent = `${lab.title}: Lernende und Schritte. ✓ geschafft (Versuche), ✗ Versuche ohne Erfolg, – noch nicht geprüft; „Hinweis“ oder „Lösung“: angesehen.`;
   const head = table.createTHead().insertRow();
   for (const title of ['Lernende', ...lab.steps.map((step) => step.title), 'Geschafft']) {
     const th = document.createElement('th');
@@ -168,7 +180,7 @@ export function mountClassProgress(root: Document): void {
 
   const refresh = async () => {
     const token = sessionStorage.getItem(TOKEN_KEY);
-    if (!token) return askForToken('Gib das Token für Lehrende ein. Du findest es in der Ausgabe des Runners.');
+    if (!token) return askForToken('Gib das Token für Lehrende ein. Der Runner nennt es beim Start; es steht auch in der Datei „instructor-token“ in seinem Datenverzeichnis.');
     const loaded = await loadMatrix(token);
     if (!loaded.ok && (loaded.status === 401 || loaded.status === 403)) {
       return askForToken(`Das Token stimmt nicht (${loaded.message}). Gib es noch einmal ein.`);

@@ -1,0 +1,101 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { NO_CLUSTER_MESSAGE } from '../../runner/http/labs.ts';
+import { launchChromium } from './browser.ts';
+
+// Labs against the real runner (its labs API and progress store). The shared test runner
+// gives out no clusters: every learner here has none.
+const baseUrl = inject('baseUrl');
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser?.close());
+beforeEach(async (context) => {
+  const browserContext = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  page = await browserContext.newPage();
+  context.onTestFinished(() => browserContext.close());
+});
+
+/** The page may be slow on a busy machine; what counts is that it gets there. */
+function poll<T>(read: () => T | Promise<T>, timeout = 10_000) {
+  return expect.poll(read, { timeout });
+}
+
+function step(id: string) {
+  return page.locator(`.wb-lab[data-lab="speicher"] .wb-step[data-step="${id}"]`);
+}
+
+describe('lab steps', () => {
+  it('answers "Prüfen" without a cluster with the runner’s German message', async () => {
+    await page.goto(`${baseUrl}/lektionen/speicher/`);
+    const pvc = step('pvc');
+    await pvc.getByRole('button', { name: 'Prüfen' }).click();
+    const result = pvc.locator('.wb-check-result');
+    await poll(() => result.getAttribute('data-outcome')).toBe('no-cluster');
+    expect(await result.textContent()).toBe(NO_CLUSTER_MESSAGE);
+    expect(await result.getAttribute('aria-live')).toBe('polite');
+    // The button is usable again once the answer is there.
+    expect(await pvc.getByRole('button', { name: 'Prüfen' }).isEnabled()).toBe(true);
+    // This runner gives out no clusters, so there is no panel to point to.
+    expect(await pvc.getByRole('button', { name: /Zum Cluster-Bereich/ }).count()).toBe(0);
+  });
+
+  it('shows the lab’s progress bar with no step done for a new learner', async () => {
+    await page.goto(`${baseUrl}/lektionen/speicher/`);
+    const progress = page.locator('.wb-lab[data-lab="speicher"] .wb-lab-progress');
+    await poll(() => progress.isVisible()).toBe(true);
+    expect(await progress.textContent()).toMatch(/^0 von [1-9]\d* Schritten geschafft$/);
+  });
+
+  it('records opening a hint once and keeps it recorded after a reload', async () => {
+    await page.goto(`${baseUrl}/lektionen/speicher/`);
+    const reveals: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/reveal')) reveals.push(request.postData() ?? '');
+    });
+    const hint = step('pvc').locator('details.wb-hint');
+    await hint.locator('summary').click();
+    await hint.locator('summary').click();
+    await hint.locator('summary').click();
+    await poll(() => reveals.length).toBe(1);
+    await page.waitForTimeout(300);
+    expect(reveals).toHaveLength(1);
+    expect(JSON.parse(reveals[0] ?? '{}')).toEqual({ what: 'hint' });
+
+    await page.reload();
+    await poll(() => page.evaluate(() => window.werkbankLabs?.['speicher'] !== undefined)).toBe(true);
+    expect(await page.evaluate(() => window.werkbankLabs?.['speicher']?.steps.find((s) => s.id === 'pvc')?.hintRevealed)).toBe(true);
+  });
+});
+
+
+describe('instructor page', () => {
+  it('shows a learner who opened a hint in the class, live, only with the right token', async () => {
+    await page.goto(`${baseUrl}/lehrende/`);
+    const token = page.getByLabel('Token für Lehrende');
+    await token.fill('geraten');
+    await page.getByRole('button', { name: 'Anzeigen' }).click();
+    await poll(() => page.locator('.wb-class-status').textContent()).toMatch(/^Das Token stimmt nicht/);
+    await token.fill(inject('instructorToken'));
+    await page.getByRole('button', { name: 'Anzeigen' }).click();
+    await poll(() => page.locator('.wb-class-matrix section[data-lab="speicher"]').count()).toBe(1);
+    const rowsBefore = await page.locator('section[data-lab="speicher"] tbody tr').count();
+
+    // Meanwhile a learner (another browser) opens the first hint of the lab.
+    const learnerContext = await browser.newContext();
+    const learner = await learnerContext.newPage();
+    await learner.goto(`${baseUrl}/lektionen/speicher/`);
+    const revealed = learner.waitForResponse((response) => response.url().endsWith('/reveal') && response.ok());
+    await learner.locator('.wb-step[data-step="pvc"] details.wb-hint summary').click();
+    await revealed;
+    await learnerContext.close();
+
+    // The instructor's page picks it up by itself.
+    const rows = page.locator('section[data-lab="speicher"] tbody tr');
+    await poll(() => rows.count(), 10_000).toBe(rowsBefore + 1);
+    expect(await rows.last().locator('td[data-step="pvc"]').textContent()).toBe('– · Hinweis');
+  });
+});
