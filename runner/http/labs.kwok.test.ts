@@ -169,6 +169,26 @@ kwokTest('without a ready cluster "Prüfen" says so in German and records nothin
   expect((await browser.post('/api/labs/konfig-mini/steps/gibt-es-nicht/check')).status).toBe(404);
 });
 
+kwokTest('a second "Prüfen" while the first still runs shares its answer and counts once', async ({ kube, namespace }) => {
+  const cluster: LearnerCluster = { kubeConfig: kube.config, namespace: 'default', clusterName: 'kwok' };
+  let lookups = 0;
+  // Finding the cluster takes a moment, long enough for the second click to arrive.
+  const slowClusterFor = async () => {
+    lookups += 1;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    return cluster;
+  };
+  const browser = client(await start(await tempDataDir(), smallLab(namespace), slowClusterFor));
+  await browser.post('/api/labs/konfig-mini/steps/zweiter/reveal', { what: 'hint' }); // gets the cookie
+  const [first, second] = await Promise.all([browser.post(CHECK), browser.post(CHECK)]);
+  expect([first.status, second.status]).toEqual([200, 200]);
+  const answers = (await Promise.all([first.json(), second.json()])) as { progress: { steps: { attempts: number }[] } }[];
+  expect(answers[0]).toEqual(answers[1]);
+  expect(lookups).toBe(1);
+  const progress = (await (await browser.get('/api/labs/konfig-mini/progress')).json()) as { steps: { attempts: number }[] };
+  expect(progress.steps[0]!.attempts).toBe(1);
+});
+
 kwokTest('the class overview needs the instructor token and hides learner ids', async ({ kube, namespace }) => {
   const dataDir = await tempDataDir();
   const lab = smallLab(namespace);

@@ -92,6 +92,57 @@ function progressOf(context: LabRouteContext, learnerId: string | null, lab: Lab
   return labProgressView(lab, learnerId ? context.store.labProgress(learnerId, lab.id) : []);
 }
 
+interface CheckAnswer {
+  lab: string;
+  step: string;
+  passed: boolean;
+  results: CheckResultView[];
+  progress: LabProgressView;
+}
+
+/** One "Prüfen" under way; a second click meanwhile gets its answer instead of a second run. */
+interface CheckJob {
+  done: Promise<CheckAnswer | 'no-cluster' | 'aborted'>;
+  abort: AbortController;
+  waiters: number;
+}
+
+const checksByStore = new WeakMap<ProgressStore, Map<string, CheckJob>>();
+
+/** The checks under way for one runner (a runner has exactly one store). */
+function runningChecks(store: ProgressStore): Map<string, CheckJob> {
+  let running = checksByStore.get(store);
+  if (!running) {
+    running = new Map();
+    checksByStore.set(store, running);
+  }
+  return running;
+}
+
+function newCheckJob(context: LabRouteContext, learnerId: string, lab: Lab, stepId: string): CheckJob {
+  const abort = new AbortController();
+  const run = async (): Promise<CheckAnswer | 'no-cluster' | 'aborted'> => {
+    const cluster = await context.clusterFor(learnerId);
+    if (!cluster) return 'no-cluster';
+    const checkContext: CheckContext = {
+      kubeConfig: cluster.kubeConfig,
+      namespace: checkNamespace(lab, cluster),
+      signal: abort.signal,
+      ...(cluster.nodeContainer ? { nodeRuntime: kindNodeRuntime(cluster.nodeContainer) } : {}),
+    };
+    const outcome = await runStep(lab, stepId, checkContext);
+    for (const result of outcome.results) {
+      if (result.error) console.error(`[labs] ${lab.id}/${stepId} ${result.checkId} (Lernende ${learnerId.slice(0, 6)}…): ${result.error}`);
+    }
+    // Cut short, the results say nothing about the learner's work: not an attempt.
+    if (abort.signal.aborted) return 'aborted';
+    const results = outcome.results.map(resultView);
+    context.store.recordAttempt({ learner: learnerId, lab: lab.id, step: stepId, passed: outcome.passed, results });
+    return { lab: lab.id, step: stepId, passed: outcome.passed, results, progress: progressOf(context, learnerId, lab) };
+  };
+  return { done: run(), abort, waiters: 0 };
+}
+
 /** Handles the request if it is one of the lab routes; returns false otherwise. */
 export async function handleLabRoute(
   req: IncomingMessage,
@@ -160,29 +211,29 @@ export async function handleLabRoute(
     return true;
   }
 
-  const cluster = await context.clusterFor(learnerId);
-  if (!cluster) {
-    sendError(res, 409, NO_CLUSTER_MESSAGE);
-    return true;
+  const key = JSON.stringify([learnerId, lab.id, stepId]);
+  const running = runningChecks(context.store);
+  let job = running.get(key);
+  if (!job) {
+    const created = newCheckJob(context, learnerId, lab, stepId);
+    job = created;
+    running.set(key, created);
+    // A failing run reaches the learner's request through `await` below; this chain only tidies up.
+    created.done.finally(() => running.delete(key)).catch(() => undefined);
   }
-  // A learner who leaves the page does not keep checks polling their cluster.
-  const abort = new AbortController();
+  job.waiters += 1;
+  const sharedJob = job;
+  // A learner who leaves the page does not keep checks polling their cluster (unless the
+  // same check is still awaited by another of their requests).
   res.once('close', () => {
-    if (!res.writableFinished) abort.abort();
+    if (res.writableFinished) return;
+    sharedJob.waiters -= 1;
+    if (sharedJob.waiters === 0) sharedJob.abort.abort();
   });
-  const checkContext: CheckContext = {
-    kubeConfig: cluster.kubeConfig,
-    namespace: checkNamespace(lab, cluster),
-    signal: abort.signal,
-    ...(cluster.nodeContainer ? { nodeRuntime: kindNodeRuntime(cluster.nodeContainer) } : {}),
-  };
-  const outcome = await runStep(lab, stepId, checkContext);
-  for (const result of outcome.results) {
-    if (result.error) console.error(`[labs] ${lab.id}/${stepId} ${result.checkId} (Lernende ${learnerId.slice(0, 6)}…): ${result.error}`);
-  }
-  if (abort.signal.aborted) return true;
-  const results = outcome.results.map(resultView);
-  context.store.recordAttempt({ learner: learnerId, lab: lab.id, step: stepId, passed: outcome.passed, results });
-  sendJson(res, 200, { lab: lab.id, step: stepId, passed: outcome.passed, results, progress: progressOf(context, learnerId, lab) });
+  const answer = await sharedJob.done;
+  if (res.destroyed) return true;
+  if (answer === 'no-cluster') sendError(res, 409, NO_CLUSTER_MESSAGE);
+  else if (answer === 'aborted') sendError(res, 503, 'Die Prüfung wurde abgebrochen. Klicke noch einmal auf „Prüfen“.');
+  else sendJson(res, 200, answer);
   return true;
 }
