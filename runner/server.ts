@@ -13,7 +13,8 @@ import { ensureLearner, learnerOf } from './http/learner.ts';
 import { allowedOrigins, originAllowed } from './http/origin.ts';
 import { sendError, sendJson } from './http/respond.ts';
 import { siteHandler } from './http/site.ts';
-import { loadLabs } from './labs/load.ts';
+import { prepareLabFiles } from './labs/learner-files.ts';
+import { loadLabs, type LoadedLab } from './labs/load.ts';
 import type { Lab } from './labs/schema.ts';
 import { loadInstructorToken, type InstructorToken } from './progress/instructor-token.ts';
 import { ProgressStore } from './progress/store.ts';
@@ -45,10 +46,10 @@ export interface RunnerDependencies {
 }
 
 /** The labs from labs/; a broken lab is reported and left out, the others still work. */
-async function offeredLabs(): Promise<Lab[]> {
+async function offeredLabs(): Promise<LoadedLab[]> {
   const catalog = await loadLabs();
   for (const problem of catalog.problems) console.error(`[labs] ${problem.file}:${problem.line}: ${problem.message}`);
-  return catalog.labs.map((loaded) => loaded.lab);
+  return catalog.labs;
 }
 
 function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
@@ -58,6 +59,9 @@ function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
 export async function startRunner(config: RunnerConfig, deps: RunnerDependencies = {}): Promise<Runner> {
   const toolDirs = deps.toolDirs ?? [];
   const clusters = deps.clusters ?? null;
+  // Labs handed in by tests have no directory of files; labs from labs/ fill ~/<lab>/
+  // of every learner's home.
+  const loadedLabs = deps.labs ? null : await offeredLabs();
   const sessions = new TerminalSessions({
     dataDir: config.dataDir,
     graceMs: config.terminalGraceMs,
@@ -80,7 +84,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
   const capabilities = capabilityProbe(toolDirs);
   const serveSite = config.siteDir ? siteHandler(config.siteDir) : null;
   let origins = new Set<string>();
-  const labs = new Map((deps.labs ?? (await offeredLabs())).map((lab) => [lab.id, lab]));
+  const labs = new Map((deps.labs ?? loadedLabs?.map((loaded) => loaded.lab) ?? []).map((lab) => [lab.id, lab]));
   const progress = new ProgressStore(config.dataDir);
   const instructorToken = loadInstructorToken(config.dataDir, config.instructorToken);
   const clusterFor = deps.clusterFor ?? ((learnerId: string) => (clusters ? clusters.clusterFor(learnerId) : Promise.resolve(null)));
@@ -101,6 +105,13 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
         return;
       }
       const learnerId = ensureLearner(req, res);
+      // Before the shell exists: the labs' files wait in ~/<lab>/ at its first prompt.
+      // A failure here (home not writable) is the shell start's to report.
+      if (loadedLabs) {
+        await prepareLabFiles(sessions.homeOf(learnerId), loadedLabs).catch((error: unknown) =>
+          console.error(`[runner] Lab-Dateien für ${learnerId.slice(0, 6)}:`, error),
+        );
+      }
       const body: TicketResponse = { ticket: tickets.issue(learnerId), expiresInMs: tickets.ttlMs };
       sendJson(res, 200, body);
       return;

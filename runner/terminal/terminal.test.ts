@@ -24,6 +24,16 @@ describe('the learner shell', () => {
     await client.close();
   });
 
+  it('finds each lab\'s files in ~/<lab>/ of the home', async () => {
+    const learner = await newLearner(runner.url);
+    const client = await TerminalClient.connect(runner.url, learner);
+    await client.waitForPrompt();
+    const out = await client.run('cd ~/speicher && ls && head -n 2 daten-pvc.yaml');
+    expect(out).toContain('notizen.yaml');
+    expect(out).toContain('kind: PersistentVolumeClaim');
+    await client.close();
+  });
+
   it('keeps running across a dropped socket and restores the screen', async () => {
     const learner = await newLearner(runner.url);
     const first = await TerminalClient.connect(runner.url, learner);
