@@ -45,7 +45,7 @@ describe('lab steps', () => {
 
   it('shows the lab’s progress bar with no step done for a new learner', async () => {
     await page.goto(`${baseUrl}/lektionen/speicher/`);
-    const progress = page.locator('.wb-lab[data-lab="speicher"] .wb-lab-progress');
+    const progress = page.locator('.wb-lab[data-lab="speicher"] .wb-lab-progress-text');
     await poll(() => progress.isVisible()).toBe(true);
     expect(await progress.textContent()).toMatch(/^0 von [1-9]\d* Schritten geschafft$/);
   });

@@ -91,7 +91,7 @@ describe('lab steps with the runner’s answers stubbed', () => {
     });
     await page.goto(`${baseUrl}/lektionen/speicher/`);
     const pvc = step('pvc');
-    const progress = page.locator('.wb-lab[data-lab="speicher"] .wb-lab-progress');
+    const progress = page.locator('.wb-lab[data-lab="speicher"] .wb-lab-progress-text');
     await poll(() => progress.textContent()).toBe('0 von 4 Schritten geschafft');
 
     await pvc.getByRole('button', { name: 'Prüfen' }).click();
