@@ -18,6 +18,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['site/e2e/**/*.test.ts'],
+          // Browser tests that need a cluster run in the kwok project.
+          exclude: ['**/*.kwok.test.ts'],
           globalSetup: ['site/e2e/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
