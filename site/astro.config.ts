@@ -42,6 +42,8 @@ export default defineConfig({
           label: 'Lektionen',
           items: lessonLinks().map(({ slug, title }) => ({ label: title, link: `/${slug}/` })),
         },
+        { label: 'Mein Fortschritt', link: '/fortschritt/' },
+        { label: 'Für Lehrende', link: '/lehrende/' },
       ],
       components: {
         PageFrame: './src/components/PageFrame.astro',
