@@ -1,5 +1,6 @@
 // Debian's Chromium driven by Playwright, never a browser Playwright downloads itself.
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 
 export const CHROMIUM_FLAGS = [
   '--headless',
@@ -52,4 +53,24 @@ export function waitForPrompt(page: Page, timeoutMs?: number): Promise<string> {
 export async function typeInTerminal(page: Page, text: string): Promise<void> {
   await page.locator('.wb-dock-screen .xterm').click();
   await page.keyboard.type(text);
+}
+
+/** One Chromium per test file and a fresh context per test: a new learner (no cookies) on
+ * a laptop-sized screen. Call at the top of a test file; `use` gets each test's page. */
+export function freshPagePerTest(use: (page: Page) => void): void {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(() => browser?.close());
+  beforeEach(async (context) => {
+    const browserContext = await browser!.newContext({ viewport: { width: 1366, height: 768 } });
+    use(await browserContext.newPage());
+    context.onTestFinished(() => browserContext.close());
+  });
+}
+
+/** The page may be slow on a busy machine; what counts is that it gets there. */
+export function poll<T>(read: () => T | Promise<T>, timeout = 10_000) {
+  return expect.poll(read, { timeout });
 }

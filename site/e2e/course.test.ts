@@ -1,20 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { launchChromium, typeInTerminal, waitForPrompt, waitForTerminalText } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { freshPagePerTest, typeInTerminal, waitForPrompt, waitForTerminalText } from './browser.ts';
 
 const baseUrl = inject('baseUrl');
-let browser: Browser;
 let page: Page;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(() => browser?.close());
-beforeEach(async (context) => {
-  // Every test is a new learner (fresh cookies) on a laptop-sized screen.
-  const browserContext = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-  page = await browserContext.newPage();
-  context.onTestFinished(() => browserContext.close());
+freshPagePerTest((fresh) => {
+  page = fresh;
 });
 
 async function openFirstLesson(): Promise<void> {

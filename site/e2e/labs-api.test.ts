@@ -1,28 +1,15 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { NO_CLUSTER_MESSAGE } from '../../runner/http/labs.ts';
-import { launchChromium } from './browser.ts';
+import { freshPagePerTest, poll } from './browser.ts';
 
 // Labs against the real runner (its labs API and progress store). The shared test runner
 // gives out no clusters: every learner here has none.
 const baseUrl = inject('baseUrl');
-let browser: Browser;
 let page: Page;
-
-beforeAll(async () => {
-  browser = await launchChromium();
+freshPagePerTest((fresh) => {
+  page = fresh;
 });
-afterAll(() => browser?.close());
-beforeEach(async (context) => {
-  const browserContext = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-  page = await browserContext.newPage();
-  context.onTestFinished(() => browserContext.close());
-});
-
-/** The page may be slow on a busy machine; what counts is that it gets there. */
-function poll<T>(read: () => T | Promise<T>, timeout = 10_000) {
-  return expect.poll(read, { timeout });
-}
 
 function step(id: string) {
   return page.locator(`.wb-lab[data-lab="speicher"] .wb-step[data-step="${id}"]`);
@@ -85,7 +72,7 @@ describe('instructor page', () => {
     const rowsBefore = await page.locator('section[data-lab="speicher"] tbody tr').count();
 
     // Meanwhile a learner (another browser) opens the first hint of the lab.
-    const learnerContext = await browser.newContext();
+    const learnerContext = await page.context().browser()!.newContext();
     const learner = await learnerContext.newPage();
     await learner.goto(`${baseUrl}/lektionen/speicher/`);
     const revealed = learner.waitForResponse((response) => response.url().endsWith('/reveal') && response.ok());

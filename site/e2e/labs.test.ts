@@ -1,26 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { launchChromium, waitForPrompt, waitForTerminalText } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { freshPagePerTest, poll, waitForPrompt, waitForTerminalText } from './browser.ts';
 
 // The shared test runner gives out no clusters: every learner here has none.
 const baseUrl = inject('baseUrl');
-let browser: Browser;
 let page: Page;
-
-beforeAll(async () => {
-  browser = await launchChromium();
+freshPagePerTest((fresh) => {
+  page = fresh;
 });
-afterAll(() => browser?.close());
-beforeEach(async (context) => {
-  const browserContext = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-  page = await browserContext.newPage();
-  context.onTestFinished(() => browserContext.close());
-});
-
-/** The page may be slow on a busy machine; what counts is that it gets there. */
-function poll<T>(read: () => T | Promise<T>, timeout = 10_000) {
-  return expect.poll(read, { timeout });
-}
 
 function step(id: string) {
   return page.locator(`.wb-lab[data-lab="speicher"] .wb-step[data-step="${id}"]`);
