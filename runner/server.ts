@@ -41,6 +41,8 @@ export interface RunnerDependencies {
   clusters?: ClusterManager | null;
   /** The labs offered; loaded from labs/ when absent. */
   labs?: Lab[];
+  /** Learners with a ready cluster (grading); the cluster manager's when absent. */
+  learnersWithClusters?: () => string[];
   /** The learner's ready cluster for checks; the cluster manager's when absent. */
   clusterFor?: (learnerId: string) => Promise<LearnerCluster | null>;
 }
@@ -87,6 +89,9 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
   const labs = new Map((deps.labs ?? loadedLabs?.map((loaded) => loaded.lab) ?? []).map((lab) => [lab.id, lab]));
   const progress = new ProgressStore(config.dataDir);
   const instructorToken = loadInstructorToken(config.dataDir, config.instructorToken);
+  const learnersWithClusters =
+    deps.learnersWithClusters ??
+    (() => (clusters?.summary() ?? []).flatMap((cluster) => (cluster.owner && cluster.phase === 'ready' ? [cluster.owner] : [])));
   const clusterFor = deps.clusterFor ?? ((learnerId: string) => (clusters ? clusters.clusterFor(learnerId) : Promise.resolve(null)));
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -117,7 +122,14 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
       return;
     }
     if (await handleClusterRoute(req, res, path, { clusters, originAllowed: (request) => originAllowed(request, origins) })) return;
-    const labContext = { labs, store: progress, clusterFor, instructorToken: instructorToken.token, originAllowed: (request: IncomingMessage) => originAllowed(request, origins) };
+    const labContext = {
+      labs,
+      store: progress,
+      clusterFor,
+      learnersWithClusters,
+      instructorToken: instructorToken.token,
+      originAllowed: (request: IncomingMessage) => originAllowed(request, origins),
+    };
     if (await handleLabRoute(req, res, path, labContext)) return;
     sendError(res, 404, `Unbekannte API-Adresse: ${req.method} ${path}`);
   }

@@ -4,11 +4,13 @@
 //   GET  /api/labs/:lab/progress             the learner's progress in one lab
 //   GET  /api/progress                       the learner's progress in every lab
 //   GET  /api/lehrende/progress              the whole class (bearer token of instructors)
+//   POST /api/lehrende/grade                 every step checked in every learner's cluster (same token)
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { CheckContext, CheckResult } from '../../checks/index.ts';
+import type { CheckResult } from '../../checks/index.ts';
 import type { LearnerCluster } from '../clusters/index.ts';
-import { kindNodeRuntime } from '../labs/node-runtime.ts';
+import { learnerCheckContext } from '../labs/check-context.ts';
+import { gradeLearners } from '../labs/grade.ts';
 import type { Lab } from '../labs/schema.ts';
 import { runStep } from '../labs/run-step.ts';
 import { bearerToken, tokenMatches } from '../progress/instructor-token.ts';
@@ -27,6 +29,8 @@ export interface LabRouteContext {
   store: ProgressStore;
   clusterFor: (learnerId: string) => Promise<LearnerCluster | null>;
   instructorToken: string;
+  /** Learners with a ready cluster, for grading. */
+  learnersWithClusters?: () => string[];
   /** Origin check for state-changing requests (a foreign page must not record progress). */
   originAllowed: (req: IncomingMessage) => boolean;
 }
@@ -79,15 +83,6 @@ function resultView(result: CheckResult): CheckResultView {
   };
 }
 
-/**
- * The namespace the checks look in. In a cluster of their own (namespace "default") the
- * learner works where the lab says; in a shared cluster they are confined to their own
- * namespace, so the lab's is not theirs to use.
- */
-function checkNamespace(lab: Lab, cluster: LearnerCluster): string {
-  return cluster.namespace === 'default' ? (lab.namespace ?? 'default') : cluster.namespace;
-}
-
 function progressOf(context: LabRouteContext, learnerId: string | null, lab: Lab): LabProgressView {
   return labProgressView(lab, learnerId ? context.store.labProgress(learnerId, lab.id) : []);
 }
@@ -124,13 +119,7 @@ function newCheckJob(context: LabRouteContext, learnerId: string, lab: Lab, step
   const run = async (): Promise<CheckAnswer | 'no-cluster' | 'aborted'> => {
     const cluster = await context.clusterFor(learnerId);
     if (!cluster) return 'no-cluster';
-    const checkContext: CheckContext = {
-      kubeConfig: cluster.kubeConfig,
-      namespace: checkNamespace(lab, cluster),
-      signal: abort.signal,
-      ...(cluster.nodeContainer ? { nodeRuntime: kindNodeRuntime(cluster.nodeContainer) } : {}),
-    };
-    const outcome = await runStep(lab, stepId, checkContext);
+    const outcome = await runStep(lab, stepId, learnerCheckContext(lab, cluster, abort.signal));
     for (const result of outcome.results) {
       if (result.error) console.error(`[labs] ${lab.id}/${stepId} ${result.checkId} (Lernende ${learnerId.slice(0, 6)}…): ${result.error}`);
     }
@@ -143,6 +132,15 @@ function newCheckJob(context: LabRouteContext, learnerId: string, lab: Lab, step
   return { done: run(), abort, waiters: 0 };
 }
 
+/** Answers 401 unless the request carries the instructors' token. */
+function instructorAllowed(req: IncomingMessage, res: ServerResponse, context: LabRouteContext): boolean {
+  const given = bearerToken(req.headers.authorization);
+  if (given && tokenMatches(context.instructorToken, given)) return true;
+  res.setHeader('WWW-Authenticate', 'Bearer realm="werkbank-lehrende"');
+  sendError(res, 401, 'Dieser Bereich ist nur für Lehrende. Gib das Token ein, das der Runner beim Start ausgegeben hat.');
+  return false;
+}
+
 /** Handles the request if it is one of the lab routes; returns false otherwise. */
 export async function handleLabRoute(
   req: IncomingMessage,
@@ -151,13 +149,15 @@ export async function handleLabRoute(
   context: LabRouteContext,
 ): Promise<boolean> {
   if (path === '/api/lehrende/progress' && req.method === 'GET') {
-    const given = bearerToken(req.headers.authorization);
-    if (!given || !tokenMatches(context.instructorToken, given)) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="werkbank-lehrende"');
-      sendError(res, 401, 'Dieser Bereich ist nur für Lehrende. Gib das Token ein, das der Runner beim Start ausgegeben hat.');
-      return true;
-    }
-    sendJson(res, 200, classMatrixView([...context.labs.values()], context.store.classProgress()));
+    if (instructorAllowed(req, res, context)) sendJson(res, 200, classMatrixView([...context.labs.values()], context.store.classProgress()));
+    return true;
+  }
+  if (path === '/api/lehrende/grade' && req.method === 'POST') {
+    if (!instructorAllowed(req, res, context)) return true;
+    const abort = new AbortController();
+    res.once('close', () => abort.abort());
+    const learners = context.learnersWithClusters?.() ?? [];
+    sendJson(res, 200, await gradeLearners([...context.labs.values()], learners, context.clusterFor, abort.signal));
     return true;
   }
   if (path === '/api/progress' && req.method === 'GET') {
