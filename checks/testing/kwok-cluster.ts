@@ -208,9 +208,15 @@ async function prepareCluster(
     waitFor('ServiceAccount default/default existiert', () =>
       kube.core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }),
     ),
-    waitFor('metrics.k8s.io ist verfügbar', async () => {
-      const service = await apiregistration.readAPIService({ name: 'v1beta1.metrics.k8s.io' });
-      return service.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True');
-    }),
+    // metrics-server is the slowest part to come up; on a loaded machine (load 20 and more
+    // on two cores) it was seen to need over a minute.
+    waitFor(
+      'metrics.k8s.io ist verfügbar',
+      async () => {
+        const service = await apiregistration.readAPIService({ name: 'v1beta1.metrics.k8s.io' });
+        return service.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True');
+      },
+      { timeoutMs: 180_000 },
+    ),
   ]);
 }
