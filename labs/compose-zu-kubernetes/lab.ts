@@ -6,6 +6,8 @@ export default defineLab({
   lesson: 'compose-zu-kubernetes',
   namespace: 'shop',
   files: ['files/shop.yaml'],
+  // Only for a cluster that ran this lab before: removes an earlier werkbank/shop image.
+  setup: { script: 'setup/ohne-shop-image.sh' },
   steps: [
     {
       id: 'namespace',
