@@ -30,7 +30,7 @@ export interface CheckOutcome {
 
 export interface PhaseReport {
   step: string;
-  phase: 'vorher' | 'lösung' | 'nachher';
+  phase: 'setup' | 'vorher' | 'lösung' | 'nachher';
   ok: boolean;
   /** German: what went wrong, for the report. */
   problem?: string;
@@ -134,7 +134,7 @@ export async function selfTestLab({ lab, dir }: LoadedLab, target: SelfTestTarge
   });
   // A solution runs as a learner's shell would run it; setup manifests go through kubectl
   // like everything else a learner's cluster gets.
-  const script = async (step: string, path: string, kind: 'script' | 'manifest' = 'script'): Promise<boolean> => {
+  const script = async (step: string, path: string, phase: 'setup' | 'lösung', kind: 'script' | 'manifest' = 'script'): Promise<boolean> => {
     const phaseStarted = performance.now();
     log(`  ${step}: ${path} läuft …`);
     const result =
@@ -143,7 +143,7 @@ export async function selfTestLab({ lab, dir }: LoadedLab, target: SelfTestTarge
         : await runCommand('kubectl', ['apply', '-f', join(dir, path)], workDir, env);
     phases.push({
       step,
-      phase: 'lösung',
+      phase,
       ok: result.ok,
       ...(result.ok ? {} : { problem: `${path} ist fehlgeschlagen` }),
       output: result.output,
@@ -157,8 +157,8 @@ export async function selfTestLab({ lab, dir }: LoadedLab, target: SelfTestTarge
     // A fresh start: what an earlier run left in the lab's namespace would pass checks early.
     await deleteNamespace(kubeConfig, lab.namespace);
     let setupOk = true;
-    for (const manifest of lab.setup?.manifests ?? []) setupOk &&= await script('setup', manifest, 'manifest');
-    if (setupOk && lab.setup?.script) setupOk = await script('setup', lab.setup.script);
+    for (const manifest of lab.setup?.manifests ?? []) setupOk &&= await script('setup', manifest, 'setup', 'manifest');
+    if (setupOk && lab.setup?.script) setupOk = await script('setup', lab.setup.script, 'setup');
     if (setupOk) {
       for (const step of lab.steps) {
         let phaseStarted = performance.now();
@@ -173,7 +173,7 @@ export async function selfTestLab({ lab, dir }: LoadedLab, target: SelfTestTarge
           durationMs: performance.now() - phaseStarted,
         });
         log(`  ${early ? '✗' : '✓'} ${step.id}: vorher ${early ? 'schon bestanden (Fehler im Lab)' : 'nicht bestanden, wie erwartet'}`);
-        if (!(await script(step.id, step.solution))) break;
+        if (!(await script(step.id, step.solution, 'lösung'))) break;
         phaseStarted = performance.now();
         const after = await runStep(lab, step.id, context());
         phases.push({
