@@ -1,18 +1,12 @@
 // `werkbank lab validate` and `werkbank lab test <id>…|--all`: the instructor's tools for
 // labs. Both exit non-zero on any problem, so CI can run them as they are.
-import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { toolchain } from '../../docker/toolchain/paths.ts';
-import { createProvider } from '../clusters/index.ts';
-import { loadClusterConfig } from '../clusters/config.ts';
-import type { ClusterHandle } from '../clusters/provider.ts';
 import { loadConfig } from '../config.ts';
 import { formatProblem, loadLabs, type LoadedLab } from '../labs/load.ts';
-import { kindNodeRuntime } from '../labs/node-runtime.ts';
 import { junitReport } from '../labs/report.ts';
 import { selfTestLab, type LabReport, type SelfTestTarget } from '../labs/self-test.ts';
+import { freshKindCluster, kindTarget } from '../labs/test-cluster.ts';
 
 const USAGE = `Aufruf:
   werkbank lab validate
@@ -39,19 +33,6 @@ async function validate(): Promise<number> {
   return 0;
 }
 
-/** A fresh cluster through the runner's own kind provider: the same image, add-ons and
- * lab images a learner gets. */
-async function freshCluster(): Promise<{ handle: ClusterHandle; remove: () => Promise<void> }> {
-  const provider = createProvider({ ...loadClusterConfig(), provider: 'kind' }, loadConfig().dataDir);
-  if (!provider) throw new Error('Kein Cluster-Provider verfügbar.');
-  const name = `werkbank-labtest-${randomBytes(3).toString('hex')}`;
-  console.log(`Erstelle frischen kind-Cluster ${name} …`);
-  const handle = await provider.create(name, (step) => {
-    if (step.state !== 'running') console.log(`  ${step.state === 'done' ? '✓' : '✗'} ${step.label}${step.detail ? ` (${step.detail})` : ''}`);
-  });
-  return { handle, remove: () => provider.delete(name) };
-}
-
 async function test(ids: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
   // --all needs every lab valid; naming labs needs just those (the others may be drafts).
   const { labs, problems } = await loadLabs();
@@ -63,27 +44,19 @@ async function test(ids: string[], values: Record<string, string | boolean | und
     console.error(`Unbekanntes oder fehlerhaftes Lab: ${unknown.join(', ') || '(keins angegeben)'}. Gültig sind: ${labs.map(({ lab }) => lab.id).join(', ')}`);
     return 2;
   }
-  const tools = toolchain();
-  const toolDirs = [...new Set([tools.kubectl, tools.kind, tools.helm].map((binary) => dirname(binary)))];
   let target: SelfTestTarget;
   let cleanup = async () => {};
   if (typeof values.kubeconfig === 'string') {
     const clusterName = values['cluster-name'];
-    target = {
-      kubeconfigPath: values.kubeconfig,
-      toolDirs,
-      // kind names the node container after the cluster: crictl there knows the images.
-      ...(typeof clusterName === 'string' ? { clusterName, nodeRuntime: kindNodeRuntime(`${clusterName}-control-plane`) } : {}),
-    };
+    target = kindTarget(values.kubeconfig, typeof clusterName === 'string' ? clusterName : undefined);
   } else {
-    const { handle, remove } = await freshCluster();
-    target = {
-      kubeconfigPath: handle.adminKubeconfigPath,
-      clusterName: handle.name,
-      toolDirs,
-      ...(handle.nodeContainer ? { nodeRuntime: kindNodeRuntime(handle.nodeContainer) } : {}),
-    };
-    cleanup = remove;
+    console.log('Erstelle einen frischen kind-Cluster …');
+    const fresh = await freshKindCluster(loadConfig().dataDir, (step) => {
+      if (step.state !== 'running') console.log(`  ${step.state === 'done' ? '✓' : '✗'} ${step.label}${step.detail ? ` (${step.detail})` : ''}`);
+    });
+    console.log(`Cluster ${fresh.name} ist bereit.`);
+    target = fresh.target;
+    cleanup = fresh.remove;
   }
   const reports: LabReport[] = [];
   try {

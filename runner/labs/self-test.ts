@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { NodeRuntime } from '../../checks/index.ts';
+import { linkLearnerTools } from '../tools.ts';
 import { labWorkDir, prepareLabFiles } from './learner-files.ts';
 import type { LoadedLab } from './load.ts';
 import { runStep, type StepOutcome } from './run-step.ts';
@@ -18,8 +19,6 @@ export interface SelfTestTarget {
   /** For `kind load docker-image` in solutions. */
   clusterName?: string;
   nodeRuntime?: NodeRuntime;
-  /** Directories with kubectl, kind, helm, put first on the solutions' PATH. */
-  toolDirs: string[];
 }
 
 export interface CheckOutcome {
@@ -115,6 +114,8 @@ export async function selfTestLab({ lab, dir }: LoadedLab, target: SelfTestTarge
   await mkdir(join(home, '.kube'));
   await copyFile(target.kubeconfigPath, kubeconfigPath);
   await prepareLabFiles(home, [{ lab, dir }]);
+  // The learner's tools (kubectl, kind, helm), linked the way the runner links them.
+  const toolDir = await linkLearnerTools(home);
   const workDir = labWorkDir(home, lab.id);
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(target.kubeconfigPath);
@@ -122,7 +123,7 @@ export async function selfTestLab({ lab, dir }: LoadedLab, target: SelfTestTarge
     ...process.env,
     HOME: home,
     KUBECONFIG: kubeconfigPath,
-    PATH: [...target.toolDirs, process.env.PATH ?? '/usr/bin:/bin'].join(':'),
+    PATH: [toolDir, process.env.PATH ?? '/usr/bin:/bin'].join(':'),
     WERKBANK_LAB: lab.id,
     ...(target.clusterName ? { KIND_CLUSTER_NAME: target.clusterName } : {}),
   };

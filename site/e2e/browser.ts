@@ -74,3 +74,8 @@ export function freshPagePerTest(use: (page: Page) => void): void {
 export function poll<T>(read: () => T | Promise<T>, timeout = 10_000) {
   return expect.poll(read, { timeout });
 }
+
+/** One step of a lab on the current lesson page. */
+export function labStep(page: Page, lab: string, step: string) {
+  return page.locator(`.wb-lab[data-lab="${lab}"] .wb-step[data-step="${step}"]`);
+}

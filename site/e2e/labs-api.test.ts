@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { NO_CLUSTER_MESSAGE } from '../../runner/http/labs.ts';
-import { freshPagePerTest, poll } from './browser.ts';
+import { freshPagePerTest, labStep, poll } from './browser.ts';
 
 // Labs against the real runner (its labs API and progress store). The shared test runner
 // gives out no clusters: every learner here has none.
@@ -11,9 +11,7 @@ freshPagePerTest((fresh) => {
   page = fresh;
 });
 
-function step(id: string) {
-  return page.locator(`.wb-lab[data-lab="speicher"] .wb-step[data-step="${id}"]`);
-}
+const step = (id: string) => labStep(page, 'speicher', id);
 
 describe('lab steps', () => {
   it('answers "Prüfen" without a cluster with the runner’s German message', async () => {

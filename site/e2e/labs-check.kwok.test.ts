@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { kwokTest } from '../../checks/testing/kwok-test.ts';
 import { loadConfig, repoRoot } from '../../runner/config.ts';
 import { startRunner, type Runner } from '../../runner/server.ts';
-import { launchChromium } from './browser.ts';
+import { labStep, launchChromium } from './browser.ts';
 
 const siteDir = join(repoRoot, 'site', 'dist');
 let browser: Browser;
@@ -44,7 +44,7 @@ kwokTest('"Prüfen" says in German what is missing, then "Geschafft" once the le
   const page = await context.newPage();
   try {
     await page.goto(`${runner.url}/lektionen/konfiguration/`);
-    const step = page.locator('.wb-lab[data-lab="konfiguration"] .wb-step[data-step="configmap"]');
+    const step = labStep(page, 'konfiguration', 'configmap');
     const result = step.locator('.wb-check-result');
     const progress = page.locator('.wb-lab[data-lab="konfiguration"] .wb-lab-progress-text');
     await expect.poll(() => progress.textContent(), { timeout: 10_000 }).toMatch(/^0 von \d+ Schritten geschafft$/);

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
-import { freshPagePerTest, poll, waitForPrompt, waitForTerminalText } from './browser.ts';
+import { freshPagePerTest, labStep, poll, waitForPrompt, waitForTerminalText } from './browser.ts';
 
 // The shared test runner gives out no clusters: every learner here has none.
 const baseUrl = inject('baseUrl');
@@ -9,9 +9,7 @@ freshPagePerTest((fresh) => {
   page = fresh;
 });
 
-function step(id: string) {
-  return page.locator(`.wb-lab[data-lab="speicher"] .wb-step[data-step="${id}"]`);
-}
+const step = (id: string) => labStep(page, 'speicher', id);
 
 describe('runnable code blocks', () => {
   it('puts a shell block’s command at the prompt with one click; Enter runs it', async () => {
