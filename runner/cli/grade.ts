@@ -3,17 +3,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
 import { loadConfig } from '../config.ts';
-import { gradeCsv, type GradeReport } from '../labs/grade.ts';
+import { gradeCsv, gradeReportSchema } from '../labs/grade.ts';
 import { loadInstructorToken } from '../progress/instructor-token.ts';
-
-const reportSchema = z.object({
-  gradedAt: z.string(),
-  learners: z.number(),
-  skipped: z.array(z.string()),
-  rows: z.array(z.object({ learner: z.string(), lab: z.string(), step: z.string(), passed: z.boolean(), missing: z.array(z.string()) })),
-});
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -41,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`Der Runner lehnt ab (${response.status}): ${body.error ?? response.statusText}`);
     return 1;
   }
-  const report: GradeReport = reportSchema.parse(await response.json());
+  const report = gradeReportSchema.parse(await response.json());
   await mkdir(out, { recursive: true });
   await writeFile(join(out, 'grade.json'), `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(join(out, 'grade.csv'), gradeCsv(report));

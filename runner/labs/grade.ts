@@ -1,27 +1,33 @@
 // Automated grading: every step of every lab, checked in every learner's cluster, as rows
 // for a spreadsheet. Learners appear under their pseudonyms (their id is their key).
+import { z } from 'zod';
 import type { LearnerCluster } from '../clusters/index.ts';
 import { learnerPseudonym } from '../progress/views.ts';
 import { learnerCheckContext } from './check-context.ts';
 import { runStep } from './run-step.ts';
 import type { Lab } from './schema.ts';
 
-export interface GradeRow {
-  learner: string;
-  lab: string;
-  step: string;
-  passed: boolean;
-  /** German, one line per check that is not passed yet. */
-  missing: string[];
-}
-
-export interface GradeReport {
-  gradedAt: string;
-  learners: number;
+// The report's shape, also checked where it arrives (`werkbank grade` reads it over HTTP).
+export const gradeReportSchema = z.object({
+  gradedAt: z.string(),
+  /** Learners whose cluster answered. */
+  learners: z.number(),
   /** Learners whose cluster was gone by the time their turn came. */
-  skipped: string[];
-  rows: GradeRow[];
-}
+  skipped: z.array(z.string()),
+  rows: z.array(
+    z.object({
+      learner: z.string(),
+      lab: z.string(),
+      step: z.string(),
+      passed: z.boolean(),
+      /** German, one line per check that is not passed yet. */
+      missing: z.array(z.string()),
+    }),
+  ),
+});
+
+export type GradeReport = z.infer<typeof gradeReportSchema>;
+export type GradeRow = GradeReport['rows'][number];
 
 export async function gradeLearners(
   labs: readonly Lab[],
