@@ -29,10 +29,14 @@ export interface LabStep {
   solution: string;
 }
 
+/** The lab's starting state. Every new learner cluster gets it before it is handed out
+ * (alongside every other lab's, so keep to the lab's namespace), and `lab test` applies
+ * it before the first step. */
 export interface LabSetup {
-  /** YAML files (relative to the lab directory) applied to a fresh cluster first. */
+  /** YAML files (relative to the lab directory) applied with kubectl. */
   manifests?: readonly string[];
-  /** Shell script run after the manifests, with KUBECONFIG set. */
+  /** Shell script run after the manifests, in the lab's working directory with its files,
+   * KUBECONFIG set (and KIND_CLUSTER_NAME on kind). */
   script?: string;
 }
 

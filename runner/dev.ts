@@ -4,6 +4,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createClusterManager } from './clusters/index.ts';
 import { loadClusterConfig } from './clusters/config.ts';
+import { labSetupPreparer } from './labs/cluster-setup.ts';
+import { loadOfferedLabs } from './labs/load.ts';
 import { loadConfig, repoRoot } from './config.ts';
 import { startRunner } from './server.ts';
 import { linkLearnerTools } from './tools.ts';
@@ -12,6 +14,8 @@ const config = loadConfig();
 const sitePort = config.port;
 const devOrigins = [`http://127.0.0.1:${sitePort}`, `http://localhost:${sitePort}`];
 const toolDir = await linkLearnerTools(config.dataDir);
+const labs = await loadOfferedLabs();
+const clusters = createClusterManager(loadClusterConfig(), config.dataDir, { prepareCluster: labSetupPreparer(labs) });
 const runner = await startRunner(
   {
     ...config,
@@ -19,7 +23,7 @@ const runner = await startRunner(
     siteDir: null,
     extraAllowedOrigins: [...config.extraAllowedOrigins, ...devOrigins],
   },
-  { toolDirs: [toolDir], clusters: createClusterManager(loadClusterConfig(), config.dataDir) },
+  { toolDirs: [toolDir], clusters, loadedLabs: labs },
 );
 
 const astro = spawn(

@@ -1,14 +1,18 @@
 // `./werkbank start`: the runner with the built site on one port.
 import { createClusterManager } from './clusters/index.ts';
 import { loadClusterConfig } from './clusters/config.ts';
+import { labSetupPreparer } from './labs/cluster-setup.ts';
+import { loadOfferedLabs } from './labs/load.ts';
 import { loadConfig } from './config.ts';
 import { startRunner } from './server.ts';
 import { linkLearnerTools } from './tools.ts';
 
 const config = loadConfig();
 const toolDir = await linkLearnerTools(config.dataDir);
-const clusters = createClusterManager(loadClusterConfig(), config.dataDir);
-const runner = await startRunner(config, { toolDirs: [toolDir], clusters }).catch((error: NodeJS.ErrnoException) => {
+// Loaded before the clusters: the warm pool's first cluster already gets the labs' setups.
+const labs = await loadOfferedLabs();
+const clusters = createClusterManager(loadClusterConfig(), config.dataDir, { prepareCluster: labSetupPreparer(labs) });
+const runner = await startRunner(config, { toolDirs: [toolDir], clusters, loadedLabs: labs }).catch((error: NodeJS.ErrnoException) => {
   if (error.code === 'EADDRINUSE') {
     console.error(`Port ${config.port} ist schon belegt. Anderen Port wählen: WERKBANK_PORT=4330 ./werkbank start`);
   } else {

@@ -14,7 +14,7 @@ import { allowedOrigins, originAllowed } from './http/origin.ts';
 import { sendError, sendJson } from './http/respond.ts';
 import { siteHandler } from './http/site.ts';
 import { prepareLabFiles } from './labs/learner-files.ts';
-import { loadLabs, type LoadedLab } from './labs/load.ts';
+import { loadOfferedLabs, type LoadedLab } from './labs/load.ts';
 import type { Lab } from './labs/schema.ts';
 import { loadInstructorToken, type InstructorToken } from './progress/instructor-token.ts';
 import { ProgressStore } from './progress/store.ts';
@@ -39,19 +39,14 @@ export interface RunnerDependencies {
   toolDirs?: string[];
   /** Gives learners clusters; none when absent (tests of other parts). */
   clusters?: ClusterManager | null;
-  /** The labs offered; loaded from labs/ when absent. */
+  /** The labs offered, without their files (tests); see loadedLabs. */
   labs?: Lab[];
+  /** The labs from labs/ with their files, when the caller loaded them already. */
+  loadedLabs?: LoadedLab[];
   /** Learners with a ready cluster (grading); the cluster manager's when absent. */
   learnersWithClusters?: () => string[];
   /** The learner's ready cluster for checks; the cluster manager's when absent. */
   clusterFor?: (learnerId: string) => Promise<LearnerCluster | null>;
-}
-
-/** The labs from labs/; a broken lab is reported and left out, the others still work. */
-async function offeredLabs(): Promise<LoadedLab[]> {
-  const catalog = await loadLabs();
-  for (const problem of catalog.problems) console.error(`[labs] ${problem.file}:${problem.line}: ${problem.message}`);
-  return catalog.labs;
 }
 
 function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
@@ -63,7 +58,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
   const clusters = deps.clusters ?? null;
   // Labs handed in by tests have no directory of files; labs from labs/ fill ~/<lab>/
   // of every learner's home.
-  const loadedLabs = deps.labs ? null : await offeredLabs();
+  const loadedLabs = deps.labs ? null : (deps.loadedLabs ?? (await loadOfferedLabs()));
   const sessions = new TerminalSessions({
     dataDir: config.dataDir,
     graceMs: config.terminalGraceMs,

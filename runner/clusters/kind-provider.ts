@@ -209,7 +209,7 @@ export class KindProvider implements ClusterProvider {
       const images = await this.loadImages(name, (await this.options.labImages()).filter((image) => !baked.includes(image)));
       progress.finish(images.missing.length > 0 ? `Nicht gebaut, daher nicht geladen: ${images.missing.join(', ')}` : undefined);
 
-      progress.start('addons', 'Add-ons werden installiert (metrics-server)');
+      progress.start('addons', 'Add-ons werden installiert (metrics-server, Traefik)');
       const missingManifests: string[] = [];
       for (const manifest of await this.options.addonManifests()) {
         if (!existsSync(manifest)) {

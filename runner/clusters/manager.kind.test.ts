@@ -13,6 +13,8 @@ import { nodeImage } from '../../checks/testing/kind-cluster.ts';
 import { addonManifests, labImages } from '../../docker/images/images.ts';
 import { toolchain } from '../../docker/toolchain/paths.ts';
 import { loadConfig } from '../config.ts';
+import { labSetupPreparer } from '../labs/cluster-setup.ts';
+import { loadOfferedLabs } from '../labs/load.ts';
 import { startRunner, type Runner } from '../server.ts';
 import { newLearner, TerminalClient, type Learner } from '../testing/terminal-client.ts';
 import { linkLearnerTools } from '../tools.ts';
@@ -105,7 +107,10 @@ afterAll(async () => {
 
 test('a learner starts their cluster from the page, sees German progress, and kubectl in their open terminal shows their own node', async () => {
   const config = { ...loadConfig({}), host: '127.0.0.1', port: 0, dataDir, siteDir: null };
-  runner = await startRunner(config, { toolDirs: [await linkLearnerTools(dataDir)], clusters: manager() });
+  // Wired as `./werkbank start` wires it: the course's labs set up every new cluster.
+  const labs = await loadOfferedLabs();
+  const clusters = manager({ prepareCluster: labSetupPreparer(labs) });
+  runner = await startRunner(config, { toolDirs: [await linkLearnerTools(dataDir)], clusters, loadedLabs: labs });
   learner = await newLearner(runner.url);
   learnerId = learner.cookie.split('=')[1]!;
   const terminal = await TerminalClient.connect(runner.url, learner);
@@ -125,8 +130,9 @@ test('a learner starts their cluster from the page, sees German progress, and ku
     'Pod-Netzwerk wird eingerichtet',
     'Speicher (StorageClass) wird eingerichtet',
     'Lab-Images werden in den Cluster geladen',
-    'Add-ons werden installiert (metrics-server)',
+    'Add-ons werden installiert (metrics-server, Traefik)',
     'Warten auf Knoten, CoreDNS und StorageClass',
+    'Ausgangszustand der Labs wird eingerichtet',
   ]) expect(labels).toContain(label);
   expect(ready.steps.every((step) => step.state === 'done')).toBe(true);
   expect(ready.steps.find((step) => step.id === 'images')?.detail).toContain(NOT_BUILT);

@@ -69,6 +69,33 @@ test('a learner without a pool gets a cluster of their own, with progress steps 
   expect(await clusters.clusterFor(BOB)).toBeNull();
 });
 
+test('the labs\' starting state is set up before the learner gets the cluster; a failed setup shows as a failed step on a working cluster', async () => {
+  const prepared: string[] = [];
+  let learner = ALICE;
+  let failing = false;
+  const clusters = manager(new FakeProvider(), {
+    prepareCluster: async (handle, progress) => {
+      progress.start('lab-setup', 'Ausgangszustand der Labs wird eingerichtet');
+      // Nobody may reach the cluster before its starting state is there.
+      expect(clusters.status(learner).phase).toBe('creating');
+      prepared.push(handle.name);
+      if (failing) throw new Error('Für „Services“ fehlt der Ausgangszustand.');
+    },
+  });
+  await clusters.start(ALICE);
+  await until(clusters, ALICE, 'ready');
+  expect(prepared).toEqual([clusters.status(ALICE).clusterName]);
+  expect(clusters.status(ALICE).steps.map((step) => [step.label, step.state])).toContainEqual(['Ausgangszustand der Labs wird eingerichtet', 'done']);
+
+  learner = BOB;
+  failing = true;
+  await clusters.start(BOB);
+  await until(clusters, BOB, 'ready');
+  const setupStep = clusters.status(BOB).steps.find((step) => step.id === 'lab-setup');
+  expect(setupStep).toMatchObject({ state: 'failed', detail: 'Für „Services“ fehlt der Ausgangszustand.' });
+  expect(await readFile(clusters.envFor(BOB).KUBECONFIG!, 'utf8')).toContain(`u-${BOB}`);
+});
+
 test('with a warm pool the learner is ready at once and the pool refills', async () => {
   const provider = new FakeProvider();
   const clusters = manager(provider, { poolSize: 1 });

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { asClusterError, lowMemory, type ClusterError } from './errors.ts';
 import { learnerShortId } from './kubeconfig.ts';
-import type { ClusterProvider, ProgressStep } from './provider.ts';
+import { ProgressTracker } from './progress.ts';
+import type { ClusterHandle, ClusterProvider, ProgressCallback, ProgressStep } from './provider.ts';
 import { readState, StateWriter, type ClusterEntry, type ManagerState } from './state.ts';
 
 export type ClusterPhase = 'none' | 'queued' | 'creating' | 'ready' | 'failed' | 'deleting';
@@ -40,6 +41,10 @@ export interface LearnerCluster {
   clusterName: string;
 }
 
+/** Brings a new cluster into the state the labs start from, before anyone gets it;
+ * reports its work as steps on the tracker. */
+export type ClusterPreparer = (handle: ClusterHandle, progress: ProgressTracker) => Promise<void>;
+
 export interface ClusterManagerOptions {
   provider: ClusterProvider;
   dataDir: string;
@@ -62,6 +67,7 @@ export interface ClusterManagerOptions {
   now?: () => number;
   /** How often idle clusters are looked for (default 60 s). */
   sweepIntervalMs?: number;
+  prepareCluster?: ClusterPreparer;
 }
 
 interface LiveCluster extends ClusterEntry {
@@ -382,14 +388,16 @@ export class ClusterManager {
     this.clusters.set(name, cluster);
     this.log(`${name} wird erstellt${owner ? ` für ${learnerShortId(owner)}` : ' (Vorrat)'}`);
     void this.persist();
+    const onProgress: ProgressCallback = (step) => {
+      const index = cluster.steps.findIndex((known) => known.id === step.id);
+      if (index >= 0) cluster.steps[index] = step;
+      else cluster.steps.push(step);
+      this.emit(cluster.owner);
+    };
     this.options.provider
-      .create(name, (step) => {
-        const index = cluster.steps.findIndex((known) => known.id === step.id);
-        if (index >= 0) cluster.steps[index] = step;
-        else cluster.steps.push(step);
-        this.emit(cluster.owner);
-      })
+      .create(name, onProgress)
       .then(async (handle) => {
+        await this.prepare(handle, onProgress);
         if (this.closed) return;
         cluster.handingOver = cluster.owner !== null;
         cluster.phase = 'ready';
@@ -413,6 +421,21 @@ export class ClusterManager {
         this.emit(cluster.owner);
       })
       .finally(() => this.pump());
+  }
+
+  /** A preparation that fails leaves a working cluster: the learner gets it, with the
+   * step marked failed and its message shown, rather than no cluster at all. */
+  private async prepare(handle: ClusterHandle, onProgress: ProgressCallback): Promise<void> {
+    if (!this.options.prepareCluster) return;
+    const progress = new ProgressTracker(onProgress, this.now);
+    try {
+      await this.options.prepareCluster(handle, progress);
+      progress.finish();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.log(`${handle.name}: Vorbereitung fehlgeschlagen: ${message}`);
+      progress.fail(message);
+    }
   }
 
   /** The cluster is the learner's now: their kubeconfig, then their shell's variables. */

@@ -204,3 +204,10 @@ async function labsMissingForLessons(lessonsDir: string, labDirs: Set<string>): 
 export function formatProblem(problem: LabProblem): string {
   return `${problem.file}:${problem.line}: ${problem.message}`;
 }
+
+/** The labs a runner offers: a broken lab is reported and left out, the others still work. */
+export async function loadOfferedLabs(): Promise<LoadedLab[]> {
+  const catalog = await loadLabs();
+  for (const problem of catalog.problems) console.error(`[labs] ${formatProblem(problem)}`);
+  return catalog.labs;
+}

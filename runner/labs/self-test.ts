@@ -2,22 +2,15 @@
 // setup, then for every step in order: its checks must fail (the learner has not done it
 // yet), its solution script runs the way a learner would type it, and its checks must pass.
 // A check that passes too early is as much a bug as one that never passes.
-import { spawn } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { NodeRuntime } from '../../checks/index.ts';
-import { linkLearnerTools } from '../tools.ts';
-import { labWorkDir, prepareLabFiles } from './learner-files.ts';
+import { openLabShell, type LabShellTarget } from './lab-shell.ts';
 import type { LoadedLab } from './load.ts';
+import { runLabCommand, scriptCommand, type LabCommand } from './run-command.ts';
 import { runStep, type StepOutcome } from './run-step.ts';
+import { setupCommands } from './setup.ts';
 
-export interface SelfTestTarget {
-  /** Admin kubeconfig of the cluster; the solutions get a private copy. */
-  kubeconfigPath: string;
-  /** For `kind load docker-image` in solutions. */
-  clusterName?: string;
+export interface SelfTestTarget extends LabShellTarget {
   nodeRuntime?: NodeRuntime;
 }
 
@@ -48,31 +41,9 @@ export interface LabReport {
 
 /** Checks before the solution answer fast: what is not there yet need not be waited for. */
 const BEFORE_TIMEOUT_MS = 5_000;
-const SCRIPT_TIMEOUT_MS = 10 * 60_000;
-const OUTPUT_TAIL_LINES = 30;
 
 function checkOutcomes(outcome: StepOutcome): CheckOutcome[] {
   return outcome.results.map((result) => ({ checkId: result.checkId, passed: result.passed, message: result.message }));
-}
-
-/** Runs a command in the lab's working directory, keeping the tail of its output. */
-function runCommand(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ ok: boolean; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const lines: string[] = [];
-    const keep = (chunk: Buffer) => {
-      lines.push(...chunk.toString('utf8').split('\n'));
-      if (lines.length > OUTPUT_TAIL_LINES * 4) lines.splice(0, lines.length - OUTPUT_TAIL_LINES);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    const timer = setTimeout(() => child.kill('SIGKILL'), SCRIPT_TIMEOUT_MS);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const output = lines.filter((line) => line.trim() !== '').slice(-OUTPUT_TAIL_LINES).join('\n');
-      resolve({ ok: code === 0 && !signal, output: signal ? `${output}\n(abgebrochen nach ${SCRIPT_TIMEOUT_MS / 60_000} min)` : output });
-    });
-  });
 }
 
 async function deleteNamespace(kubeConfig: KubeConfig, namespace: string): Promise<void> {
@@ -109,48 +80,29 @@ export async function selfTestLab({ lab, dir }: LoadedLab, target: SelfTestTarge
   const started = performance.now();
   const phases: PhaseReport[] = [];
   // A home like a learner's: the lab's files in ~/<lab>/, where the solutions run.
-  const home = await mkdtemp(join(tmpdir(), `werkbank-lab-${lab.id}-`));
-  const kubeconfigPath = join(home, '.kube', 'config');
-  await mkdir(join(home, '.kube'));
-  await copyFile(target.kubeconfigPath, kubeconfigPath);
-  await prepareLabFiles(home, [{ lab, dir }]);
-  // The learner's tools (kubectl, kind, helm), linked the way the runner links them.
-  const toolDir = await linkLearnerTools(home);
-  const workDir = labWorkDir(home, lab.id);
+  const shell = await openLabShell([{ lab, dir }], target);
+  const workDir = shell.workDirOf(lab.id);
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(target.kubeconfigPath);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    HOME: home,
-    KUBECONFIG: kubeconfigPath,
-    PATH: [toolDir, process.env.PATH ?? '/usr/bin:/bin'].join(':'),
-    WERKBANK_LAB: lab.id,
-    ...(target.clusterName ? { KIND_CLUSTER_NAME: target.clusterName } : {}),
-  };
   const context = (timeoutMs?: number) => ({
     kubeConfig,
     namespace: lab.namespace,
     ...(target.nodeRuntime ? { nodeRuntime: target.nodeRuntime } : {}),
     ...(timeoutMs ? { timeoutMs } : {}),
   });
-  // A solution runs as a learner's shell would run it; setup manifests go through kubectl
-  // like everything else a learner's cluster gets.
-  const script = async (step: string, path: string, phase: 'setup' | 'lösung', kind: 'script' | 'manifest' = 'script'): Promise<boolean> => {
+  const run = async (step: string, command: LabCommand, phase: 'setup' | 'lösung'): Promise<boolean> => {
     const phaseStarted = performance.now();
-    log(`  ${step}: ${path} läuft …`);
-    const result =
-      kind === 'script'
-        ? await runCommand('bash', ['-euo', 'pipefail', join(dir, path)], workDir, env)
-        : await runCommand('kubectl', ['apply', '-f', join(dir, path)], workDir, env);
+    log(`  ${step}: ${command.path} läuft …`);
+    const result = await runLabCommand(command, workDir, shell.env);
     phases.push({
       step,
       phase,
       ok: result.ok,
-      ...(result.ok ? {} : { problem: `${path} ist fehlgeschlagen` }),
+      ...(result.ok ? {} : { problem: `${command.path} ist fehlgeschlagen` }),
       output: result.output,
       durationMs: performance.now() - phaseStarted,
     });
-    if (!result.ok) log(`  ✗ ${path} ist fehlgeschlagen:\n${result.output.replace(/^/gm, '    ')}`);
+    if (!result.ok) log(`  ✗ ${command.path} ist fehlgeschlagen:\n${result.output.replace(/^/gm, '    ')}`);
     return result.ok;
   };
 
@@ -158,8 +110,7 @@ export async function selfTestLab({ lab, dir }: LoadedLab, target: SelfTestTarge
     // A fresh start: what an earlier run left in the lab's namespace would pass checks early.
     await deleteNamespace(kubeConfig, lab.namespace);
     let setupOk = true;
-    for (const manifest of lab.setup?.manifests ?? []) setupOk &&= await script('setup', manifest, 'setup', 'manifest');
-    if (setupOk && lab.setup?.script) setupOk = await script('setup', lab.setup.script, 'setup');
+    for (const command of setupCommands({ lab, dir })) setupOk &&= await run('setup', command, 'setup');
     if (setupOk) {
       for (const step of lab.steps) {
         let phaseStarted = performance.now();
@@ -174,7 +125,7 @@ export async function selfTestLab({ lab, dir }: LoadedLab, target: SelfTestTarge
           durationMs: performance.now() - phaseStarted,
         });
         log(`  ${early ? '✗' : '✓'} ${step.id}: vorher ${early ? 'schon bestanden (Fehler im Lab)' : 'nicht bestanden, wie erwartet'}`);
-        if (!(await script(step.id, step.solution, 'lösung'))) break;
+        if (!(await run(step.id, scriptCommand(dir, step.solution), 'lösung'))) break;
         phaseStarted = performance.now();
         const after = await runStep(lab, step.id, context());
         phases.push({
@@ -192,7 +143,7 @@ export async function selfTestLab({ lab, dir }: LoadedLab, target: SelfTestTarge
     }
   } finally {
     if (!options.keep) await deleteNamespace(kubeConfig, lab.namespace).catch((error: unknown) => log(`  Aufräumen: ${String(error)}`));
-    await rm(home, { recursive: true, force: true });
+    await shell.close();
   }
   const ok = phases.length > 0 && phases.every((phase) => phase.ok) && phases.filter((p) => p.phase === 'nachher').length === lab.steps.length;
   return { lab: lab.id, ok, phases, durationMs: performance.now() - started };
