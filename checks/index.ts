@@ -1,6 +1,7 @@
 // The check library's front door: every check by id, for the lab format (which names
 // checks by id and validates their parameters), the runner and the grader.
 import { createRegistry, type AnyCheck } from './core.ts';
+import { commandOutput } from './lib/command-output.ts';
 import { configData } from './lib/config-data.ts';
 import { configMapUsed } from './lib/configmap-used.ts';
 import { deploymentAvailable } from './lib/deployment-available.ts';
@@ -38,6 +39,7 @@ export {
 
 // createRegistry refuses duplicate ids, so a copy-pasted id fails at import time.
 const registry = createRegistry([
+  commandOutput,
   configData,
   configMapUsed,
   deploymentAvailable,

@@ -20,11 +20,14 @@ import {
   type RequestContext,
   type SecurityAuthentication,
 } from '@kubernetes/client-node';
+import { podExec, type PodExec } from './exec.ts';
 
 type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
 
 export interface KubeApi {
   readonly core: CoreV1Api;
+  /** A command in a container (`kubectl exec`), cancelled with the run. */
+  readonly exec: PodExec;
   /** Aggregated and custom APIs, e.g. metrics.k8s.io (what `kubectl top` reads). */
   readonly custom: CustomObjectsApi;
   readonly apps: AppsV1Api;
@@ -98,6 +101,9 @@ export function kubeApi(config: KubeConfig, signal: AbortSignal): KubeApi {
   return {
     get core() {
       return client('core', () => new CoreV1Api(configuration));
+    },
+    get exec() {
+      return client('exec', () => podExec(config, signal));
     },
     get custom() {
       return client('custom', () => new CustomObjectsApi(configuration));

@@ -18,6 +18,27 @@ export default defineLab({
       solution: 'solutions/statefulset.sh',
     },
     {
+      id: 'neustart',
+      title: 'Daten anlegen und den Pod ersetzen',
+      checks: [
+        {
+          check: 'command-output',
+          params: {
+            pod: 'postgres-0',
+            // The database itself knows whether a row is older than the running server.
+            command: [
+              'psql', '-U', 'app', '-d', 'shop', '-tAc',
+              "SELECT CASE WHEN count(*) > 0 THEN 'überlebt' ELSE 'neu' END FROM kunden WHERE angelegt < pg_postmaster_start_time()",
+            ],
+            expect: 'überlebt',
+            shows: 'ein Eintrag in ‚kunden‘ von vor dem Neustart',
+          },
+        },
+      ],
+      hint: 'Tabelle kunden mit der Spalte angelegt timestamptz DEFAULT now() anlegen, einen Eintrag einfügen, dann kubectl delete pod postgres-0 und warten, bis der neue Pod bereit ist.',
+      solution: 'solutions/neustart.sh',
+    },
+    {
       id: 'backup',
       title: 'Den Backup-CronJob einrichten und auslösen',
       checks: [{ check: 'job-succeeded', params: { job: 'backup-jetzt' } }],
