@@ -139,8 +139,27 @@ refresh_wrapper() {
   install -m 0755 "$HERE/runc-wrapper" "$WRAPPER"
 }
 
+# Every kind node's systemd, containerd and kubelet hold inotify instances of the host's
+# root user: with the kernel's default of 128, the fifth cluster's pods fail (measured
+# with bench/kind-capacity.ts). kind's known-issues page names these values.
+ensure_inotify_limits() {
+  local key want have
+  for key in max_user_instances:512 max_user_watches:524288; do
+    want=${key#*:}
+    key=${key%%:*}
+    have=$(cat "/proc/sys/fs/inotify/$key" 2>/dev/null || echo "$want")
+    ((have >= want)) && continue
+    if is_root && echo "$want" >"/proc/sys/fs/inotify/$key" 2>/dev/null; then
+      say "fs.inotify.$key: $have → $want (für mehrere kind-Cluster gleichzeitig)"
+    else
+      say "Warnung: fs.inotify.$key ist $have; ab etwa vier kind-Clustern scheitern Pods. Abhilfe: sudo sysctl -w fs.inotify.$key=$want"
+    fi
+  done
+}
+
 ensure_engine
 refresh_wrapper
+ensure_inotify_limits
 ensure_probe_image
 identity=$(engine_identity || true)
 if [[ -z "$identity" || "$identity" != "$(cat "$STATE/probe-ok" 2>/dev/null)" ]]; then

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { lastLines, processRunner, type CommandRunner, type CommandResult } from './commands.ts';
 import { ClusterError, createFailed, dockerDown, kindMissing, lowDisk } from './errors.ts';
 import { learnerKubeconfig } from './kubeconfig.ts';
-import { applyManifestFile } from './manifests.ts';
+import { applyManifest } from './manifests.ts';
 import { labNodeImage, type LabNodeImage } from './lab-node-image.ts';
 import { kindPhaseOf, ProgressTracker } from './progress.ts';
 import type { ClusterHandle, ClusterProvider, ImageLoadResult, ProgressCallback } from './provider.ts';
@@ -216,7 +216,10 @@ export class KindProvider implements ClusterProvider {
           missingManifests.push(manifest);
           continue;
         }
-        await applyManifestFile(config, manifest);
+        const applied = await applyManifest(config, manifest);
+        // metrics-server is available only after its first scrapes (about 20 s); the
+        // learner starts meanwhile, and `kubectl top` answers once its API is registered.
+        applied.apiServices.catch((error: unknown) => this.log(`${name}: APIService aus ${manifest} nicht registriert: ${String(error)}`));
       }
       if (missingManifests.length > 0) this.log(`Add-on-Manifeste fehlen (docker/images/build.sh baut sie): ${missingManifests.join(', ')}`);
       progress.finish(missingManifests.length > 0 ? `Fehlt: ${missingManifests.join(', ')}` : undefined);

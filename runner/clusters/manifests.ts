@@ -26,7 +26,16 @@ async function waitForDeployments(config: KubeConfig, deployments: KubernetesObj
   }
 }
 
-export async function applyManifestFile(config: KubeConfig, path: string): Promise<number> {
+export interface AppliedManifest {
+  /** Objects created now (ones that existed already are left as they are). */
+  created: number;
+  /** Settles once the manifest's APIServices are registered, which waits for its
+   * Deployments; resolves at once for a manifest without APIServices. */
+  apiServices: Promise<void>;
+}
+
+/** Creates the manifest's objects and returns; its APIServices follow in the background. */
+export async function applyManifest(config: KubeConfig, path: string): Promise<AppliedManifest> {
   const client = KubernetesObjectApi.makeApiClient(config);
   const objects: KubernetesObject[] = [];
   for (const document of parseAllDocuments(await readFile(path, 'utf8'))) {
@@ -49,9 +58,18 @@ export async function applyManifestFile(config: KubeConfig, path: string): Promi
   // available, it answers at once.
   const apiServices = objects.filter((object) => object.kind === 'APIService');
   for (const object of objects.filter((candidate) => candidate.kind !== 'APIService')) await create(object);
-  if (apiServices.length > 0) {
-    await waitForDeployments(config, objects.filter((object) => object.kind === 'Deployment'));
-    for (const object of apiServices) await create(object);
-  }
-  return created;
+  const createdNow = created;
+  const registered =
+    apiServices.length === 0
+      ? Promise.resolve()
+      : (async () => {
+          await waitForDeployments(config, objects.filter((object) => object.kind === 'Deployment'));
+          for (const object of apiServices) await create(object);
+        })();
+  return { created: createdNow, apiServices: registered };
+}
+
+/** Applies a manifest completely, APIServices included. */
+export async function applyManifestFile(config: KubeConfig, path: string): Promise<void> {
+  await (await applyManifest(config, path)).apiServices;
 }
