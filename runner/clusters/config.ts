@@ -1,6 +1,6 @@
 // Cluster settings from the environment, read once at start-up like runner/config.ts:
 // which provider, how big the warm pool is, how many clusters fit, when idle ones go.
-import { freemem } from 'node:os';
+import { availableParallelism, freemem } from 'node:os';
 import { z } from 'zod';
 
 const listOf = z
@@ -44,8 +44,16 @@ export interface ClusterConfig {
 export const MEMORY_PER_CLUSTER_MIB = { kind: 600, kwok: 300, existing: 1, none: 1 } as const;
 /** Left free for the runner, the browser tests and the learners' shells. */
 const RESERVED_MIB = 1024;
+/** Idle kind clusters still cost CPU (a control plane each): on 2 cores the ninth was ready
+ * after 165 s at load 50 and the tenth's kubeadm timed out with 18 GiB free
+ * (bench/kind-capacity.ts), so kind stops at four per core, well before that. */
+const KIND_CLUSTERS_PER_CORE = 4;
 
-export function loadClusterConfig(env: NodeJS.ProcessEnv = process.env, freeMiB = Math.floor(freemem() / (1 << 20))): ClusterConfig {
+export function loadClusterConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  freeMiB = Math.floor(freemem() / (1 << 20)),
+  cores = availableParallelism(),
+): ClusterConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -56,10 +64,12 @@ export function loadClusterConfig(env: NodeJS.ProcessEnv = process.env, freeMiB 
   if (e.WERKBANK_CLUSTER_PROVIDER === 'existing' && !e.WERKBANK_EXISTING_KUBECONFIG) {
     throw new Error('WERKBANK_CLUSTER_PROVIDER=existing braucht WERKBANK_EXISTING_KUBECONFIG (Pfad zur Kubeconfig der Lehrenden).');
   }
+  const fitInMemory = Math.floor((freeMiB - RESERVED_MIB) / memoryPerClusterMiB);
+  const fitInCpu = e.WERKBANK_CLUSTER_PROVIDER === 'kind' ? cores * KIND_CLUSTERS_PER_CORE : Infinity;
   return {
     provider: e.WERKBANK_CLUSTER_PROVIDER,
     poolSize: e.WERKBANK_CLUSTER_POOL,
-    maxClusters: e.WERKBANK_CLUSTER_MAX ?? Math.max(1, Math.floor((freeMiB - RESERVED_MIB) / memoryPerClusterMiB)),
+    maxClusters: e.WERKBANK_CLUSTER_MAX ?? Math.max(1, Math.min(fitInMemory, fitInCpu)),
     idleTtlMs: e.WERKBANK_CLUSTER_IDLE_MINUTES * 60_000,
     memoryPerClusterMiB,
     maxParallelCreates: e.WERKBANK_CLUSTER_PARALLEL,
