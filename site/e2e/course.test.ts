@@ -37,6 +37,22 @@ describe('course site', () => {
     expect(await page.textContent('body')).toContain('Seite nicht gefunden');
   });
 
+  it('draws a lesson diagram inside the text column beside the terminal, described in words and readable in dark mode', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.goto(`${baseUrl}/lektionen/postgres-statefulset/`);
+    const diagram = page.locator('.sl-markdown-content figure svg[role="img"]').first();
+    expect(await diagram.getAttribute('aria-label')).toMatch(/^PostgreSQL als StatefulSet mit Backup/);
+
+    const [drawn, column] = await Promise.all([diagram.boundingBox(), page.locator('.sl-markdown-content').first().boundingBox()]);
+    expect(drawn!.x).toBeGreaterThanOrEqual(column!.x - 1);
+    expect(drawn!.x + drawn!.width).toBeLessThanOrEqual(column!.x + column!.width + 1);
+
+    // The labels take the page's text colour: light on Starlight's dark background.
+    const fill = await diagram.locator('text').first().evaluate((label) => getComputedStyle(label).fill);
+    const [red = 0, green = 0, blue = 0] = (fill.match(/\d+/g) ?? []).map(Number);
+    expect(0.2126 * red + 0.7152 * green + 0.0722 * blue).toBeGreaterThan(160);
+  });
+
   it('reports its capabilities at /api/health', async () => {
     const response = await page.request.get(`${baseUrl}/api/health`);
     const health = await response.json();
