@@ -201,14 +201,20 @@ export class KindProvider implements ClusterProvider {
       progress.finish();
       const config = new KubeConfig();
       config.loadFromFile(this.adminKubeconfigPath(name));
-      // CoreDNS needs seconds after kind returns; the add-ons go in meanwhile.
+      // CoreDNS needs seconds after kind returns; the images go in meanwhile.
       const ready = waitUntilReady(config, { coreDns: true }, { timeoutMs: this.options.readyTimeoutMs ?? 180_000 });
-      ready.catch(() => {}); // awaited below; an add-on failure must not leave it unhandled
+      ready.catch(() => {}); // awaited below; a failed image load must not leave it unhandled
 
       progress.start('images', 'Lab-Images werden in den Cluster geladen');
       const images = await this.loadImages(name, (await this.options.labImages()).filter((image) => !baked.includes(image)));
       progress.finish(images.missing.length > 0 ? `Nicht gebaut, daher nicht geladen: ${images.missing.join(', ')}` : undefined);
 
+      progress.start('ready', 'Warten auf Knoten, CoreDNS und StorageClass');
+      await ready;
+      progress.finish();
+
+      // After CoreDNS, so that the add-ons' pods do not compete with it for two cores; they
+      // come up while the learner reads, and nothing a learner does first needs them.
       progress.start('addons', 'Add-ons werden installiert (metrics-server, Traefik)');
       const missingManifests: string[] = [];
       for (const manifest of await this.options.addonManifests()) {
@@ -224,9 +230,6 @@ export class KindProvider implements ClusterProvider {
       if (missingManifests.length > 0) this.log(`Add-on-Manifeste fehlen (docker/images/build.sh baut sie): ${missingManifests.join(', ')}`);
       progress.finish(missingManifests.length > 0 ? `Fehlt: ${missingManifests.join(', ')}` : undefined);
 
-      progress.start('ready', 'Warten auf Knoten, CoreDNS und StorageClass');
-      await ready;
-      progress.finish();
       return this.handle(name);
     } catch (error) {
       if (error instanceof ClusterError) {
