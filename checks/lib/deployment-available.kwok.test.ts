@@ -1,6 +1,7 @@
 import { describe, expect } from 'vitest';
 import { createDeployment, deployment, runCheck, waitForAvailable } from '../testing/check-helpers.ts';
 import { kwokTest as test } from '../testing/kwok-test.ts';
+import { waitFor } from '../testing/wait.ts';
 import { deploymentAvailable } from './deployment-available.ts';
 
 describe('deployment-available', () => {
@@ -52,6 +53,13 @@ describe('deployment-available', () => {
           },
         },
       }),
+    );
+    // The check answers as soon as a pod cannot be scheduled; on a busy machine the other
+    // two may not be ready by then. The count is asserted once they are, as a learner sees it.
+    await waitFor(
+      'zwei der drei Replikas sind verfügbar',
+      async () => (await kube.apps.readNamespacedDeployment({ name: 'web', namespace })).status?.availableReplicas === 2,
+      { timeoutMs: 30_000 },
     );
 
     const result = await runCheck(kube, namespace, deploymentAvailable, { name: 'web', replicas: 3 }, { timeoutMs: 20_000 });
