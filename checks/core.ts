@@ -44,6 +44,8 @@ export interface CheckResult {
   error?: string;
   /** The time ran out while the check was still waiting for Kubernetes. */
   timedOut?: boolean;
+  /** Still waiting for Kubernetes when another check of the step failed for good. */
+  stoppedWaiting?: boolean;
   /** How often the check looked (more than 1 while it waited). */
   attempts: number;
   durationMs: number;
@@ -76,6 +78,12 @@ export interface CheckContext {
   nodeRuntime?: NodeRuntime;
   /** Cancels the check from outside (e.g. the learner's request went away). */
   signal?: AbortSignal;
+  /**
+   * Ends the waiting, not the look: once aborted, a pending check answers with what it
+   * saw last instead of asking again (another check of the step has failed for good, so
+   * waiting cannot make the step pass). A look under way still finishes.
+   */
+  stopWaiting?: AbortSignal;
 }
 
 /** What a check's `run` gets besides its parameters. */
@@ -206,9 +214,9 @@ export async function executeCheck(check: AnyCheck, rawParams: unknown, ctx: Che
       }
       if (verdict && failure === undefined && (verdict.passed || !verdict.pending)) break;
       const remaining = deadline - performance.now();
-      if (remaining <= intervalMs || signal.aborted) break;
+      if (remaining <= intervalMs || signal.aborted || ctx.stopWaiting?.aborted) break;
       try {
-        await sleep(intervalMs, undefined, { signal });
+        await sleep(intervalMs, undefined, { signal: ctx.stopWaiting ? AbortSignal.any([signal, ctx.stopWaiting]) : signal });
       } catch {
         break;
       }
@@ -222,13 +230,14 @@ export async function executeCheck(check: AnyCheck, rawParams: unknown, ctx: Che
   const cancelled = ctx.signal?.aborted === true;
   if (verdict && failure === undefined) {
     const waitedOut = !verdict.passed && verdict.pending === true;
+    const stopped = waitedOut && ctx.stopWaiting?.aborted === true;
     return {
       ...base,
       passed: verdict.passed,
       message: verdict.message,
       ...(verdict.hint ? { hint: verdict.hint } : {}),
       data: verdict.data ?? {},
-      ...(waitedOut ? { timedOut: true } : {}),
+      ...(stopped ? { stoppedWaiting: true } : waitedOut ? { timedOut: true } : {}),
     };
   }
   if (cancelled) {

@@ -12,6 +12,8 @@ export type PodProblemKind =
   | 'config'
   | 'failed'
   | 'not-ready'
+  | 'never-ready'
+  | 'restarting'
   | 'starting';
 
 /**
@@ -31,12 +33,34 @@ export interface PodProblem {
 const imageReasons = new Set(['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'ErrImageNeverPull']);
 const configReasons = new Set(['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
 
-/** What keeps this Pod from being available, or undefined if it is ready. */
-export function podProblem(pod: V1Pod): PodProblem | undefined {
+/** A container that ended this recently and was restarted is not trusted to stay up. */
+export const RECENT_RESTART_MS = 5 * 60_000;
+
+/**
+ * What keeps this Pod from being available or working, or undefined if it is fine.
+ * A ready Pod whose container crashed and was restarted within the last minutes counts
+ * as restarting: in a crash loop it is ready now and then, and that is no success.
+ */
+export function podProblem(pod: V1Pod, now = Date.now()): PodProblem | undefined {
   const name = pod.metadata?.name ?? '?';
   const status = pod.status;
   const ready = status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-  if (ready && status?.phase === 'Running') return undefined;
+  if (ready && status?.phase === 'Running') {
+    for (const container of status.containerStatuses ?? []) {
+      const ended = container.lastState?.terminated;
+      const at = ended?.finishedAt ? new Date(ended.finishedAt).getTime() : Number.NaN;
+      if ((container.restartCount ?? 0) > 0 && ended && now - at < RECENT_RESTART_MS) {
+        return {
+          kind: 'restarting',
+          pod: name,
+          container: container.name,
+          reason: ended.reason ?? 'Error',
+          detail: `${container.restartCount}`,
+        };
+      }
+    }
+    return undefined;
+  }
   const scheduled = status?.conditions?.find((c) => c.type === 'PodScheduled');
   if (scheduled?.status === 'False') {
     if (unboundClaim.test(scheduled.message ?? '')) {
@@ -55,8 +79,39 @@ export function podProblem(pod: V1Pod): PodProblem | undefined {
   if (status?.phase === 'Failed') {
     return { kind: 'failed', pod: name, reason: status.reason ?? 'Failed', detail: status.message ?? '' };
   }
-  if (status?.phase === 'Running') return { kind: 'not-ready', pod: name, reason: 'NotReady', detail: '' };
+  for (const container of status?.containerStatuses ?? []) {
+    // Between two restarts of a crashing container there is no waiting reason yet.
+    const ended = container.state?.terminated ?? (container.ready ? undefined : container.lastState?.terminated);
+    if ((container.restartCount ?? 0) > 0 && ended && ended.exitCode !== 0) {
+      return { kind: 'crash', pod: name, container: container.name, reason: ended.reason ?? 'Error', detail: '' };
+    }
+  }
+  if (status?.phase === 'Running') {
+    const stuck = neverReady(pod, now);
+    if (stuck) return { kind: 'never-ready', pod: name, ...stuck };
+    return { kind: 'not-ready', pod: name, reason: 'NotReady', detail: '' };
+  }
   return { kind: 'starting', pod: name, reason: status?.phase ?? 'Pending', detail: '' };
+}
+
+/**
+ * A running container that stays unready longer than its readiness probe could take
+ * to succeed once: the probe fails, and waiting longer will not change that.
+ */
+function neverReady(pod: V1Pod, now: number): { container: string; reason: string; detail: string } | undefined {
+  for (const status of pod.status?.containerStatuses ?? []) {
+    const since = status.state?.running?.startedAt;
+    if (status.ready || !since) continue;
+    const probe = pod.spec?.containers.find((c) => c.name === status.name)?.readinessProbe;
+    if (!probe) continue;
+    const patienceMs =
+      ((probe.initialDelaySeconds ?? 0) + (probe.periodSeconds ?? 10) * (probe.failureThreshold ?? 3) + 15) * 1000;
+    const runningMs = now - new Date(since).getTime();
+    if (runningMs > patienceMs) {
+      return { container: status.name, reason: 'ReadinessProbe', detail: `${Math.round(runningMs / 1000)}` };
+    }
+  }
+  return undefined;
 }
 
 /** Problems that waiting will not fix. */
@@ -108,6 +163,16 @@ export function explainPodProblems(problems: PodProblem[], namespace: string): s
       return sentences(
         `${who} ${v('kann', 'können')}${container} nicht starten (${first.reason}${first.detail ? `: ${first.detail.trim()}` : ''})`,
         'Tipp: Gibt es jedes Secret und jede ConfigMap (und jeden Schlüssel darin), auf die der Pod verweist?',
+      );
+    case 'restarting':
+      return sentences(
+        `${who} ${v('ist', 'sind')} zwar gerade bereit, ${v('wurde', 'wurden')}${container} aber vor Kurzem neu gestartet (${first.reason}, ${first.detail} Neustarts) – ein Pod, der immer wieder abstürzt, zählt nicht als laufend`,
+        `Tipp: Sieh nach, warum er beendet wurde: ${kubectl(`logs ${first.pod} --previous`, namespace)}; behebe die Ursache und warte, bis er einige Minuten ohne Neustart läuft`,
+      );
+    case 'never-ready':
+      return sentences(
+        `${who} ${v('läuft', 'laufen')}${container} seit ${first.detail} s, ${v('wird', 'werden')} aber nicht bereit: die Readiness-Probe schlägt immer wieder fehl, Warten ändert daran nichts`,
+        `Tipp: ${kubectl(`describe pod ${first.pod}`, namespace)} zeigt unter Events, was die Probe meldet; prüfe Pfad und Port der Probe`,
       );
     case 'failed':
       return sentences(

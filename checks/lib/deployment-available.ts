@@ -6,7 +6,7 @@ import { count, kubectl, q, sentences } from '../format.ts';
 import { readOrUndefined } from '../kube.ts';
 import { byName, kinds, missingObject } from '../missing.ts';
 import { inNamespace, objectName, replicaCount } from '../params.ts';
-import { explainPodProblems, explainWaiting, podProblem } from '../pods.ts';
+import { explainPodProblems, explainWaiting, podProblem, type PodProblem } from '../pods.ts';
 import { matchesSelector } from '../selectors.ts';
 
 export const deploymentAvailable = defineCheck({
@@ -47,6 +47,14 @@ export const deploymentAvailable = defineCheck({
     }
     const current = (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0);
     if (current && available >= expected) {
+      const restarting = await restartingPods(ctx, deployment, namespace);
+      const explanation = explainPodProblems(restarting, namespace);
+      if (explanation) {
+        return fail(sentences(`Das Deployment ${q(name)} meldet ${available} bereite Replikas`, explanation), {
+          data: { ...data, problems: restarting },
+          hint: `Nachsehen: ${kubectl(`get pods`, namespace)} (Spalte RESTARTS)`,
+        });
+      }
       return pass(
         `Das Deployment ${q(name)} ist verfügbar: ${available} von ${count(expected, 'Replika', 'Replikas')} bereit.`,
         data,
@@ -64,6 +72,19 @@ export async function readDeployment(ctx: CheckRunContext, name: string, namespa
     inNamespace: () => ctx.kube.apps.listNamespacedDeployment({ namespace }),
     everywhere: () => ctx.kube.apps.listDeploymentForAllNamespaces({ fieldSelector: byName(name) }),
   });
+}
+
+/** The Deployment's own Pods (through its ReplicaSets) that crashed and restarted lately. */
+async function restartingPods(ctx: CheckRunContext, deployment: V1Deployment, namespace: string): Promise<PodProblem[]> {
+  const name = deployment.metadata?.name ?? '';
+  const pods = (await ctx.kube.core.listNamespacedPod({ namespace })).items.filter(
+    (pod) =>
+      !pod.metadata?.deletionTimestamp &&
+      // Another workload whose labels overlap the selector must not count against this one.
+      (pod.metadata?.ownerReferences ?? []).some((o) => o.kind === 'ReplicaSet' && o.name.startsWith(`${name}-`)) &&
+      matchesSelector(deployment.spec?.selector, pod.metadata?.labels),
+  );
+  return pods.map((pod) => podProblem(pod)).filter((p) => p?.kind === 'restarting') as PodProblem[];
 }
 
 /**
@@ -93,7 +114,7 @@ export async function whyNotAvailable(
   const pods = (await ctx.kube.core.listNamespacedPod({ namespace })).items.filter(
     (pod) => !pod.metadata?.deletionTimestamp && matchesSelector(deployment.spec?.selector, pod.metadata?.labels),
   );
-  const problems = pods.map(podProblem).filter((p) => p !== undefined);
+  const problems = pods.map((pod) => podProblem(pod)).filter((p) => p !== undefined);
   const explanation = explainPodProblems(problems, namespace);
   const withPods = { ...data, pods: pods.length, problems };
   if (explanation) {

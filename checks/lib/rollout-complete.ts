@@ -108,7 +108,7 @@ export const rolloutComplete = defineCheck({
       );
     }
     const newPods = pods.filter((pod) => !oldPods.includes(pod) && !pod.metadata?.deletionTimestamp);
-    const explanation = explainPodProblems(newPods.map(podProblem).filter((p) => p !== undefined), namespace);
+    const explanation = explainPodProblems(newPods.map((pod) => podProblem(pod)).filter((p) => p !== undefined), namespace);
     if (explanation) {
       return fail(sentences(`Der Rollout von ${q(name)} auf ${q(want)} hängt`, explanation), { data, hint });
     }

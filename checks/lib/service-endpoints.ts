@@ -5,7 +5,8 @@ import { count, kubectl, labels, q, sentences, someOf } from '../format.ts';
 import { readOrUndefined } from '../kube.ts';
 import { byName, kinds, missingObject } from '../missing.ts';
 import { inNamespace, objectName } from '../params.ts';
-import { explainPodProblems, podProblem } from '../pods.ts';
+import { explainPodProblems, podProblem, type PodProblem } from '../pods.ts';
+import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import { matchesLabels } from '../selectors.ts';
 
 export const serviceEndpoints = defineCheck({
@@ -15,9 +16,11 @@ export const serviceEndpoints = defineCheck({
     name: objectName,
     /** At least this many ready endpoints (Pods). */
     minReady: z.number().int().min(1).default(1),
+    /** The type the step asks for; without it any type with endpoints passes. */
+    type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer']).optional(),
     namespace: inNamespace,
   }),
-  async run({ name, minReady, namespace: explicit }, ctx) {
+  async run({ name, minReady, type: expectedType, namespace: explicit }, ctx) {
     const namespace = explicit ?? ctx.namespace;
     const { kube } = ctx;
     const [service, slices] = await Promise.all([
@@ -44,7 +47,37 @@ export const serviceEndpoints = defineCheck({
       ready: addresses,
       notReady: endpoints.length - ready.length,
     };
+    const readyPods = new Set(ready.map((e) => e.targetRef?.name).filter((n) => n !== undefined));
+    const wrongType = expectedType !== undefined && (service.spec?.type ?? 'ClusterIP') !== expectedType;
+    if (wrongType) {
+      return fail(
+        sentences(
+          `Der Service ${q(name)} ist vom Typ ${service.spec?.type ?? 'ClusterIP'}, verlangt ist ${expectedType}`,
+          `Tipp: Setz spec.type auf ${expectedType} (${kubectl(`edit service ${name}`, namespace)}) oder leg ihn mit dem passenden Typ neu an`,
+        ),
+        { data, hint },
+      );
+    }
     if (ready.length >= minReady) {
+      const pods = (await kube.core.listNamespacedPod({ namespace })).items.filter((pod) => readyPods.has(pod.metadata?.name ?? ''));
+      const unreachable = unreachablePorts(service, pods);
+      if (unreachable) {
+        return fail(
+          sentences(
+            `Der Service ${q(name)} hat bereite Endpunkte, aber sein Port ${unreachable.port} leitet auf ${q(String(unreachable.target))} weiter, und darauf hört kein Container der Pods (sie öffnen ${unreachable.open.length > 0 ? unreachable.open.join(', ') : 'keinen Port'})`,
+            'Tipp: Setz targetPort auf den containerPort deiner Anwendung (oder auf dessen Namen)',
+          ),
+          { data: { ...data, ...unreachable }, hint },
+        );
+      }
+      const restarting = pods.map((pod) => podProblem(pod)).filter((p) => p?.kind === 'restarting') as PodProblem[];
+      const explanation = explainPodProblems(restarting, namespace);
+      if (explanation) {
+        return fail(sentences(`Der Service ${q(name)} hat bereite Endpunkte`, explanation), {
+          data: { ...data, problems: restarting },
+          hint,
+        });
+      }
       return pass(
         `Der Service ${q(name)} hat ${count(ready.length, 'bereiten Endpunkt', 'bereite Endpunkte')}: ${addresses.join(', ')}.`,
         data,
@@ -113,7 +146,7 @@ export const serviceEndpoints = defineCheck({
         { data: { ...data, podLabels }, hint: `Nachsehen: ${kubectl('get pods --show-labels', namespace)}` },
       );
     }
-    const problems = selected.map(podProblem).filter((p) => p !== undefined);
+    const problems = selected.map((pod) => podProblem(pod)).filter((p) => p !== undefined);
     const explanation = explainPodProblems(problems, namespace);
     if (explanation) {
       return fail(sentences(`Der Service ${q(name)} hat ${have}`, explanation), { data: { ...data, problems }, hint });
@@ -127,3 +160,26 @@ export const serviceEndpoints = defineCheck({
     );
   },
 });
+
+/**
+ * A Service port whose targetPort no container of the ready pods opens. Only a
+ * targetPort that names a port, or a number while the containers declare their ports,
+ * can be judged: an undeclared containerPort may still be listened on.
+ */
+export function unreachablePorts(
+  service: V1Service,
+  pods: V1Pod[],
+): { port: number; target: number | string; open: string[] } | undefined {
+  const containers = pods.flatMap((pod) => pod.spec?.containers ?? []);
+  const declared = containers.flatMap((c) => c.ports ?? []);
+  const open = [...new Set(declared.map((p) => (p.name ? `${p.containerPort} (${p.name})` : `${p.containerPort}`)))];
+  for (const port of service.spec?.ports ?? []) {
+    const target = port.targetPort ?? port.port;
+    const reachable =
+      typeof target === 'string' && !/^\d+$/.test(target)
+        ? declared.some((p) => p.name === target)
+        : declared.length === 0 || declared.some((p) => p.containerPort === Number(target));
+    if (!reachable) return { port: port.port, target, open };
+  }
+  return undefined;
+}

@@ -96,7 +96,7 @@ export const statefulSetReady = defineCheck({
     const pods = (
       await kube.core.listNamespacedPod({ namespace, labelSelector: labelSelectorQuery(selector) })
     ).items.filter((pod) => matchesSelector(selector, pod.metadata?.labels));
-    const problems = pods.map(podProblem).filter((p) => p !== undefined);
+    const problems = pods.map((pod) => podProblem(pod)).filter((p) => p !== undefined);
     const explanation = explainPodProblems(problems, namespace);
     const progress = `bereit sind ${ready} von ${count(expected, 'Replika', 'Replikas')}`;
     if (explanation) {

@@ -17,7 +17,7 @@ export default defineLab({
     {
       id: 'service',
       title: 'Den Service anlegen',
-      checks: [{ check: 'service-endpoints', params: { name: 'web', minReady: 3 } }],
+      checks: [{ check: 'service-endpoints', params: { name: 'web', minReady: 3, type: 'ClusterIP' } }],
       hint: 'kubectl apply -f web-service.yaml; der Selektor app: web muss zu den Labels der Pods passen.',
       solution: 'solutions/service.sh',
     },
@@ -31,7 +31,7 @@ export default defineLab({
     {
       id: 'nodeport',
       title: 'Von außen über einen NodePort',
-      checks: [{ check: 'service-endpoints', params: { name: 'web-nodeport', minReady: 3 } }],
+      checks: [{ check: 'service-endpoints', params: { name: 'web-nodeport', minReady: 3, type: 'NodePort' } }],
       hint: 'kubectl apply -f web-nodeport.yaml; die Node-IP steht bei kubectl get nodes -o wide unter INTERNAL-IP.',
       solution: 'solutions/nodeport.sh',
     },

@@ -34,7 +34,6 @@ function vitest(label: string, extraArgs: string[]): Tally {
     const status = run(bin('vitest'), [
       'run',
       '--reporter=default',
-      '--passWithNoTests',
       '--reporter=json',
       `--outputFile.json=${report}`,
       ...extraArgs,
