@@ -14,6 +14,12 @@ const envSchema = z.object({
   WERKBANK_ALLOWED_ORIGINS: z.string().default(''),
   /** Bearer token for the instructors' class overview; made up and kept in the data dir when unset. */
   WERKBANK_INSTRUCTOR_TOKEN: z.string().optional(),
+  /** `1`: a reverse proxy in front sets X-Forwarded-Proto/-For, and the runner believes them. */
+  WERKBANK_TRUST_PROXY: z.enum(['0', '1', 'true', 'false', '']).default('0'),
+  /** Live shells the runner keeps at most; beyond it the page says the course is full. */
+  WERKBANK_MAX_SHELLS: z.coerce.number().int().min(1).default(200),
+  /** Ticket and cluster requests per client (IP address) and minute, also the burst size. */
+  WERKBANK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   XDG_DATA_HOME: z.string().optional(),
 });
 
@@ -27,6 +33,11 @@ export interface RunnerConfig {
   /** How long a shell outlives its dropped websocket. */
   terminalGraceMs: number;
   extraAllowedOrigins: string[];
+  /** Believe a reverse proxy's X-Forwarded-Proto and X-Forwarded-For. */
+  trustProxy: boolean;
+  maxShells: number;
+  /** Ticket and cluster requests per client and minute (and the burst). */
+  rateLimitPerMinute: number;
   /** Fixed instructor token; absent: the one kept in <dataDir>/instructor-token. */
   instructorToken?: string;
 }
@@ -50,6 +61,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
     extraAllowedOrigins: e.WERKBANK_ALLOWED_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
+    trustProxy: e.WERKBANK_TRUST_PROXY === '1' || e.WERKBANK_TRUST_PROXY === 'true',
+    maxShells: e.WERKBANK_MAX_SHELLS,
+    rateLimitPerMinute: e.WERKBANK_RATE_LIMIT_PER_MINUTE,
     ...(e.WERKBANK_INSTRUCTOR_TOKEN ? { instructorToken: e.WERKBANK_INSTRUCTOR_TOKEN } : {}),
   };
 }

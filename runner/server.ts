@@ -9,7 +9,9 @@ import { setActiveClusterManager, type ClusterManager, type LearnerCluster } fro
 import type { RunnerConfig } from './config.ts';
 import { handleClusterRoute } from './http/clusters.ts';
 import { handleLabRoute } from './http/labs.ts';
-import { ensureLearner, learnerOf } from './http/learner.ts';
+import { LearnerIdentity } from './http/learner.ts';
+import { clientAddress } from './http/proxy.ts';
+import { RateLimiter } from './http/rate-limit.ts';
 import { allowedOrigins, originAllowed } from './http/origin.ts';
 import { sendError, sendJson } from './http/respond.ts';
 import { siteHandler } from './http/site.ts';
@@ -20,7 +22,8 @@ import { loadInstructorToken, type InstructorToken } from './progress/instructor
 import { ProgressStore } from './progress/store.ts';
 import { connectTerminal, newTerminalStats, type TerminalStats } from './terminal/connection.ts';
 import { MAX_PAYLOAD_BYTES, TERMINAL_PATH, TICKET_PATH, type TicketResponse } from './terminal/protocol.ts';
-import { TerminalSessions } from './terminal/sessions.ts';
+import { migrateLegacyLearnerDirs } from './learner-dir.ts';
+import { CourseFull, TerminalSessions } from './terminal/sessions.ts';
 import { TicketStore } from './terminal/tickets.ts';
 
 export interface Runner {
@@ -59,11 +62,26 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
   // Labs handed in by tests have no directory of files; labs from labs/ fill ~/<lab>/
   // of every learner's home.
   const loadedLabs = deps.labs ? null : (deps.loadedLabs ?? (await loadOfferedLabs()));
+  migrateLegacyLearnerDirs(config.dataDir);
+  const learners = new LearnerIdentity({ dataDir: config.dataDir, trustProxy: config.trustProxy });
+  const rateLimit = new RateLimiter({ capacity: config.rateLimitPerMinute, perMinute: config.rateLimitPerMinute });
   const sessions = new TerminalSessions({
     dataDir: config.dataDir,
     graceMs: config.terminalGraceMs,
     pathPrefix: toolDirs,
     envFor: (learnerId) => clusters?.envFor(learnerId) ?? {},
+    maxShells: config.maxShells,
+    // The home appears with the first shell, not with a ticket (which anyone can ask for).
+    // The labs' files wait in ~/<lab>/ at its first prompt; a failure here (home not
+    // writable) is the shell start's to report.
+    ...(loadedLabs
+      ? {
+          beforeStart: (learnerId: string, home: string) =>
+            prepareLabFiles(home, loadedLabs).catch((error: unknown) =>
+              console.error(`[runner] Lab-Dateien für ${learnerId.slice(0, 6)}:`, error),
+            ),
+        }
+      : {}),
   });
   clusters?.connectTerminals({
     isActive: (learnerId) => sessions.get(learnerId) !== undefined,
@@ -89,6 +107,15 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
     (() => (clusters?.summary() ?? []).flatMap((cluster) => (cluster.owner && cluster.phase === 'ready' ? [cluster.owner] : [])));
   const clusterFor = deps.clusterFor ?? ((learnerId: string) => (clusters ? clusters.clusterFor(learnerId) : Promise.resolve(null)));
 
+  /** Ticket and cluster requests: false (and a 429 sent) when this client asked too often. */
+  function withinRateLimit(req: IncomingMessage, res: ServerResponse): boolean {
+    const verdict = rateLimit.take(clientAddress(req, config.trustProxy));
+    if (verdict.ok) return true;
+    res.setHeader('Retry-After', String(verdict.retryAfterS));
+    sendError(res, 429, `Zu viele Anfragen in kurzer Zeit. Bitte warte ${verdict.retryAfterS} Sekunden und versuche es dann noch einmal.`);
+    return false;
+  }
+
   async function handleApi(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     if (path === '/api/health' && req.method === 'GET') {
       sendJson(res, 200, {
@@ -104,25 +131,30 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
         sendError(res, 403, 'Diese Seite darf kein Terminal öffnen.');
         return;
       }
-      const learnerId = ensureLearner(req, res);
-      // Before the shell exists: the labs' files wait in ~/<lab>/ at its first prompt.
-      // A failure here (home not writable) is the shell start's to report.
-      if (loadedLabs) {
-        await prepareLabFiles(sessions.homeOf(learnerId), loadedLabs).catch((error: unknown) =>
-          console.error(`[runner] Lab-Dateien für ${learnerId.slice(0, 6)}:`, error),
-        );
+      if (!withinRateLimit(req, res)) return;
+      const learnerId = learners.ensure(req, res);
+      if (!sessions.hasRoomFor(learnerId)) {
+        sendError(res, 503, new CourseFull(sessions.maxShells).message);
+        return;
       }
       const body: TicketResponse = { ticket: tickets.issue(learnerId), expiresInMs: tickets.ttlMs };
       sendJson(res, 200, body);
       return;
     }
-    if (await handleClusterRoute(req, res, path, { clusters, originAllowed: (request) => originAllowed(request, origins) })) return;
+    const clusterContext = {
+      clusters,
+      learners,
+      originAllowed: (request: IncomingMessage) => originAllowed(request, origins),
+      withinRateLimit,
+    };
+    if (await handleClusterRoute(req, res, path, clusterContext)) return;
     const labContext = {
       labs,
       store: progress,
       clusterFor,
       learnersWithClusters,
       instructorToken: instructorToken.token,
+      learners,
       originAllowed: (request: IncomingMessage) => originAllowed(request, origins),
     };
     if (await handleLabRoute(req, res, path, labContext)) return;
@@ -148,12 +180,13 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://runner');
     if (url.pathname !== TERMINAL_PATH) return rejectUpgrade(socket, 404, 'Not Found');
-    if (!originAllowed(req, origins)) return rejectUpgrade(socket, 403, 'Forbidden');
-    const learnerId = learnerOf(req);
+    const learnerId = learners.of(req);
     const ticket = url.searchParams.get('ticket');
-    if (!learnerId || !ticket || !tickets.redeem(ticket, learnerId)) {
-      return rejectUpgrade(socket, 401, 'Unauthorized');
-    }
+    // Redeemed before any other check: a ticket is used up by every attempt, so one seen
+    // by a foreign page (or guessed in a refused try) opens nothing afterwards.
+    const redeemed = ticket !== null && tickets.redeem(ticket, learnerId);
+    if (!originAllowed(req, origins)) return rejectUpgrade(socket, 403, 'Forbidden');
+    if (!learnerId || !redeemed) return rejectUpgrade(socket, 401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => connectTerminal(ws, learnerId, sessions, terminalStats));
   });
 

@@ -14,6 +14,7 @@ import { learnerShortId } from './kubeconfig.ts';
 import { ProgressTracker } from './progress.ts';
 import type { ClusterHandle, ClusterProvider, ProgressCallback, ProgressStep } from './provider.ts';
 import { readState, StateWriter, type ClusterEntry, type ManagerState } from './state.ts';
+import { learnerDir } from '../learner-dir.ts';
 
 export type ClusterPhase = 'none' | 'queued' | 'creating' | 'ready' | 'failed' | 'deleting';
 
@@ -133,7 +134,7 @@ export class ClusterManager {
   }
 
   kubeconfigPathOf(learnerId: string): string {
-    return join(this.options.dataDir, 'learners', learnerId, 'cluster', 'kubeconfig');
+    return join(learnerDir(this.options.dataDir, learnerId), 'cluster', 'kubeconfig');
   }
 
   // ---- queries ---------------------------------------------------------------------

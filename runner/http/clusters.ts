@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { asClusterError } from '../clusters/errors.ts';
 import type { ClusterManager, ClusterStatus } from '../clusters/manager.ts';
-import { ensureLearner, learnerOf } from './learner.ts';
+import type { LearnerIdentity } from './learner.ts';
 import { sendError, sendJson } from './respond.ts';
 
 export const CLUSTER_PATH = '/api/cluster';
@@ -22,6 +22,9 @@ const NO_CLUSTERS: ClusterStatus = {
 
 export interface ClusterRouteContext {
   clusters: ClusterManager | null;
+  learners: LearnerIdentity;
+  /** Per-client limit for starting and resetting clusters; sends the 429 itself. */
+  withinRateLimit: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Origin check for state-changing requests (a foreign page must not start clusters). */
   originAllowed: (req: IncomingMessage) => boolean;
 }
@@ -35,12 +38,12 @@ export async function handleClusterRoute(
 ): Promise<boolean> {
   const { clusters } = context;
   if (path === CLUSTER_PATH && req.method === 'GET') {
-    const learnerId = learnerOf(req);
+    const learnerId = context.learners.of(req);
     sendJson(res, 200, { ok: true, cluster: learnerId && clusters ? clusters.status(learnerId) : clusters ? clusters.status('') : NO_CLUSTERS });
     return true;
   }
   if (path === `${CLUSTER_PATH}/events` && req.method === 'GET') {
-    streamStatus(req, res, clusters);
+    streamStatus(req, res, clusters, context.learners.of(req));
     return true;
   }
   const isStart = path === CLUSTER_PATH && req.method === 'POST';
@@ -54,7 +57,8 @@ export async function handleClusterRoute(
     sendError(res, 503, NO_CLUSTERS.message);
     return true;
   }
-  const learnerId = ensureLearner(req, res);
+  if (!context.withinRateLimit(req, res)) return true;
+  const learnerId = context.learners.ensure(req, res);
   try {
     if (isStart) {
       sendJson(res, 202, { ok: true, cluster: await clusters.start(learnerId) });
@@ -72,8 +76,7 @@ export async function handleClusterRoute(
   return true;
 }
 
-function streamStatus(req: IncomingMessage, res: ServerResponse, clusters: ClusterManager | null): void {
-  const learnerId = learnerOf(req);
+function streamStatus(req: IncomingMessage, res: ServerResponse, clusters: ClusterManager | null, learnerId: string | null): void {
   res.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-store',

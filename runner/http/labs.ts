@@ -16,7 +16,7 @@ import { runStep } from '../labs/run-step.ts';
 import { bearerToken, tokenMatches } from '../progress/instructor-token.ts';
 import type { ProgressStore } from '../progress/store.ts';
 import { classMatrixView, labProgressView, type CheckResultView, type LabProgressView } from '../progress/views.ts';
-import { ensureLearner, learnerOf } from './learner.ts';
+import type { LearnerIdentity } from './learner.ts';
 import { sendError, sendJson } from './respond.ts';
 
 export const NO_CLUSTER_MESSAGE =
@@ -24,6 +24,8 @@ export const NO_CLUSTER_MESSAGE =
 const BODY_LIMIT_BYTES = 16 * 1024;
 
 export interface LabRouteContext {
+  /** Reads (and hands out) the signed learner cookie. */
+  learners: LearnerIdentity;
   /** The labs this runner offers, by id. */
   labs: ReadonlyMap<string, Lab>;
   store: ProgressStore;
@@ -161,7 +163,7 @@ export async function handleLabRoute(
     return true;
   }
   if (path === '/api/progress' && req.method === 'GET') {
-    const learnerId = learnerOf(req);
+    const learnerId = context.learners.of(req);
     sendJson(res, 200, { labs: [...context.labs.values()].map((lab) => progressOf(context, learnerId, lab)) });
     return true;
   }
@@ -170,7 +172,7 @@ export async function handleLabRoute(
     const labId = decode(labProgressMatch[1]!) ?? '';
     const lab = context.labs.get(labId);
     if (!lab) unknownLab(res, labId);
-    else sendJson(res, 200, progressOf(context, learnerOf(req), lab));
+    else sendJson(res, 200, progressOf(context, context.learners.of(req), lab));
     return true;
   }
   const stepMatch = STEP_ROUTE.exec(path);
@@ -191,7 +193,7 @@ export async function handleLabRoute(
     unknownStep(res, lab, stepId);
     return true;
   }
-  const learnerId = ensureLearner(req, res);
+  const learnerId = context.learners.ensure(req, res);
   if (stepMatch[3] === 'reveal') {
     let body: unknown;
     try {

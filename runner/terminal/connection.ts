@@ -5,7 +5,7 @@ import { WebSocket, type RawData } from 'ws';
 import { clientMessageSchema } from './client-messages.ts';
 import { CLOSE_CODES, type ClientMessage, type ServerMessage } from './protocol.ts';
 import type { TerminalPeer, TerminalSession } from './session.ts';
-import type { TerminalSessions } from './sessions.ts';
+import { CourseFull, type TerminalSessions } from './sessions.ts';
 
 export interface TerminalStats {
   malformedFrames: number;
@@ -95,6 +95,11 @@ export function connectTerminal(
           return opened;
         })
         .catch((error: unknown) => {
+          if (error instanceof CourseFull) {
+            // 1013 "try again later": the page's next ticket request gets the message.
+            peer.close(1013, 'Kurs voll');
+            return null;
+          }
           console.error(`[terminal] Shell für ${learnerId} konnte nicht starten:`, error);
           peer.close(1011, 'Shell konnte nicht starten');
           return null;

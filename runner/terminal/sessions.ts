@@ -1,5 +1,6 @@
 // All learners' shells, at most one per learner, created on first connect.
 import { join } from 'node:path';
+import { learnerDir } from '../learner-dir.ts';
 import { TerminalSession, type DisposeReason } from './session.ts';
 import { writeEnvScript } from './shell.ts';
 
@@ -9,6 +10,17 @@ export interface TerminalSessionsOptions {
   pathPrefix?: string[];
   /** Variables for a learner's shell, asked again for every new shell. */
   envFor?: (learnerId: string) => Record<string, string>;
+  /** Shells (live and starting) at most; a further learner's open fails with CourseFull. */
+  maxShells?: number;
+  /** Runs before a learner's shell starts, e.g. to put the labs' files into the home. */
+  beforeStart?: (learnerId: string, home: string) => Promise<void>;
+}
+
+/** Every shell is taken; the learner may try again later. */
+export class CourseFull extends Error {
+  constructor(maxShells: number) {
+    super(`Der Kurs ist gerade voll: alle ${maxShells} Terminals sind belegt. Bitte versuche es in ein paar Minuten noch einmal.`);
+  }
 }
 
 export class TerminalSessions {
@@ -29,7 +41,17 @@ export class TerminalSessions {
   }
 
   homeOf(learnerId: string): string {
-    return join(this.options.dataDir, 'learners', learnerId, 'home');
+    return join(learnerDir(this.options.dataDir, learnerId), 'home');
+  }
+
+  /** Whether a shell for this learner could start now (they have one, or there is room). */
+  hasRoomFor(learnerId: string): boolean {
+    if (this.live.has(learnerId) || this.starting.has(learnerId)) return true;
+    return this.live.size + this.starting.size < (this.options.maxShells ?? Number.POSITIVE_INFINITY);
+  }
+
+  get maxShells(): number {
+    return this.options.maxShells ?? Number.POSITIVE_INFINITY;
   }
 
   /** The learner's running shell, or a new one. Two tabs connecting at the same moment
@@ -39,9 +61,12 @@ export class TerminalSessions {
     if (running && !running.isDisposed) return Promise.resolve(running);
     const pending = this.starting.get(learnerId);
     if (pending) return pending;
-    const started = TerminalSession.start({
+    if (!this.hasRoomFor(learnerId)) return Promise.reject(new CourseFull(this.maxShells));
+    const home = this.homeOf(learnerId);
+    const prepared = this.options.beforeStart?.(learnerId, home) ?? Promise.resolve();
+    const started = prepared.then(() => TerminalSession.start({
       learnerId,
-      home: this.homeOf(learnerId),
+      home,
       cols,
       rows,
       graceMs: this.options.graceMs,
@@ -50,7 +75,7 @@ export class TerminalSessions {
       onDisposed: (session) => {
         if (this.live.get(learnerId) === session) this.live.delete(learnerId);
       },
-    })
+    }))
       .then((session) => {
         this.live.set(learnerId, session);
         return session;

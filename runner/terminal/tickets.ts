@@ -25,12 +25,13 @@ export class TicketStore {
     return ticket;
   }
 
-  /** True once, for an unexpired ticket issued to this learner. */
-  redeem(ticket: string, learnerId: string): boolean {
+  /** True once, for an unexpired ticket issued to this learner; any attempt (also with
+   * no or another learner) uses the ticket up. */
+  redeem(ticket: string, learnerId: string | null): boolean {
     const found = this.tickets.get(ticket);
     if (!found) return false;
     this.tickets.delete(ticket);
-    return found.learnerId === learnerId && found.expiresAt > this.now();
+    return learnerId !== null && found.learnerId === learnerId && found.expiresAt > this.now();
   }
 
   private sweep(): void {

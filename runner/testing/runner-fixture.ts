@@ -27,6 +27,8 @@ export async function startTestRunner(
     port: 0,
     dataDir,
     siteDir: null,
+    // Tests open terminals far faster than a class does; the limit has its own test.
+    rateLimitPerMinute: 100_000,
     ...overrides,
   };
   const deps: RunnerDependencies = options.withTools ? { toolDirs: [await linkLearnerTools(dataDir)] } : {};
