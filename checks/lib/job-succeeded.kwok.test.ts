@@ -6,6 +6,9 @@ import { container, runCheck } from '../testing/check-helpers.ts';
 import type { KubeClients } from '../testing/kube-clients.ts';
 import { kwokTest as test } from '../testing/kwok-test.ts';
 import { jobSucceeded } from './job-succeeded.ts';
+import { jobTemplate } from '../../labs/job-template.ts';
+
+const labsDir = new URL('../../labs/', import.meta.url).pathname;
 
 function batch(kube: KubeClients): BatchV1Api {
   return kube.config.makeApiClient(BatchV1Api);
@@ -108,5 +111,48 @@ describe('job-succeeded', () => {
     expect(jobSucceeded.params.safeParse({}).success).toBe(false);
     expect(jobSucceeded.params.safeParse({ cronJob: 'a', job: 'b' }).success).toBe(false);
     expect(jobSucceeded.params.safeParse({ cronJob: 'a' }).success).toBe(true);
+  });
+
+  // Near miss: the name alone must not do; the Job has to run what the lab's file runs.
+  test.concurrent('a Job of the right name that runs something else fails; the one from the lab file passes', async ({ kube, namespace }) => {
+    const template = jobTemplate(`${labsDir}services`, 'files/abruf.yaml');
+    const wanted = template.containers[0]!;
+    const job = (name: string, spec: V1PodSpec): V1Job => ({ metadata: { name }, spec: { backoffLimit: 0, template: { spec } } });
+    await batch(kube).createNamespacedJob({
+      namespace,
+      body: job('abruf', { restartPolicy: 'Never', containers: [container({ name: 'abruf', image: 'werkbank/toolbox:1', command: ['true'] })] }),
+    });
+
+    const fake = await runCheck(kube, namespace, jobSucceeded, { job: 'abruf', template }, { timeoutMs: 30_000 });
+
+    expect(fake.passed).toBe(false);
+    expect(fake.message).toBe(
+      `Der Job ‚abruf‘ ist nicht der aus abruf.yaml: er startet werkbank/toolbox:1 mit „true“, erwartet ist werkbank/toolbox:1 mit „sh -c nslookup web.services.svc.cluster.local. && wget -qO- ht…“. Tipp: Lösch ihn mit „kubectl delete job abruf -n ${namespace}“ und leg ihn mit „kubectl apply -f abruf.yaml“ neu an.`,
+    );
+
+    await batch(kube).createNamespacedJob({
+      namespace,
+      body: job('abruf-echt', {
+        restartPolicy: 'Never',
+        containers: [container({ name: 'abruf', image: 'docker.io/werkbank/toolbox:1', command: wanted.command! })],
+      }),
+    });
+    const real = await runCheck(kube, namespace, jobSucceeded, { job: 'abruf-echt', template }, { timeoutMs: 30_000 });
+
+    expect(real.message).toBe('Der Job ‚abruf-echt‘ ist erfolgreich durchgelaufen (‚abruf-echt‘).');
+    expect(real.passed).toBe(true);
+  });
+
+  test.concurrent('a CronJob whose runs do not back up fails before its runs are counted', async ({ kube, namespace }) => {
+    const template = { file: 'backup.yaml', containers: [{ image: 'postgres:16', command: ['sh', '-c', 'pg_dump > /backups/dump.sql'] }] };
+    const fake = cronJob();
+    fake.spec!.jobTemplate.spec!.template.spec = { ...backupPod, containers: [container({ name: 'backup', image: 'postgres:17', command: ['sh', '-c', 'pg_dump > /backups/dump.sql'] })] };
+    await batch(kube).createNamespacedCronJob({ namespace, body: fake });
+
+    const result = await runCheck(kube, namespace, jobSucceeded, { cronJob: 'postgres-backup', template });
+
+    expect(result.passed).toBe(false);
+    expect(result.message).toContain('Der CronJob ‚postgres-backup‘ ist nicht der aus backup.yaml: er startet postgres:17 mit');
+    expect(result.message).toContain('erwartet ist postgres:16 mit');
   });
 });

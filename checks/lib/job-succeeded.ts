@@ -1,10 +1,11 @@
 // A Job ran to completion: a named Job, or at least one run of a CronJob (e.g. a backup
 // started with `kubectl create job --from=cronjob/<name>`). Running Jobs are waited for.
-import type { V1CronJob, V1Job } from '@kubernetes/client-node';
+import type { V1Container, V1CronJob, V1Job } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { defineCheck, fail, notYet, pass, type Verdict } from '../core.ts';
 import { count, kubectl, q, sentences } from '../format.ts';
 import { readOrUndefined } from '../kube.ts';
+import { sameImage } from '../images.ts';
 import { byName, kinds, missingObject } from '../missing.ts';
 import { inNamespace, objectName } from '../params.ts';
 
@@ -31,13 +32,31 @@ export const jobSucceeded = defineCheck({
       /** Or one named Job. */
       job: objectName.optional(),
       minSucceeded: z.number().int().min(1).default(1),
+      /**
+       * The Job must be the lab's own: each of these containers (from the lab's file,
+       * see labs/job-template.ts) runs in the Job with the same image and command.
+       */
+      template: z
+        .strictObject({
+          file: z.string().min(1),
+          containers: z
+            .array(
+              z.strictObject({
+                image: z.string().min(1),
+                command: z.array(z.string()).optional(),
+                args: z.array(z.string()).optional(),
+              }),
+            )
+            .min(1),
+        })
+        .optional(),
       namespace: inNamespace,
     })
     .refine((p) => (p.cronJob === undefined) !== (p.job === undefined), {
       message: 'genau eines von cronJob und job angeben',
     }),
   timeoutMs: 20_000,
-  async run({ cronJob: cronJobName, job: jobName, minSucceeded, namespace: explicit }, ctx) {
+  async run({ cronJob: cronJobName, job: jobName, minSucceeded, template, namespace: explicit }, ctx) {
     const namespace = explicit ?? ctx.namespace;
     const { kube } = ctx;
     if (jobName !== undefined) {
@@ -48,6 +67,8 @@ export const jobSucceeded = defineCheck({
           everywhere: () => kube.batch.listJobForAllNamespaces({ fieldSelector: byName(jobName) }),
         });
       }
+      const foreign = template && differs(job.spec?.template.spec?.containers ?? [], template);
+      if (foreign) return notTheLabsJob(`Der Job ${q(jobName)}`, jobName, namespace, template.file, foreign);
       return verdictFor([job], `Der Job ${q(jobName)}`, namespace, 1);
     }
 
@@ -66,10 +87,64 @@ export const jobSucceeded = defineCheck({
     const runs = jobs.items.filter((job) =>
       (job.metadata?.ownerReferences ?? []).some((owner) => owner.kind === 'CronJob' && owner.uid === cronJob.metadata?.uid),
     );
+    const foreign = template && differs(cronJob.spec?.jobTemplate.spec?.template.spec?.containers ?? [], template);
+    if (foreign) return notTheLabsJob(`Der CronJob ${q(name)}`, name, namespace, template.file, foreign, 'cronjob');
     if (runs.length === 0) return noRuns(cronJob, namespace);
     return verdictFor(runs, `Der CronJob ${q(name)}`, namespace, minSucceeded);
   },
 });
+
+type Template = { file: string; containers: { image: string; command?: string[] | undefined; args?: string[] | undefined }[] };
+
+interface Difference {
+  expected: string;
+  found: string;
+}
+
+/** "sh -c nslookup web…": a container's command line, cut for a message. */
+function commandLine(command: string[] | undefined, args: string[] | undefined): string {
+  const line = [...(command ?? []), ...(args ?? [])].join(' ').replace(/\s+/g, ' ').trim();
+  return line.length > 60 ? `${line.slice(0, 57)}…` : line;
+}
+
+/**
+ * The first expected container no container of the Job matches (same image, same command
+ * and arguments taken together, so `command` vs `args` may be split either way).
+ */
+export function differs(actual: V1Container[], template: Template): Difference | undefined {
+  const argv = (c: { command?: string[] | undefined; args?: string[] | undefined }) =>
+    JSON.stringify([...(c.command ?? []), ...(c.args ?? [])]);
+  for (const wanted of template.containers) {
+    const match = actual.some((c) => sameImage(wanted.image, c.image ?? '') && argv(c) === argv(wanted));
+    if (match) continue;
+    const sameImageRun = actual.find((c) => sameImage(wanted.image, c.image ?? ''));
+    const shown = sameImageRun ?? actual[0];
+    return {
+      expected: `${wanted.image} mit „${commandLine(wanted.command, wanted.args)}“`,
+      found: shown
+        ? `${shown.image ?? '?'}${argv(shown) === '[]' ? ' ohne eigenes Kommando' : ` mit „${commandLine(shown.command, shown.args)}“`}`
+        : 'keinen Container',
+    };
+  }
+  return undefined;
+}
+
+function notTheLabsJob(
+  subject: string,
+  name: string,
+  namespace: string,
+  file: string,
+  difference: Difference,
+  kind: 'job' | 'cronjob' = 'job',
+): Verdict {
+  return fail(
+    sentences(
+      `${subject} ist nicht der aus ${file}: er startet ${difference.found}, erwartet ist ${difference.expected}`,
+      `Tipp: Lösch ihn mit „${kubectl(`delete ${kind} ${name}`, namespace)}“ und leg ihn mit „kubectl apply -f ${file}“ neu an`,
+    ),
+    { data: { namespace, file, ...difference }, hint: `Nachsehen: ${kubectl(`get ${kind} ${name} -o yaml`, namespace)}` },
+  );
+}
 
 function noRuns(cronJob: V1CronJob, namespace: string): Verdict {
   const name = cronJob.metadata?.name ?? '';

@@ -1,4 +1,5 @@
 import { defineLab } from '../define.ts';
+import { jobTemplate } from '../job-template.ts';
 
 export default defineLab({
   id: 'canary-release',
@@ -31,7 +32,7 @@ export default defineLab({
     {
       id: 'messen',
       title: 'Den Anteil messen',
-      checks: [{ check: 'job-succeeded', params: { job: 'stichprobe' } }],
+      checks: [{ check: 'job-succeeded', params: { job: 'stichprobe', template: jobTemplate(import.meta.dirname, 'files/stichprobe.yaml') } }],
       hint: 'kubectl apply -f stichprobe.yaml; kubectl logs job/stichprobe zeigt, wie oft v1 und v2 geantwortet haben.',
       solution: 'solutions/messen.sh',
     },

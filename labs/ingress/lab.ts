@@ -1,4 +1,5 @@
 import { defineLab } from '../define.ts';
+import { jobTemplate } from '../job-template.ts';
 
 export default defineLab({
   id: 'ingress',
@@ -30,7 +31,7 @@ export default defineLab({
     {
       id: 'http',
       title: 'Über HTTP testen',
-      checks: [{ check: 'job-succeeded', params: { job: 'http-test' } }],
+      checks: [{ check: 'job-succeeded', params: { job: 'http-test', template: jobTemplate(import.meta.dirname, 'files/http-test.yaml') } }],
       hint: "Der Job aus http-test.yaml fragt den Controller mit beiden Host-Headern; kubectl logs job/http-test zeigt die Antworten.",
       solution: 'solutions/http.sh',
     },

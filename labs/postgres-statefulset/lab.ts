@@ -1,4 +1,7 @@
 import { defineLab } from '../define.ts';
+import { jobTemplate } from '../job-template.ts';
+
+const backup = jobTemplate(import.meta.dirname, 'files/backup.yaml');
 
 export default defineLab({
   id: 'postgres-statefulset',
@@ -41,7 +44,7 @@ export default defineLab({
     {
       id: 'backup',
       title: 'Den Backup-CronJob einrichten und auslösen',
-      checks: [{ check: 'job-succeeded', params: { job: 'backup-jetzt' } }],
+      checks: [{ check: 'job-succeeded', params: { job: 'backup-jetzt', template: backup } }],
       hint: 'kubectl apply -f backup.yaml, dann kubectl create job --from=cronjob/postgres-backup backup-jetzt.',
       solution: 'solutions/backup.sh',
     },
@@ -49,7 +52,7 @@ export default defineLab({
       id: 'rotation',
       title: 'Nur die letzten fünf behalten',
       // successfulJobsHistoryLimit keeps three finished Jobs: three successes mean the loop ran.
-      checks: [{ check: 'job-succeeded', params: { cronJob: 'postgres-backup', minSucceeded: 3 } }],
+      checks: [{ check: 'job-succeeded', params: { cronJob: 'postgres-backup', minSucceeded: 3, template: backup } }],
       hint: 'Eine for-Schleife mit kubectl create job --from=cronjob/postgres-backup "backup-$i" und kubectl wait für jeden Job.',
       solution: 'solutions/rotation.sh',
     },

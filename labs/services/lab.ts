@@ -1,4 +1,5 @@
 import { defineLab } from '../define.ts';
+import { jobTemplate } from '../job-template.ts';
 
 export default defineLab({
   id: 'services',
@@ -24,7 +25,7 @@ export default defineLab({
     {
       id: 'dns',
       title: 'Den Service über DNS erreichen',
-      checks: [{ check: 'job-succeeded', params: { job: 'abruf' } }],
+      checks: [{ check: 'job-succeeded', params: { job: 'abruf', template: jobTemplate(import.meta.dirname, 'files/abruf.yaml') } }],
       hint: 'Der Job aus abruf.yaml löst den Namen web auf und ruft web.services.svc.cluster.local ab; kubectl logs job/abruf zeigt, was er bekam.',
       solution: 'solutions/dns.sh',
     },

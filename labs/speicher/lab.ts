@@ -1,4 +1,5 @@
 import { defineLab } from '../define.ts';
+import { jobTemplate } from '../job-template.ts';
 
 export default defineLab({
   id: 'speicher',
@@ -28,7 +29,7 @@ export default defineLab({
     {
       id: 'ueberleben',
       title: 'Die Daten überleben den Pod',
-      checks: [{ check: 'job-succeeded', params: { job: 'lesen' } }],
+      checks: [{ check: 'job-succeeded', params: { job: 'lesen', template: jobTemplate(import.meta.dirname, 'files/lesen.yaml') } }],
       hint: 'Lösch den Pod mit kubectl delete pod -l app=notizen und starte danach den Job aus lesen.yaml; er liest die erste Zeile von /daten/notizen.txt.',
       solution: 'solutions/ueberleben.sh',
     },
