@@ -53,11 +53,11 @@ export async function handleClusterRoute(
     sendError(res, 403, 'Diese Seite darf keinen Cluster starten.');
     return true;
   }
+  if (!context.withinRateLimit(req, res)) return true;
   if (!clusters) {
     sendError(res, 503, NO_CLUSTERS.message);
     return true;
   }
-  if (!context.withinRateLimit(req, res)) return true;
   const learnerId = context.learners.ensure(req, res);
   try {
     if (isStart) {
