@@ -57,3 +57,14 @@ export function sentences(...parts: (string | false | undefined | null)[]): stri
 export function kubectl(command: string, namespace?: string): string {
   return namespace && namespace !== 'default' ? `kubectl ${command} -n ${namespace}` : `kubectl ${command}`;
 }
+
+/**
+ * Tool output as one short sentence part: its first non-empty line, cut before any
+ * attached JSON or YAML (a failed Helm release's description carries whole manifests).
+ */
+export function brief(text: string, max = 160): string {
+  const line = text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+  const structured = line.search(/[:\s][{[]/);
+  const cut = structured > 0 ? line.slice(0, structured).replace(/[\s:]+$/, '') : line;
+  return cut.length > max ? `${cut.slice(0, max - 1).trimEnd()}…` : cut;
+}

@@ -28,6 +28,8 @@ const releaseSchema = z
       })
       .loose()
       .optional(),
+    /** The values given at install/upgrade (--set, -f), without the chart's defaults. */
+    config: z.record(z.string(), z.unknown()).nullable().optional(),
   })
   .loose();
 

@@ -1,7 +1,7 @@
 // The pure helpers the checks compare with: what they say equal must be what Kubernetes
 // and the container runtime treat as equal.
 import { describe, expect, test } from 'vitest';
-import { list, sentences } from './format.ts';
+import { brief, list, sentences } from './format.ts';
 import { canonicalImage, sameImage, shortImage } from './images.ts';
 import { parseQuantity } from './quantity.ts';
 import { matchesLabels, matchesSelector } from './selectors.ts';
@@ -84,5 +84,14 @@ describe('German message helpers', () => {
     expect(list(['a', 'b', 'c'])).toBe('a, b und c');
     expect(list(['a', 'b'], 'oder')).toBe('a oder b');
     expect(sentences('Eins', false, 'Zwei!', undefined, 'Drei.')).toBe('Eins. Zwei! Drei.');
+  });
+});
+
+describe('brief', () => {
+  test('keeps the first meaningful line of tool output and drops the attached JSON', () => {
+    const helm = 'Upgrade "shop" failed: failed to create resource: ConfigMap "Shop_Config" is invalid: {"kind":"Status","apiVersion":"v1"}\nmore';
+    expect(brief(helm)).toBe('Upgrade "shop" failed: failed to create resource: ConfigMap "Shop_Config" is invalid');
+    expect(brief('\n\n  Error: x\nstack')).toBe('Error: x');
+    expect(brief('a'.repeat(300))).toHaveLength(160);
   });
 });

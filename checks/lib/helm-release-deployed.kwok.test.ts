@@ -132,6 +132,31 @@ describe('helm-release-deployed', () => {
     expect(result.message).toContain(`„helm rollback lager 1 -n ${namespace}“`);
   });
 
+  // Near miss both ways: the corrected upgrade after a failed one is revision 3 and must
+  // pass; an upgrade with other values than asked must not.
+  test.concurrent('after a failed upgrade the corrected one passes at revision 3, other values do not', async ({ kube, namespace }) => {
+    const params = { release: 'kiosk', minRevision: 2, values: { greeting: 'Servus' } };
+    await helm('install', 'kiosk', chart, '-n', namespace);
+    await expect(helm('upgrade', 'kiosk', chart, '-n', namespace, '--set', 'configName=Shop_Config')).rejects.toThrow();
+
+    const failed = await runCheck(kube, namespace, helmReleaseDeployed, params);
+    expect(failed.passed).toBe(false);
+    // The description carries the refused manifest; only its first meaningful part is shown.
+    expect(failed.message.length).toBeLessThan(600);
+
+    await helm('upgrade', 'kiosk', chart, '-n', namespace, '--set', 'greeting=Moin');
+    const wrong = await runCheck(kube, namespace, helmReleaseDeployed, params);
+    expect(wrong.passed).toBe(false);
+    expect(wrong.message).toBe(
+      `Das Helm-Release ‚kiosk‘ steht bei Revision 3, aber mit anderen Werten: greeting ist Moin statt Servus. Tipp: „helm upgrade kiosk <chart> --set greeting=Servus -n ${namespace}“; „helm get values kiosk -n ${namespace}“ zeigt, was gesetzt ist.`,
+    );
+
+    await helm('upgrade', 'kiosk', chart, '-n', namespace, '--set', 'greeting=Servus');
+    const fixed = await runCheck(kube, namespace, helmReleaseDeployed, params);
+    expect(fixed.message).toBe('Das Helm-Release ‚kiosk‘ ist installiert (Revision 4 mit dem Chart ‚shop-0.1.0‘, Status deployed).');
+    expect(fixed.passed).toBe(true);
+  });
+
   test.concurrent('installed into another namespace (helm without -n)', async ({ kube, namespace }) => {
     await helm('install', 'versand', chart, '-n', namespace);
     const stepNamespace = `${namespace}-shop`;

@@ -2,7 +2,7 @@
 // Helm's own release Secrets: one list request for all revisions of the release.
 import { z } from 'zod';
 import { defineCheck, fail, notYet, pass } from '../core.ts';
-import { q, sentences, someOf } from '../format.ts';
+import { brief, q, sentences, someOf } from '../format.ts';
 import { decodeHelmRelease, helmReleaseSelector, helmRevision, type HelmRelease } from '../helm-release.ts';
 import { inNamespace } from '../params.ts';
 
@@ -24,6 +24,12 @@ export const helmReleaseDeployed = defineCheck({
       /** Chart name, e.g. "shop". */
       chart: z.string().min(1).optional(),
       chartVersion: z.string().min(1).optional(),
+      /**
+       * Values the deployed revision must have been given (--set/-f), by dotted path, e.g.
+       * { replicaCount: 3 }: with minRevision, a step accepts a later revision after a
+       * failed upgrade as long as the values are the ones asked for.
+       */
+      values: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
       /** The deployed revision must be a `helm rollback` to this revision. */
       rolledBackTo: revision.optional(),
       namespace: inNamespace,
@@ -31,7 +37,7 @@ export const helmReleaseDeployed = defineCheck({
     .refine((p) => p.revision === undefined || p.minRevision === undefined, {
       message: 'nur revision oder minRevision angeben, nicht beide',
     }),
-  async run({ release, revision: exact, minRevision, chart, chartVersion, rolledBackTo, namespace: explicit }, ctx) {
+  async run({ release, revision: exact, minRevision, chart, chartVersion, values, rolledBackTo, namespace: explicit }, ctx) {
     const namespace = explicit ?? ctx.namespace;
     const { core } = ctx.kube;
     const labelSelector = helmReleaseSelector(release);
@@ -88,7 +94,7 @@ export const helmReleaseDeployed = defineCheck({
       chart: metadata?.name ?? null,
       chartVersion: metadata?.version ?? null,
       appVersion: metadata?.appVersion ?? null,
-      description: decoded?.info.description ?? null,
+      description: decoded?.info.description ? brief(decoded.info.description) : null,
       history: revisions.map((r) => ({ revision: r.revision, status: r.status })),
       ...(decodeError ? { decodeError } : {}),
     };
@@ -157,6 +163,21 @@ export const helmReleaseDeployed = defineCheck({
         { data, hint },
       );
     }
+    const wrongValues = Object.entries(values ?? {})
+      .map(([path, wanted]) => ({ path, wanted, found: valueAt(decoded?.config ?? {}, path) }))
+      .filter(({ wanted, found }) => found === undefined || String(found) !== String(wanted));
+    if (wrongValues.length > 0) {
+      const shown = wrongValues.map(({ path, wanted, found }) =>
+        found === undefined ? `${path} ist nicht gesetzt (erwartet ${wanted})` : `${path} ist ${String(found)} statt ${wanted}`,
+      );
+      return fail(
+        sentences(
+          `Das Helm-Release ${q(release)} steht bei ${at}, aber mit anderen Werten: ${shown.join('; ')}`,
+          `Tipp: „helm upgrade ${release} <chart> ${wrongValues.map(({ path, wanted }) => `--set ${path}=${wanted}`).join(' ')} -n ${namespace}“; „helm get values ${release} -n ${namespace}“ zeigt, was gesetzt ist`,
+        ),
+        { data: { ...data, wrongValues }, hint },
+      );
+    }
     if (rolledBackTo !== undefined && decoded?.info.description !== `Rollback to ${rolledBackTo}`) {
       return fail(
         sentences(
@@ -199,3 +220,13 @@ export const helmReleaseDeployed = defineCheck({
   },
 });
 
+
+/** A value from Helm's nested config by dotted path ("image.tag"). */
+function valueAt(config: Record<string, unknown>, path: string): unknown {
+  let current: unknown = config;
+  for (const key of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}

@@ -19,7 +19,8 @@ export default defineLab({
       id: 'install',
       title: 'Installieren',
       checks: [
-        { check: 'helm-release-deployed', params: { release: 'shop', revision: 1, chart: 'demo' } },
+        // Any deployed revision: after a failed install, `helm upgrade --install` makes it revision 2.
+        { check: 'helm-release-deployed', params: { release: 'shop', minRevision: 1, chart: 'demo' } },
         { check: 'deployment-available', params: { name: 'shop' } },
       ],
       hint: 'helm install shop ./demo --wait',
@@ -29,7 +30,8 @@ export default defineLab({
       id: 'upgrade',
       title: 'Aktualisieren',
       checks: [
-        { check: 'helm-release-deployed', params: { release: 'shop', revision: 2 } },
+        // The latest deployed revision with the asked values: a failed upgrade before makes it 3.
+        { check: 'helm-release-deployed', params: { release: 'shop', minRevision: 2, values: { appVersion: 'v2', replicaCount: 3 } } },
         { check: 'deployment-available', params: { name: 'shop', replicas: 3 } },
       ],
       hint: 'helm upgrade shop ./demo --set appVersion=v2 --set replicaCount=3 --wait',
