@@ -80,6 +80,21 @@ describe('pvc-bound', () => {
     expect(result.message).toContain('hat aber nur 500Mi statt mindestens 1Gi');
   });
 
+  // Near miss: 10Gi for a step that asks for 100Mi is not "at least 100Mi, so fine".
+  test.concurrent('bound, but far larger than asked; 100M for 100Mi still passes', async ({ kube, namespace }) => {
+    await kube.core.createNamespacedPersistentVolumeClaim({ namespace, body: claim('gross', undefined, '10Gi') });
+    await kube.core.createNamespacedPersistentVolumeClaim({ namespace, body: claim('passend', undefined, '105M') });
+
+    const big = await runCheck(kube, namespace, pvcBound, { name: 'gross', size: '100Mi' }, { timeoutMs: 20_000 });
+    const fitting = await runCheck(kube, namespace, pvcBound, { name: 'passend', size: '100Mi' }, { timeoutMs: 20_000 });
+
+    expect(big.passed).toBe(false);
+    expect(big.message).toBe(
+      'Der PVC ‚gross‘ ist gebunden, fordert aber 10Gi statt 100Mi an. Tipp: Fordere unter spec.resources.requests.storage genau 100Mi an; verkleinern lässt sich ein PVC nicht, lösch ihn also und leg ihn neu an.',
+    );
+    expect(fitting.passed).toBe(true);
+  });
+
   test.concurrent('storageClassName "" waits for a hand-made volume: says so', async ({ kube, namespace }) => {
     await kube.core.createNamespacedPersistentVolumeClaim({ namespace, body: claim('daten', '') });
 

@@ -85,6 +85,19 @@ export async function claimVerdict(
         { data, hint },
       );
     }
+    // A much larger claim is no answer to "100Mi" either: it takes space from others.
+    // 10 % leaves room for 100M vs 100Mi; a provisioner rounding up is judged by the request.
+    const asked = parseQuantity(expected.size);
+    const claimed = parseQuantity(requested);
+    if (asked !== undefined && claimed !== undefined && claimed > asked * 1.1) {
+      return fail(
+        sentences(
+          `Der PVC ${q(name)} ist gebunden, fordert aber ${requested} statt ${expected.size} an`,
+          `Tipp: Fordere unter spec.resources.requests.storage genau ${expected.size} an; verkleinern lässt sich ein PVC nicht, lösch ihn also und leg ihn neu an`,
+        ),
+        { data, hint },
+      );
+    }
     if (expected.reclaimPolicy !== undefined && claim.spec?.volumeName) {
       const volume = await ctx.kube.core.readPersistentVolume({ name: claim.spec.volumeName });
       const policy = volume.spec?.persistentVolumeReclaimPolicy ?? 'Delete';
