@@ -52,8 +52,49 @@ describe('rbac-allows', () => {
     const result = await runCheck(kube, namespace, rbacAllows, step);
 
     expect(result.passed).toBe(false);
-    expect(result.message).toContain('Der ServiceAccount ‚pod-leser‘ darf mehr als nötig: delete pods, create pods und patch pods');
+    expect(result.message).toContain('Der ServiceAccount ‚pod-leser‘ darf mehr als nötig: delete pods, create pods, patch pods, update pods, create pods/log');
     expect(result.message).toContain('ein „*“ erlaubt alles');
+  });
+
+  // Near misses: one extra verb on the asked resource, and the right Role bound cluster-wide.
+  test.concurrent('one verb too many on pods (update) fails, and passes once the Role is exact', async ({ kube, namespace }) => {
+    await setUp(kube, namespace, { rules: [{ ...readPods, verbs: ['get', 'list', 'watch', 'update'] }] });
+
+    const tooMuch = await runCheck(kube, namespace, rbacAllows, step);
+
+    expect(tooMuch.passed).toBe(false);
+    expect(tooMuch.message).toContain('Der ServiceAccount ‚pod-leser‘ darf mehr als nötig: update pods und update pods/log.');
+
+    const rbac = kube.config.makeApiClient(RbacAuthorizationV1Api);
+    await rbac.replaceNamespacedRole({ name: 'pod-leser', namespace, body: { metadata: { name: 'pod-leser' }, rules: [readPods] } });
+    const exact = await runCheck(kube, namespace, rbacAllows, step);
+    expect(exact.passed).toBe(true);
+    expect(exact.message).toContain(`Außerhalb von ‚${namespace}‘ darf er nichts davon.`);
+  });
+
+  test.concurrent('the rights granted cluster-wide by a ClusterRoleBinding fail', async ({ kube, namespace }) => {
+    await kube.core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: 'pod-leser' } } });
+    const rbac = kube.config.makeApiClient(RbacAuthorizationV1Api);
+    const name = `pod-leser-${namespace}`;
+    await rbac.createClusterRole({ body: { metadata: { name }, rules: [readPods] } });
+    await rbac.createClusterRoleBinding({
+      body: {
+        metadata: { name },
+        subjects: [{ kind: 'ServiceAccount', name: 'pod-leser', namespace }],
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+      },
+    });
+    try {
+      const result = await runCheck(kube, namespace, rbacAllows, step);
+
+      expect(result.passed).toBe(false);
+      expect(result.message).toBe(
+        `Der ServiceAccount ‚pod-leser‘ darf get pods, list pods, watch pods und get pods/log nicht nur im Namespace ‚${namespace}‘, sondern auch in ‚kube-system‘ – also in jedem Namespace. Tipp: Gib ihm die Rechte mit einer RoleBinding im Namespace ‚${namespace}‘ statt mit einer ClusterRoleBinding, und lösch die ClusterRoleBinding.`,
+      );
+    } finally {
+      await rbac.deleteClusterRoleBinding({ name });
+      await rbac.deleteClusterRole({ name });
+    }
   });
 
   test.concurrent('logs forgotten (pods/log is a subresource of its own)', async ({ kube, namespace }) => {

@@ -46,6 +46,12 @@ const SENSITIVE = [
   'list nodes',
 ];
 
+/** The writing verbs on each resource the step allows reading: a Role with verbs ["*"] grants them. */
+function extraVerbs(allowed: readonly string[]): string[] {
+  const targets = new Set(allowed.map((text) => text.split(' ')[1] ?? '').filter((t) => t !== ''));
+  return [...targets].flatMap((target) => ['create', 'update', 'patch', 'delete'].map((verb) => `${verb} ${target}`));
+}
+
 interface Parsed {
   text: string;
   verb: string;
@@ -99,7 +105,19 @@ export const rbacAllows = defineCheck({
       );
     }
     const user = `system:serviceaccount:${namespace}:${serviceAccount}`;
-    const probes = exactly ? SENSITIVE.filter((p) => !allowed.includes(p) && !denied.includes(p)) : [];
+    const probes = exactly
+      ? [...new Set([...SENSITIVE, ...extraVerbs(allowed)])].filter((p) => !allowed.includes(p) && !denied.includes(p))
+      : [];
+    // A ClusterRoleBinding grants the same rights in every namespace: ask one elsewhere.
+    const elsewhere = namespace === 'kube-system' ? 'default' : 'kube-system';
+    const outside = exactly
+      ? await Promise.all(
+          allowed
+            .filter((text) => !clusterScoped.has(parsePermission(text).resource))
+            .map(async (text) => ({ text, ...(await canI(ctx, user, elsewhere, parsePermission(text))) })),
+        )
+      : [];
+    const clusterWide = outside.filter((a) => a.allowed).map((a) => a.text);
     const questions = [
       ...allowed.map((text) => ({ text, want: true })),
       ...[...denied, ...probes].map((text) => ({ text, want: false })),
@@ -117,6 +135,7 @@ export const rbacAllows = defineCheck({
       answers: answers.map(({ text, want, allowed: got, reason }) => ({ permission: text, expected: want, allowed: got, reason })),
       missing,
       tooMuch,
+      clusterWide,
     };
 
     if (missing.length > 0) {
@@ -139,11 +158,22 @@ export const rbacAllows = defineCheck({
         { data, hint: canIHint },
       );
     }
+    if (clusterWide.length > 0) {
+      return fail(
+        sentences(
+          `Der ServiceAccount ${q(serviceAccount)} darf ${list(clusterWide)} nicht nur im Namespace ${q(namespace)}, sondern auch in ${q(elsewhere)} – also in jedem Namespace`,
+          `Tipp: Gib ihm die Rechte mit einer RoleBinding im Namespace ${q(namespace)} statt mit einer ClusterRoleBinding, und lösch die ClusterRoleBinding`,
+        ),
+        { data, hint: `Nachsehen: kubectl get clusterrolebindings -o wide | grep ${serviceAccount}` },
+      );
+    }
     const deniedText = [...denied, ...probes];
     return pass(
       sentences(
         `Der ServiceAccount ${q(serviceAccount)} darf, was er soll${allowed.length > 0 ? `: ${list(allowed)}` : ''}`,
-        deniedText.length > 0 && `Nicht erlaubt ist ihm ${list(deniedText)}`,
+        deniedText.length > 0 &&
+          `Nicht erlaubt ist ihm ${deniedText.length > 6 ? `${deniedText.slice(0, 5).join(', ')} und ${deniedText.length - 5} weitere Rechte` : list(deniedText)}`,
+        exactly && outside.length > 0 && `Außerhalb von ${q(namespace)} darf er nichts davon`,
       ),
       data,
     );
