@@ -23,6 +23,8 @@ export default defineLab({
       title: 'Den Canary dazustellen',
       checks: [
         { check: 'deployment-available', params: { name: 'web-canary', replicas: 1 } },
+        // The canary is the new version: with the old tag it measures nothing.
+        { check: 'rollout-complete', params: { name: 'web-canary', image: 'werkbank/demo-app:2', container: 'app' } },
         // Both sides behind the one Service: three stable pods and the canary.
         { check: 'service-endpoints', params: { name: 'web', minReady: 4 } },
       ],
