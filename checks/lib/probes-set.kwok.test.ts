@@ -43,4 +43,17 @@ describe('probes-set', () => {
     expect(result.passed).toBe(false);
     expect(result.message).toContain(`Im Namespace ‚${namespace}‘ gibt es kein Deployment ‚gesundheit‘`);
   });
+
+  // Near miss: the step asks for a readiness probe that fails; one that is met (kwok makes
+  // every pod ready) must not pass. The failing side passes in `lab test health-checks`.
+  test.concurrent('a readiness probe that is met does not pass a step about a failing one', async ({ kube, namespace }) => {
+    await createDeployment(kube, namespace, deployment('kaputt', { containers: [container({ readinessProbe })] }));
+
+    const result = await runCheck(kube, namespace, probesSet, { name: 'kaputt', probes: ['readiness'], failing: true }, { timeoutMs: 30_000 });
+
+    expect(result.passed).toBe(false);
+    expect(result.message).toMatch(
+      /^Das Deployment ‚kaputt‘ hat eine Readiness-Probe, aber sie ist erfüllt: der Pod ‚kaputt-[a-z0-9-]+‘ ist bereit\. In diesem Schritt soll sie scheitern\./,
+    );
+  });
 });

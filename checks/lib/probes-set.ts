@@ -1,7 +1,7 @@
 // Probes set (readiness, liveness, startup, as the lab asks) for a workload's containers.
-import type { V1Probe } from '@kubernetes/client-node';
+import type { V1Pod, V1Probe } from '@kubernetes/client-node';
 import { z } from 'zod';
-import { defineCheck, fail, isVerdict, pass } from '../core.ts';
+import { defineCheck, fail, isVerdict, notYet, pass, type CheckRunContext, type Verdict } from '../core.ts';
 import { kubectl, list, q, sentences } from '../format.ts';
 import { The, kinds, within } from '../missing.ts';
 import { containerName, workloadParams } from '../params.ts';
@@ -24,6 +24,11 @@ export const probesSet = defineCheck({
     probes: z.array(probeKind).min(1, 'nenne mindestens eine Probe').default(['readiness', 'liveness']),
     /** Only this container; by default every (main) container. */
     container: containerName.optional(),
+    /**
+     * The step is about a probe that fails: a pod must show that failure (readiness: running
+     * but not ready; liveness: restarted by it), not merely have the probe.
+     */
+    failing: z.boolean().default(false),
   }),
   async run(params, ctx) {
     const namespace = params.namespace ?? ctx.namespace;
@@ -44,6 +49,7 @@ export const probesSet = defineCheck({
     const data = { kind: params.kind, name: params.name, namespace, containers: findings };
     const what = The(kinds[params.kind], params.name);
     const bad = findings.filter((f) => f.missing.length > 0);
+    if (bad.length === 0 && params.failing) return failingVerdict(ctx, params, namespace, containers.map((c) => c.name));
     if (bad.length === 0) {
       const one = findings[0]!;
       const detail = params.probes.map((p) => `${field[p]} (${one.probes[p]})`);
@@ -77,3 +83,86 @@ function describeProbe(probe: V1Probe | undefined): string | null {
   return 'ohne Handler';
 }
 
+
+/** The workload's own pods (by owner, so another workload with overlapping labels does not count). */
+function ownPods(pods: V1Pod[], kind: string, name: string): V1Pod[] {
+  return pods.filter((pod) => {
+    if (pod.metadata?.deletionTimestamp) return false;
+    if (kind === 'Pod') return pod.metadata?.name === name;
+    const owners = pod.metadata?.ownerReferences ?? [];
+    if (kind === 'Deployment') return owners.some((o) => o.kind === 'ReplicaSet' && o.name.startsWith(`${name}-`));
+    return owners.some((o) => o.kind === kind && o.name === name);
+  });
+}
+
+async function failingVerdict(
+  ctx: CheckRunContext,
+  params: { kind: string; name: string; probes: ProbeKind[] },
+  namespace: string,
+  containerNames: string[],
+): Promise<Verdict> {
+  const what = The(kinds[params.kind as keyof typeof kinds], params.name);
+  const hint = `Nachsehen: ${kubectl(`describe pod`, namespace)} (unten unter Events stehen die Probe-Fehler)`;
+  const pods = ownPods((await ctx.kube.core.listNamespacedPod({ namespace })).items, params.kind, params.name);
+  // Only pods made from the current template carry the probe the step is about.
+  const statuses = pods.flatMap((pod) =>
+    (pod.status?.containerStatuses ?? [])
+      .filter((status) => containerNames.includes(status.name))
+      .map((status) => ({ pod, status, spec: pod.spec?.containers.find((c) => c.name === status.name) })),
+  );
+  const data = { kind: params.kind, name: params.name, namespace, pods: pods.map((p) => p.metadata?.name ?? '') };
+  for (const probe of params.probes) {
+    const withProbe = statuses.filter((s) => s.spec?.[field[probe]] !== undefined);
+    const running = withProbe.filter((s) => s.status.state?.running !== undefined);
+    if (probe === 'readiness') {
+      // A failing startup probe also keeps a pod unready; only after it the readiness probe decides.
+      const failing = running.filter((s) => !s.status.ready && (s.spec?.startupProbe === undefined || s.status.started === true));
+      if (failing.length > 0) continue;
+      if (running.some((s) => s.status.ready)) {
+        return fail(
+          sentences(
+            `${what} hat eine Readiness-Probe, aber sie ist erfüllt: der Pod ${q(running.find((s) => s.status.ready)!.pod.metadata?.name ?? '')} ist bereit`,
+            'In diesem Schritt soll sie scheitern. Tipp: Lass sie auf einen Pfad zeigen, den die App nicht kennt, z. B. /gibt-es-nicht',
+          ),
+          { data, hint },
+        );
+      }
+      return notYet(
+        sentences(`${what} hat noch keinen laufenden Pod mit Readiness-Probe`, 'Prüf gleich noch einmal'),
+        { data, hint },
+      );
+    }
+    if (probe === 'liveness') {
+      if (withProbe.some((s) => (s.status.restartCount ?? 0) > 0)) continue;
+      const patient = running.some((s) => {
+        const p = s.spec?.livenessProbe;
+        const patienceMs = ((p?.initialDelaySeconds ?? 0) + (p?.periodSeconds ?? 10) * (p?.failureThreshold ?? 3) + 30) * 1000;
+        return Date.now() - new Date(s.status.state?.running?.startedAt ?? Date.now()).getTime() > patienceMs;
+      });
+      if (patient) {
+        return fail(
+          sentences(
+            `${what} hat eine Liveness-Probe, aber sie scheitert nicht: der Container läuft ohne Neustart länger, als die Probe bis zum ersten Neustart bräuchte`,
+            'Tipp: Lass sie auf einen Port zeigen, auf dem die App nicht antwortet, z. B. tcpSocket auf 9999',
+          ),
+          { data, hint },
+        );
+      }
+      return notYet(
+        sentences(
+          `${what} hat eine Liveness-Probe, die den Container noch nicht neu gestartet hat (RESTARTS 0)`,
+          'Das dauert periodSeconds × failureThreshold nach dem Start; prüf gleich noch einmal. Scheitert sie nie, zeigt die Probe wohl auf einen Port, auf dem die App antwortet',
+        ),
+        { data, hint },
+      );
+    }
+    if (!running.some((s) => s.status.started === false)) {
+      return fail(
+        sentences(`${what} hat eine Startup-Probe, aber sie scheitert nicht: der Container gilt als gestartet`, 'Tipp: Lass sie auf etwas zeigen, das die App nicht beantwortet'),
+        { data, hint },
+      );
+    }
+  }
+  const names = list(params.probes.map((p) => field[p]));
+  return pass(`${what} hat ${names}, und ${params.probes.length === 1 ? 'sie schlägt' : 'sie schlagen'} wie gewünscht fehl.`, data);
+}

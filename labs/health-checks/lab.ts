@@ -20,14 +20,14 @@ export default defineLab({
     {
       id: 'readiness',
       title: 'Eine Readiness-Probe scheitern lassen',
-      checks: [{ check: 'probes-set', params: { name: 'kaputt', probes: ['readiness'] } }],
+      checks: [{ check: 'probes-set', params: { name: 'kaputt', probes: ['readiness'], failing: true } }],
       hint: 'kubectl apply -f kaputt.yaml; der Pod bleibt bei READY 0/1 und fehlt in der EndpointSlice von demo.',
       solution: 'solutions/readiness.sh',
     },
     {
       id: 'liveness',
       title: 'Eine Liveness-Probe scheitern lassen',
-      checks: [{ check: 'probes-set', params: { name: 'kaputt', probes: ['liveness'] } }],
+      checks: [{ check: 'probes-set', params: { name: 'kaputt', probes: ['liveness'], failing: true } }],
       hint: 'Ersetze die readinessProbe von kaputt durch eine livenessProbe mit tcpSocket auf Port 9999 (kubectl patch oder kubectl edit).',
       solution: 'solutions/liveness.sh',
     },
