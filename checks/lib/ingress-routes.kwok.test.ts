@@ -1,14 +1,18 @@
-import { NetworkingV1Api, type V1HTTPIngressPath, type V1Ingress } from '@kubernetes/client-node';
+import { NetworkingV1Api, PatchStrategy, setHeaderOptions, type V1HTTPIngressPath, type V1Ingress } from '@kubernetes/client-node';
 import { describe, expect } from 'vitest';
 import { runCheck, service } from '../testing/check-helpers.ts';
 import type { KubeClients } from '../testing/kube-clients.ts';
 import { kwokTest as test } from '../testing/kwok-test.ts';
 import { ingressRoutes } from './ingress-routes.ts';
 
-function ingress(host: string | undefined, paths: Partial<V1HTTPIngressPath>[]): V1Ingress {
+/** A class of the tests' own (cluster-wide, shared by the concurrent tests): an Ingress needs an existing one. */
+const CLASS = 'werkbank-test';
+
+function ingress(host: string | undefined, paths: Partial<V1HTTPIngressPath>[], ingressClassName = CLASS): V1Ingress {
   return {
     metadata: { name: 'shop' },
     spec: {
+      ingressClassName,
       rules: [
         {
           ...(host !== undefined ? { host } : {}),
@@ -27,7 +31,13 @@ function ingress(host: string | undefined, paths: Partial<V1HTTPIngressPath>[]):
 }
 
 async function createIngress(kube: KubeClients, namespace: string, body: V1Ingress) {
-  await kube.config.makeApiClient(NetworkingV1Api).createNamespacedIngress({ namespace, body });
+  const networking = kube.config.makeApiClient(NetworkingV1Api);
+  await networking
+    .createIngressClass({ body: { metadata: { name: CLASS }, spec: { controller: 'werkbank.test/ingress' } } })
+    .catch((error: unknown) => {
+      if ((error as { code?: number }).code !== 409) throw error;
+    });
+  await networking.createNamespacedIngress({ namespace, body });
 }
 
 const step = { host: 'shop.local', path: '/', service: 'web', port: 80 };
@@ -101,6 +111,29 @@ describe('ingress-routes', () => {
     expect(result.passed).toBe(false);
     expect(result.message).toContain('Für den Host ‚shop.local‘ gibt es keinen Pfad, der ‚/apix‘ abdeckt');
     expect(result.message).toContain('Vorhanden: ‚/api (Prefix)‘');
+  });
+
+  // Near miss: the right rule in an Ingress of a class no controller serves.
+  test.concurrent('an IngressClass that does not exist fails; the existing class passes', async ({ kube, namespace }) => {
+    await kube.core.createNamespacedService({ namespace, body: service('web', { app: 'web' }) });
+    await createIngress(kube, namespace, ingress('shop.local', [{}], 'gibt-es-nicht'));
+
+    const unserved = await runCheck(kube, namespace, ingressRoutes, step);
+
+    expect(unserved.passed).toBe(false);
+    expect(unserved.message).toContain(
+      'Der Ingress ‚shop‘ leitet http://shop.local/ an den Service ‚web‘ weiter, aber die IngressClass ‚gibt-es-nicht‘ gibt es nicht, also bedient ihn kein Ingress-Controller.',
+    );
+    expect(unserved.message).toContain('Tipp: Setz spec.ingressClassName auf eine davon.');
+
+    await kube.config
+      .makeApiClient(NetworkingV1Api)
+      .patchNamespacedIngress(
+        { name: 'shop', namespace, body: [{ op: 'replace', path: '/spec/ingressClassName', value: CLASS }] },
+        setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+      );
+    const served = await runCheck(kube, namespace, ingressRoutes, step);
+    expect(served.passed).toBe(true);
   });
 
   test.concurrent('a rule without host covers every host', async ({ kube, namespace }) => {

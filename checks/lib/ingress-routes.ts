@@ -4,7 +4,7 @@
 // question for a real request, not for the API.)
 import type { V1HTTPIngressPath, V1Ingress, V1IngressBackend, V1Service } from '@kubernetes/client-node';
 import { z } from 'zod';
-import { defineCheck, fail, pass } from '../core.ts';
+import { defineCheck, fail, pass, type CheckRunContext } from '../core.ts';
 import { kubectl, q, quotedList, sentences, someOf } from '../format.ts';
 import { readOrUndefined } from '../kube.ts';
 import { byName, kinds, missingObject } from '../missing.ts';
@@ -167,6 +167,13 @@ export const ingressRoutes = defineCheck({
         : data.matchedBy === 'any-host'
           ? ' (über eine Regel ohne Host, die für jeden Host gilt)'
           : '';
+    const unserved = await unservedClass(ctx, best.ingress);
+    if (unserved) {
+      return fail(
+        sentences(`Der Ingress ${q(ingressName)} leitet ${url} an den Service ${q(serviceName)} weiter, ${unserved.problem}`, unserved.tip),
+        { data: { ...data, ingressClass: unserved.className, classes: unserved.classes }, hint: `Nachsehen: kubectl get ingressclass` },
+      );
+    }
     return pass(
       `Der Ingress ${q(ingressName)} leitet ${url} an den Service ${q(serviceName)} (Port ${String(backendPort ?? '?')}) weiter${how}.`,
       data,
@@ -206,3 +213,34 @@ function hasPort(service: V1Service, port: number | string): boolean {
   return (service.spec?.ports ?? []).some((p) => (typeof port === 'number' ? p.port === port : p.name === port));
 }
 
+
+/**
+ * Why no controller would serve this Ingress: its class does not exist, or it names none
+ * and the cluster has no default class. A controller only takes Ingresses of its class.
+ */
+async function unservedClass(
+  ctx: CheckRunContext,
+  ingress: V1Ingress,
+): Promise<{ problem: string; tip: string; className: string | null; classes: string[] } | undefined> {
+  const className = ingress.spec?.ingressClassName ?? ingress.metadata?.annotations?.['kubernetes.io/ingress.class'] ?? null;
+  const classes = (await ctx.kube.networking.listIngressClass()).items;
+  const names = classes.map((c) => c.metadata?.name ?? '');
+  const offer = names.length > 0 ? `Vorhanden: ${quotedList(names)}` : 'Im Cluster gibt es gar keine IngressClass';
+  if (className !== null) {
+    if (names.includes(className)) return undefined;
+    return {
+      problem: `aber die IngressClass ${q(className)} gibt es nicht, also bedient ihn kein Ingress-Controller`,
+      tip: `${offer}. Tipp: Setz spec.ingressClassName auf eine davon`,
+      className,
+      classes: names,
+    };
+  }
+  const isDefault = classes.some((c) => c.metadata?.annotations?.['ingressclass.kubernetes.io/is-default-class'] === 'true');
+  if (isDefault) return undefined;
+  return {
+    problem: 'aber er nennt keine IngressClass, und im Cluster ist keine als Standard markiert: kein Ingress-Controller fühlt sich zuständig',
+    tip: `${offer}. Tipp: Setz spec.ingressClassName`,
+    className,
+    classes: names,
+  };
+}
