@@ -21,7 +21,7 @@ export default defineLab({
       id: 'readiness',
       title: 'Eine Readiness-Probe scheitern lassen',
       checks: [{ check: 'probes-set', params: { name: 'kaputt', probes: ['readiness'], failing: true } }],
-      hint: 'kubectl apply -f kaputt.yaml; der Pod bleibt bei READY 0/1 und fehlt in der EndpointSlice von demo.',
+      hint: 'kubectl apply -f kaputt.yaml; der Pod bleibt bei READY 0/1 und steht in der EndpointSlice von demo mit ready: false.',
       solution: 'solutions/readiness.sh',
     },
     {
