@@ -12,6 +12,12 @@ const { SerializeAddon } = serialize;
 
 const OUTPUT_BATCH_MS = 4;
 const OUTPUT_BATCH_MAX_BYTES = 64 * 1024;
+/** Resizes within this window after one was applied are coalesced into the last of them. */
+export const RESIZE_COALESCE_MS = 50;
+/** A mirror resize reflows the whole scrollback (tens of ms at 500 columns); the next one
+ * waits this many times as long as the last took, so a storm of them keeps the mirror
+ * busy for at most a fifth of the time and other learners' shells stay responsive. */
+const RESIZE_COST_FACTOR = 4;
 
 /** The browser end of a session, usually a websocket. */
 export interface TerminalPeer {
@@ -57,6 +63,9 @@ export class TerminalSession {
   private batch: Buffer[] = [];
   private batchBytes = 0;
   private batchTimer: NodeJS.Timeout | undefined;
+  private pendingSize: { cols: number; rows: number } | null = null;
+  private resizeTimer: NodeJS.Timeout | undefined;
+  private nextResizeAt = 0;
 
   static async start(options: TerminalSessionOptions): Promise<TerminalSession> {
     await prepareHome(options.home, {
@@ -118,7 +127,11 @@ export class TerminalSession {
     this.attaching = true;
     this.updateFlow();
     try {
-      this.resize(cols, rows);
+      // The new browser's size wins over any resize still waiting from the old one.
+      clearTimeout(this.resizeTimer);
+      this.resizeTimer = undefined;
+      this.pendingSize = null;
+      this.applyResize(cols, rows);
       this.flushBatch();
       await this.mirrorDrained();
       if (this.disposed) return;
@@ -168,12 +181,39 @@ export class TerminalSession {
     this.updateFlow();
   }
 
+  /** A resize from the browser: applied at once after a quiet spell (dragging the dock
+   * edge feels immediate), otherwise coalesced so only the last size of a burst reaches
+   * the pty and the mirror. */
   resize(cols: number, rows: number): void {
+    if (this.disposed || this.exited) return;
+    this.pendingSize = { cols, rows };
+    if (this.resizeTimer !== undefined) return;
+    const wait = this.nextResizeAt - performance.now();
+    if (wait <= 0) {
+      this.applyPendingResize();
+      return;
+    }
+    this.resizeTimer = setTimeout(() => {
+      this.resizeTimer = undefined;
+      this.applyPendingResize();
+    }, wait);
+  }
+
+  private applyPendingResize(): void {
+    const size = this.pendingSize;
+    this.pendingSize = null;
+    if (size) this.applyResize(size.cols, size.rows);
+  }
+
+  private applyResize(cols: number, rows: number): void {
     if (this.disposed || this.exited) return;
     const size = clampSize(cols, rows);
     if (size.cols === this.mirror.cols && size.rows === this.mirror.rows) return;
+    const started = performance.now();
     this.pty.resize(size.cols, size.rows);
     this.mirror.resize(size.cols, size.rows);
+    const finished = performance.now();
+    this.nextResizeAt = finished + Math.max(RESIZE_COALESCE_MS, (finished - started) * RESIZE_COST_FACTOR);
   }
 
   /** The only way a session ends; safe to call any number of times. */
@@ -182,6 +222,7 @@ export class TerminalSession {
     this.disposed = true;
     clearTimeout(this.graceTimer);
     clearTimeout(this.batchTimer);
+    clearTimeout(this.resizeTimer);
     const peer = this.peer;
     this.peer = null;
     if (peer) {
