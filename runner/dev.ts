@@ -7,12 +7,20 @@ import { loadClusterConfig } from './clusters/config.ts';
 import { labSetupPreparer } from './labs/cluster-setup.ts';
 import { loadOfferedLabs } from './labs/load.ts';
 import { loadConfig, repoRoot } from './config.ts';
+import { acquireInstanceLock, DataDirInUse } from './instance-lock.ts';
+import { migrateLegacyLearnerDirs } from './learner-dir.ts';
 import { startRunner } from './server.ts';
 import { linkLearnerTools } from './tools.ts';
 
 const config = loadConfig();
 const sitePort = config.port;
 const devOrigins = [`http://127.0.0.1:${sitePort}`, `http://localhost:${sitePort}`];
+const lock = await acquireInstanceLock(config.dataDir).catch((error: unknown) => {
+  if (!(error instanceof DataDirInUse)) throw error;
+  console.error(error.message);
+  process.exit(1);
+});
+migrateLegacyLearnerDirs(config.dataDir);
 const toolDir = await linkLearnerTools(config.dataDir);
 const labs = await loadOfferedLabs();
 const clusters = createClusterManager(loadClusterConfig(), config.dataDir, { prepareCluster: labSetupPreparer(labs) });
@@ -25,6 +33,8 @@ const runner = await startRunner(
   },
   { toolDirs: [toolDir], clusters, loadedLabs: labs },
 );
+
+lock.setUrl(`http://${config.host}:${sitePort}`);
 
 const astro = spawn(
   join(repoRoot, 'node_modules', '.bin', 'astro'),
