@@ -15,7 +15,8 @@ import {
 export type ConnectionState =
   | { kind: 'connecting' }
   | { kind: 'connected' }
-  | { kind: 'reconnecting'; inMs: number }
+  /** `message`: why, when the runner said so (the course is full). */
+  | { kind: 'reconnecting'; inMs: number; message?: string }
   | { kind: 'taken-over' }
   | { kind: 'exited'; code: number }
   | { kind: 'refused'; message: string };
@@ -23,12 +24,16 @@ export type ConnectionState =
 /** The runner said no (foreign page, bad request): retrying will not help. */
 class TicketRefused extends Error {}
 
+/** Every shell on the runner is taken: worth trying again in a while. */
+class CourseFull extends Error {}
+
 /** A one-time ticket for the terminal socket, tied to this browser's learner cookie. */
 export async function fetchTicket(): Promise<string> {
   const response = await fetch(TICKET_PATH, { method: 'POST', credentials: 'same-origin' });
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as { error?: string };
     const message = body.error ?? `Fehler ${response.status}`;
+    if (response.status === 503 && body.error) throw new CourseFull(message);
     throw response.status < 500 ? new TicketRefused(message) : new Error(message);
   }
   return ((await response.json()) as TicketResponse).ticket;
@@ -38,6 +43,8 @@ const HEARTBEAT_MS = 10_000;
 /** No pong for this long: the socket is dead even if the browser has not noticed. */
 const DEAD_AFTER_MS = 25_000;
 const MAX_BACKOFF_MS = 5_000;
+/** While the course is full: ask again this often (a shell frees up when someone leaves). */
+const FULL_RETRY_MS = 15_000;
 
 export class TerminalConnection {
   private readonly term: Terminal;
@@ -99,6 +106,7 @@ export class TerminalConnection {
     } catch (error) {
       if (generation !== this.generation) return;
       if (error instanceof TicketRefused) this.setState({ kind: 'refused', message: error.message });
+      else if (error instanceof CourseFull) this.scheduleReconnect({ delayMs: FULL_RETRY_MS, message: error.message });
       else this.scheduleReconnect();
       return;
     }
@@ -174,10 +182,11 @@ export class TerminalConnection {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
   }
 
-  private scheduleReconnect(): void {
-    const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** this.failedAttempts) * (0.8 + Math.random() * 0.4);
+  private scheduleReconnect(reason?: { delayMs: number; message: string }): void {
+    const backoff = reason?.delayMs ?? Math.min(MAX_BACKOFF_MS, 250 * 2 ** this.failedAttempts);
+    const delay = backoff * (0.8 + Math.random() * 0.4);
     this.failedAttempts += 1;
-    this.setState({ kind: 'reconnecting', inMs: Math.round(delay) });
+    this.setState({ kind: 'reconnecting', inMs: Math.round(delay), ...(reason ? { message: reason.message } : {}) });
     this.retryTimer = window.setTimeout(() => void this.connect(), delay);
   }
 

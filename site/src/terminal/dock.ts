@@ -111,7 +111,11 @@ function showState(dock: HTMLElement, state: ConnectionState): void {
   if (state.kind === 'connected') dock.dataset.connections = String(Number(dock.dataset.connections ?? 0) + 1);
   const status = dock.querySelector<HTMLElement>('.wb-dock-status');
   const action = dock.querySelector<HTMLButtonElement>('[data-action="reopen"]');
-  if (status) status.textContent = state.kind === 'refused' ? `${STATE_TEXT.refused} ${state.message}` : STATE_TEXT[state.kind];
+  if (status) {
+    if (state.kind === 'refused') status.textContent = `${STATE_TEXT.refused} ${state.message}`;
+    else if (state.kind === 'reconnecting' && state.message) status.textContent = `${state.message} Neuer Versuch von selbst …`;
+    else status.textContent = STATE_TEXT[state.kind];
+  }
   if (action) {
     action.hidden = !['taken-over', 'exited', 'refused'].includes(state.kind);
     action.textContent = state.kind === 'taken-over' ? 'Hier öffnen' : 'Neu verbinden';
