@@ -16,9 +16,11 @@ const secrets = new Map<string, Buffer>();
  * Linked into place, so two processes starting at once agree on one secret. */
 export function learnerSecret(dataDir: string): Buffer {
   const dir = resolve(dataDir);
-  const cached = secrets.get(dir);
-  if (cached) return cached;
   const path = join(dir, SECRET_FILE);
+  const cached = secrets.get(dir);
+  // Checked again each time: a data dir deleted and made anew must not keep a secret that
+  // exists only in this process (the next start would sign differently).
+  if (cached && existsSync(path)) return cached;
   if (!existsSync(path)) {
     mkdirSync(dir, { recursive: true });
     const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
@@ -51,6 +53,11 @@ export function learnerDir(dataDir: string, learnerId: string): string {
 /** Renames directories named by a raw learner id (before ids were signed) to their
  * derived name and remembers those ids, so their cookies keep working. Runs before
  * anything else touches learners/, so no shell sees an old name again. */
+/** The learner's home on the host: their shell's $HOME, or what their sandbox mounts. */
+export function learnerHome(dataDir: string, learnerId: string): string {
+  return join(learnerDir(dataDir, learnerId), 'home');
+}
+
 export function migrateLegacyLearnerDirs(dataDir: string): string[] {
   const learners = join(dataDir, 'learners');
   let entries: string[];
