@@ -61,7 +61,11 @@ describe('one runner per data dir', () => {
     const firstUrl = await urlOf(first);
 
     const second = runMain(dataDir);
-    expect(await second.exited).toBe(1);
+    const outcome = await Promise.race([
+      second.exited.then((code) => `exit ${code}`),
+      urlOf(second).then((url) => `started as well, at ${url}`),
+    ]);
+    expect(outcome).toBe('exit 1');
     expect(second.output()).toContain(`Auf dem Datenverzeichnis ${dataDir} läuft schon Werkbank (PID ${first.child.pid}, ${firstUrl}/)`);
     expect(second.output()).not.toContain('Werkbank läuft:');
     // The first one still serves.
