@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { formatProblem, loadLabs } from '../runner/labs/load.ts';
 import { selfTestLab } from '../runner/labs/self-test.ts';
-import { freshKindCluster, type LabTestCluster } from '../runner/labs/test-cluster.ts';
+import { freshLabCluster, type LabTestCluster } from '../runner/labs/test-cluster.ts';
 
 const { labs, problems } = await loadLabs();
 let cluster: LabTestCluster | undefined;
 
 beforeAll(async () => {
-  cluster = await freshKindCluster(await mkdtemp(join(tmpdir(), 'werkbank-labtest-')));
+  cluster = await freshLabCluster(await mkdtemp(join(tmpdir(), 'werkbank-labtest-')));
 });
 
 afterAll(async () => {

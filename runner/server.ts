@@ -23,7 +23,7 @@ import { ProgressStore } from './progress/store.ts';
 import { connectTerminal, newTerminalStats, type TerminalStats } from './terminal/connection.ts';
 import { MAX_PAYLOAD_BYTES, TERMINAL_PATH, TICKET_PATH, type TicketResponse } from './terminal/protocol.ts';
 import { migrateLegacyLearnerDirs } from './learner-dir.ts';
-import { CourseFull, TerminalSessions } from './terminal/sessions.ts';
+import { CourseFull, TerminalSessions, type ShellPlacement } from './terminal/sessions.ts';
 import { TicketStore } from './terminal/tickets.ts';
 
 export interface Runner {
@@ -52,6 +52,16 @@ export interface RunnerDependencies {
   clusterFor?: (learnerId: string) => Promise<LearnerCluster | null>;
 }
 
+/** Every learner's shell in their own sandbox: started there once it runs (from the pool,
+ * or made for them now), and never anywhere else. */
+function sandboxShells(clusters: ClusterManager): (learnerId: string, session: string) => Promise<ShellPlacement> {
+  const sandbox = clusters.provider.sandbox!;
+  return async (learnerId, session) => {
+    const name = await clusters.sandboxFor(learnerId);
+    return { command: sandbox.shellCommand(name, session), hangUp: () => sandbox.hangUpShell(name, session) };
+  };
+}
+
 function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
@@ -70,6 +80,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
     graceMs: config.terminalGraceMs,
     pathPrefix: toolDirs,
     envFor: (learnerId) => clusters?.envFor(learnerId) ?? {},
+    ...(clusters?.provider.sandbox ? { placeShell: sandboxShells(clusters) } : {}),
     maxShells: config.maxShells,
     // The home appears with the first shell, not with a ticket (which anyone can ask for).
     // The labs' files wait in ~/<lab>/ at its first prompt; a failure here (home not

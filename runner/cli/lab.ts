@@ -6,7 +6,7 @@ import { loadConfig } from '../config.ts';
 import { formatProblem, loadLabs, type LoadedLab } from '../labs/load.ts';
 import { junitReport } from '../labs/report.ts';
 import { selfTestLab, type LabReport, type SelfTestTarget } from '../labs/self-test.ts';
-import { freshKindCluster, kindTarget } from '../labs/test-cluster.ts';
+import { freshLabCluster, kindTarget } from '../labs/test-cluster.ts';
 
 const USAGE = `Aufruf:
   werkbank lab validate
@@ -50,8 +50,8 @@ async function test(ids: string[], values: Record<string, string | boolean | und
     const clusterName = values['cluster-name'];
     target = kindTarget(values.kubeconfig, typeof clusterName === 'string' ? clusterName : undefined);
   } else {
-    console.log('Erstelle einen frischen kind-Cluster …');
-    const fresh = await freshKindCluster(loadConfig().dataDir, (step) => {
+    console.log('Erstelle eine frische Sandbox mit kind-Cluster, wie Lernende sie bekommen …');
+    const fresh = await freshLabCluster(loadConfig().dataDir, (step) => {
       if (step.state !== 'running') console.log(`  ${step.state === 'done' ? '✓' : '✗'} ${step.label}${step.detail ? ` (${step.detail})` : ''}`);
     });
     console.log(`Cluster ${fresh.name} ist bereit.`);

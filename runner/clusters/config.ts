@@ -2,14 +2,21 @@
 // which provider, how big the warm pool is, how many clusters fit, when idle ones go.
 import { availableParallelism, freemem } from 'node:os';
 import { z } from 'zod';
+import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './sandbox-provider.ts';
 
 const listOf = z
   .string()
   .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
 
 const envSchema = z.object({
-  /** kind (default), kwok (simulated, for large classes and fast tests), existing, none. */
-  WERKBANK_CLUSTER_PROVIDER: z.enum(['kind', 'kwok', 'existing', 'none']).default('kind'),
+  /** sandbox (default: shell, Docker and kind cluster in a container per learner), kind
+   * (clusters on the host's Docker, shells on the host: one trusted user), kwok
+   * (simulated, for large classes and fast tests), existing, none. */
+  WERKBANK_CLUSTER_PROVIDER: z.enum(['sandbox', 'kind', 'kwok', 'existing', 'none']).default('sandbox'),
+  /** Limits of each learner's sandbox (provider sandbox). */
+  WERKBANK_SANDBOX_CPUS: z.coerce.number().min(0.25).max(64).optional(),
+  WERKBANK_SANDBOX_MEMORY_MIB: z.coerce.number().int().min(1024).optional(),
+  WERKBANK_SANDBOX_PIDS: z.coerce.number().int().min(1024).optional(),
   WERKBANK_CLUSTER_POOL: z.coerce.number().int().min(0).max(50).default(1),
   WERKBANK_CLUSTER_MAX: z.coerce.number().int().min(1).optional(),
   WERKBANK_CLUSTER_IDLE_MINUTES: z.coerce.number().min(1).default(120),
@@ -38,10 +45,11 @@ export interface ClusterConfig {
   addonManifests: string[] | null;
   nodeImages: string[] | null;
   existingKubeconfig: string | null;
+  sandboxLimits: SandboxLimits;
 }
 
 /** What one idle cluster of each provider uses (kind measured with bench/cluster-create.ts). */
-export const MEMORY_PER_CLUSTER_MIB = { kind: 600, kwok: 300, existing: 1, none: 1 } as const;
+export const MEMORY_PER_CLUSTER_MIB = { sandbox: 900, kind: 600, kwok: 300, existing: 1, none: 1 } as const;
 /** Left free for the runner, the browser tests and the learners' shells. */
 const RESERVED_MIB = 1024;
 /** Idle kind clusters still cost CPU (a control plane each): on 2 cores the ninth was ready
@@ -65,7 +73,9 @@ export function loadClusterConfig(
     throw new Error('WERKBANK_CLUSTER_PROVIDER=existing braucht WERKBANK_EXISTING_KUBECONFIG (Pfad zur Kubeconfig der Lehrenden).');
   }
   const fitInMemory = Math.floor((freeMiB - RESERVED_MIB) / memoryPerClusterMiB);
-  const fitInCpu = e.WERKBANK_CLUSTER_PROVIDER === 'kind' ? cores * KIND_CLUSTERS_PER_CORE : Infinity;
+  const runsKind = e.WERKBANK_CLUSTER_PROVIDER === 'kind' || e.WERKBANK_CLUSTER_PROVIDER === 'sandbox';
+  const fitInCpu = runsKind ? cores * KIND_CLUSTERS_PER_CORE : Infinity;
+  const memoryMiB = e.WERKBANK_SANDBOX_MEMORY_MIB ?? DEFAULT_SANDBOX_LIMITS.memoryMiB;
   return {
     provider: e.WERKBANK_CLUSTER_PROVIDER,
     poolSize: e.WERKBANK_CLUSTER_POOL,
@@ -77,5 +87,14 @@ export function loadClusterConfig(
     addonManifests: e.WERKBANK_CLUSTER_ADDONS ?? null,
     nodeImages: e.WERKBANK_KIND_NODE_IMAGES ?? null,
     existingKubeconfig: e.WERKBANK_EXISTING_KUBECONFIG ?? null,
+    sandboxLimits: {
+      cpus: e.WERKBANK_SANDBOX_CPUS ?? Math.min(DEFAULT_SANDBOX_LIMITS.cpus, cores),
+      memoryMiB,
+      pids: e.WERKBANK_SANDBOX_PIDS ?? DEFAULT_SANDBOX_LIMITS.pids,
+      shellPids: DEFAULT_SANDBOX_LIMITS.shellPids,
+      // The shell gets part of the sandbox's memory, so a memory hog in it leaves the
+      // cluster (and Docker) their share.
+      shellMemoryMiB: Math.min(DEFAULT_SANDBOX_LIMITS.shellMemoryMiB, Math.floor(memoryMiB / 2)),
+    },
   };
 }

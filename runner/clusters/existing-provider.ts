@@ -11,7 +11,7 @@ import type { CommandResult } from './commands.ts';
 import { ClusterError, createFailed } from './errors.ts';
 import { learnerKubeconfig } from './kubeconfig.ts';
 import { ProgressTracker } from './progress.ts';
-import type { ClusterHandle, ClusterProvider, ImageLoadResult, ProgressCallback } from './provider.ts';
+import type { ClusterHandle, ClusterProvider, ImageLoadResult, ProgressCallback, ProviderInfo } from './provider.ts';
 
 const RUNNER_LABEL = 'werkbank.dev/runner';
 const ACCOUNT = 'lernende';
@@ -24,6 +24,7 @@ export interface ExistingProviderOptions {
 
 export class ExistingClusterProvider implements ClusterProvider {
   readonly name = 'existing' as const;
+  readonly info: ProviderInfo = { kindClusterNameInShell: false, defaultEstimateSeconds: 3 };
   private readonly options: ExistingProviderOptions;
   private readonly config = new KubeConfig();
   private ownerId: Promise<string> | null = null;
@@ -121,5 +122,9 @@ export class ExistingClusterProvider implements ClusterProvider {
 
   async execInNode(): Promise<CommandResult> {
     throw new ClusterError('not-supported', 'Auf die Knoten eines Clusters der Lehrenden hat Werkbank keinen Zugriff.', { retryable: false });
+  }
+
+  nodeExec(_name: string): string[] | null {
+    return null;
   }
 }

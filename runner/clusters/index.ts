@@ -9,6 +9,8 @@ import { KindProvider } from './kind-provider.ts';
 import { KwokProvider } from './kwok-provider.ts';
 import { ClusterManager, type ClusterManagerOptions, type LearnerCluster } from './manager.ts';
 import type { ClusterProvider } from './provider.ts';
+import { SandboxProvider } from './sandbox-provider.ts';
+import { repoRoot } from '../config.ts';
 
 export type { LearnerCluster } from './manager.ts';
 export { ClusterManager } from './manager.ts';
@@ -16,6 +18,11 @@ export { ClusterManager } from './manager.ts';
 export function createProvider(config: ClusterConfig, dataDir: string): ClusterProvider | null {
   const stateDir = join(dataDir, 'clusters');
   const tools = toolchain();
+  const images = {
+    nodeImages: config.nodeImages ?? [`kindest/node:v${tools.versions.kubernetes}`, `werkbank/kind-node:v${tools.versions.kubernetes}`],
+    labImages: async () => config.labImages ?? (await labImages()),
+    addonManifests: async () => config.addonManifests ?? (await addonManifests()),
+  };
   switch (config.provider) {
     case 'none':
       return null;
@@ -24,12 +31,15 @@ export function createProvider(config: ClusterConfig, dataDir: string): ClusterP
     case 'existing':
       return new ExistingClusterProvider({ stateDir, kubeconfigPath: config.existingKubeconfig ?? '' });
     case 'kind':
-      return new KindProvider({
+      return new KindProvider({ stateDir, kindBinary: tools.kind, ...images });
+    case 'sandbox':
+      return new SandboxProvider({
         stateDir,
-        kindBinary: tools.kind,
-        nodeImages: config.nodeImages ?? [`kindest/node:v${tools.versions.kubernetes}`, `werkbank/kind-node:v${tools.versions.kubernetes}`],
-        labImages: async () => config.labImages ?? (await labImages()),
-        addonManifests: async () => config.addonManifests ?? (await addonManifests()),
+        dataDir,
+        sandboxImage: `werkbank/sandbox:v${tools.versions.kubernetes}`,
+        labsDir: join(repoRoot, 'labs'),
+        limits: config.sandboxLimits,
+        ...images,
       });
   }
 }

@@ -13,10 +13,11 @@ import { z } from 'zod';
 import { lastLines, processRunner, type CommandRunner, type CommandResult } from './commands.ts';
 import { ClusterError, createFailed, dockerDown, kindMissing, lowDisk } from './errors.ts';
 import { learnerKubeconfig } from './kubeconfig.ts';
-import { applyManifest } from './manifests.ts';
-import { labNodeImage, type LabNodeImage } from './lab-node-image.ts';
+import { installAddons } from './addons.ts';
+import type { LabNodeImage } from './lab-node-image.ts';
+import { NodeImages } from './node-images.ts';
 import { kindPhaseOf, ProgressTracker } from './progress.ts';
-import type { ClusterHandle, ClusterProvider, ImageLoadResult, ProgressCallback } from './provider.ts';
+import type { ClusterHandle, ClusterProvider, ImageLoadResult, ProgressCallback, ProviderInfo } from './provider.ts';
 import { waitUntilReady } from './readiness.ts';
 
 const CLUSTER_LABEL = 'io.x-k8s.kind.cluster';
@@ -51,16 +52,17 @@ const containerSchema = z.object({
 
 export class KindProvider implements ClusterProvider {
   readonly name = 'kind' as const;
+  readonly info: ProviderInfo = { kindClusterNameInShell: true, defaultEstimateSeconds: 75 };
   private readonly options: KindProviderOptions;
   private readonly run: CommandRunner;
   private readonly log: (message: string) => void;
-  private chosenImage: Promise<string> | null = null;
-  private baking: Promise<LabNodeImage> | null = null;
+  private readonly images: NodeImages;
 
   constructor(options: KindProviderOptions) {
     this.options = options;
     this.run = options.runner ?? processRunner;
     this.log = options.log ?? ((message) => console.log(`[cluster] ${message}`));
+    this.images = new NodeImages({ ...options, run: this.run, log: this.log });
   }
 
   private get ownerFile(): string {
@@ -82,6 +84,7 @@ export class KindProvider implements ClusterProvider {
       adminKubeconfigPath: this.adminKubeconfigPath(name),
       namespace: 'default',
       nodeContainer: `${name}-control-plane`,
+      nodeExec: ['docker', 'exec', `${name}-control-plane`],
     };
   }
 
@@ -116,49 +119,13 @@ export class KindProvider implements ClusterProvider {
     });
   }
 
-  private async imagePresent(image: string): Promise<boolean> {
-    const result = await this.exec('docker', ['image', 'inspect', '--format', '{{.Id}}', image], { timeoutMs: 30_000 });
-    return result.code === 0;
-  }
-
-  /** The first configured node image this machine has, else the first one Docker can
-   * pull (upstream kindest/node at home); remembered for the runner's lifetime. */
-  nodeImage(): Promise<string> {
-    this.chosenImage ??= (async () => {
-      for (const image of this.options.nodeImages) if (await this.imagePresent(image)) return image;
-      for (const image of this.options.nodeImages) {
-        const pulled = await this.exec('docker', ['pull', image], { timeoutMs: 600_000 });
-        if (pulled.code === 0) return image;
-      }
-      throw new ClusterError(
-        'node-image-missing',
-        `Kein Node-Image für kind vorhanden (${this.options.nodeImages.join(', ')}) und keins ließ sich laden. Baue es mit "docker/kind-node/build.sh" und versuche es erneut.`,
-      );
-    })();
-    this.chosenImage.catch(() => {
-      this.chosenImage = null; // try again next time (Docker may be back)
-    });
-    return this.chosenImage;
-  }
-
-  /** The image clusters start from: the node image with the lab images baked in when
-   * possible (built on first use, ~1 min), else the plain node image. */
+  /** The image new clusters start from (lab images baked in when possible). */
   clusterImage(): Promise<LabNodeImage> {
-    // Concurrent creations share one check/build; the next creation checks again, so
-    // images rebuilt while the runner runs are picked up.
-    this.baking ??= (async (): Promise<LabNodeImage> => {
-      const base = await this.nodeImage();
-      if (this.options.bakeLabImages === false) return { image: base, baked: [] };
-      try {
-        return (await labNodeImage(this.run, base, await this.options.labImages(), this.log)) ?? { image: base, baked: [] };
-      } catch (error) {
-        this.log(`Lab-Images ließen sich nicht ins Node-Image einbauen, sie werden je Cluster geladen: ${String(error)}`);
-        return { image: base, baked: [] };
-      }
-    })().finally(() => {
-      this.baking = null;
-    });
-    return this.baking;
+    return this.images.clusterImage();
+  }
+
+  nodeImage(): Promise<string> {
+    return this.images.nodeImage();
   }
 
   async create(name: string, onProgress: ProgressCallback): Promise<ClusterHandle> {
@@ -213,21 +180,8 @@ export class KindProvider implements ClusterProvider {
       await ready;
       progress.finish();
 
-      // After CoreDNS, so that the add-ons' pods do not compete with it for two cores; they
-      // come up while the learner reads, and nothing a learner does first needs them.
       progress.start('addons', 'Add-ons werden installiert (metrics-server, Traefik)');
-      const missingManifests: string[] = [];
-      for (const manifest of await this.options.addonManifests()) {
-        if (!existsSync(manifest)) {
-          missingManifests.push(manifest);
-          continue;
-        }
-        const applied = await applyManifest(config, manifest);
-        // metrics-server is available only after its first scrapes (about 20 s); the
-        // learner starts meanwhile, and `kubectl top` answers once its API is registered.
-        applied.apiServices.catch((error: unknown) => this.log(`${name}: APIService aus ${manifest} nicht registriert: ${String(error)}`));
-      }
-      if (missingManifests.length > 0) this.log(`Add-on-Manifeste fehlen (docker/images/build.sh baut sie): ${missingManifests.join(', ')}`);
+      const missingManifests = await installAddons(config, await this.options.addonManifests(), name, this.log);
       progress.finish(missingManifests.length > 0 ? `Fehlt: ${missingManifests.join(', ')}` : undefined);
 
       return this.handle(name);
@@ -297,7 +251,7 @@ export class KindProvider implements ClusterProvider {
   async loadImages(name: string, images: string[]): Promise<ImageLoadResult> {
     const present: string[] = [];
     const missing: string[] = [];
-    for (const image of images) (await this.imagePresent(image) ? present : missing).push(image);
+    for (const image of images) (await this.images.present(image) ? present : missing).push(image);
     if (missing.length > 0) this.log(`Lab-Images fehlen auf diesem Rechner (docker/images/build.sh baut sie): ${missing.join(', ')}`);
     if (present.length > 0) {
       const result = await this.exec(this.options.kindBinary, ['load', 'docker-image', '--name', name, ...present], { timeoutMs: 600_000 });
@@ -308,5 +262,9 @@ export class KindProvider implements ClusterProvider {
 
   execInNode(name: string, command: string[]): Promise<CommandResult> {
     return this.exec('docker', ['exec', `${name}-control-plane`, ...command], { timeoutMs: 120_000 });
+  }
+
+  nodeExec(name: string): string[] | null {
+    return this.handle(name).nodeExec ?? null;
   }
 }

@@ -15,7 +15,7 @@ import { lastLines, processRunner, type CommandResult, type CommandRunner } from
 import { ClusterError, createFailed } from './errors.ts';
 import { learnerKubeconfig } from './kubeconfig.ts';
 import { ProgressTracker } from './progress.ts';
-import type { ClusterHandle, ClusterProvider, ImageLoadResult, ProgressCallback } from './provider.ts';
+import type { ClusterHandle, ClusterProvider, ImageLoadResult, ProgressCallback, ProviderInfo } from './provider.ts';
 import { waitUntilReady } from './readiness.ts';
 
 export interface KwokProviderOptions {
@@ -29,6 +29,7 @@ const NODE_NAME = 'kwok-node';
 
 export class KwokProvider implements ClusterProvider {
   readonly name = 'kwok' as const;
+  readonly info: ProviderInfo = { kindClusterNameInShell: false, defaultEstimateSeconds: 20 };
   private readonly options: KwokProviderOptions;
   private readonly run: CommandRunner;
 
@@ -146,5 +147,9 @@ export class KwokProvider implements ClusterProvider {
 
   async execInNode(): Promise<CommandResult> {
     throw new ClusterError('not-supported', 'Ein simulierter kwok-Cluster hat keinen echten Knoten.', { retryable: false });
+  }
+
+  nodeExec(_name: string): string[] | null {
+    return null;
   }
 }

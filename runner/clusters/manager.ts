@@ -9,12 +9,12 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { freemem } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { asClusterError, lowMemory, type ClusterError } from './errors.ts';
+import { asClusterError, ClusterError, lowMemory } from './errors.ts';
 import { learnerShortId } from './kubeconfig.ts';
 import { ProgressTracker } from './progress.ts';
 import type { ClusterHandle, ClusterProvider, ProgressCallback, ProgressStep } from './provider.ts';
 import { readState, StateWriter, type ClusterEntry, type ManagerState } from './state.ts';
-import { learnerDir } from '../learner-dir.ts';
+import { learnerDir, learnerHome } from '../learner-dir.ts';
 
 export type ClusterPhase = 'none' | 'queued' | 'creating' | 'ready' | 'failed' | 'deleting';
 
@@ -36,9 +36,12 @@ export interface ClusterStatus {
 
 /** Everything another part of the runner (e.g. "Prüfen") needs to reach the cluster. */
 export interface LearnerCluster {
+  /** The runner's own credentials for it: nothing a learner changes in their shell. */
   kubeConfig: KubeConfig;
   namespace: string;
   nodeContainer?: string;
+  /** Runs a program in the cluster's node (image checks), e.g. ["docker", "exec", node]. */
+  nodeExec?: string[];
   clusterName: string;
 }
 
@@ -64,6 +67,7 @@ export interface ClusterManagerOptions {
   isActive?: (learnerId: string) => boolean;
   /** Called when a learner's cluster variables (KUBECONFIG, …) changed. */
   onEnvChanged?: (learnerId: string) => void;
+
   log?: (message: string) => void;
   now?: () => number;
   /** How often idle clusters are looked for (default 60 s). */
@@ -76,14 +80,16 @@ interface LiveCluster extends ClusterEntry {
   deleting?: boolean;
   /** Ready, but the learner's kubeconfig is still being written. */
   handingOver?: boolean;
+  /** Its sandbox runs, so the learner's shell can start (sandboxed providers). */
+  shellReady?: boolean;
+  /** The learner's home moves in or out; a shell waits for it. */
+  homeMove?: Promise<void>;
 }
 
 /** Ready for the learner: made, theirs, and their kubeconfig written. */
 function usable(cluster: LiveCluster): boolean {
   return cluster.phase === 'ready' && !cluster.deleting && !cluster.handingOver;
 }
-
-const DEFAULT_ESTIMATE_SECONDS = { kind: 75, kwok: 20, existing: 3 } as const;
 
 export class ClusterManager {
   private readonly options: ClusterManagerOptions;
@@ -95,6 +101,8 @@ export class ClusterManager {
   private readonly failures = new Map<string, ClusterError>();
   private readonly writer: StateWriter;
   private createSeconds: number[] = [];
+  /** The runner's kubeconfig per cluster incarnation, parsed once. */
+  private readonly kubeConfigs = new Map<string, { yaml: string; config: KubeConfig }>();
   private poolPausedUntil = 0;
   private sweepTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -146,7 +154,7 @@ export class ClusterManager {
 
   private estimateSeconds(): number {
     const recent = this.createSeconds.slice(-5);
-    if (recent.length === 0) return DEFAULT_ESTIMATE_SECONDS[this.options.provider.name];
+    if (recent.length === 0) return this.options.provider.info.defaultEstimateSeconds;
     return Math.round(recent.reduce((sum, value) => sum + value, 0) / recent.length);
   }
 
@@ -231,10 +239,40 @@ export class ClusterManager {
    * the start, so a shell opened before the cluster was ready reaches it the moment the
    * file appears; KIND_CLUSTER_NAME (for `kind load docker-image`) follows readiness. */
   envFor(learnerId: string): Record<string, string> {
+    const { sandbox, info } = this.options.provider;
+    if (sandbox) return { KUBECONFIG: sandbox.kubeconfigPath };
     const env: Record<string, string> = { KUBECONFIG: this.kubeconfigPathOf(learnerId) };
     const cluster = this.clusterOf(learnerId);
-    if (cluster && usable(cluster) && this.options.provider.name === 'kind') env.KIND_CLUSTER_NAME = cluster.name;
+    if (cluster && usable(cluster) && info.kindClusterNameInShell) env.KIND_CLUSTER_NAME = cluster.name;
     return env;
+  }
+
+  /** The sandbox the learner's shell runs in, once it runs: theirs, or one started for
+   * them now (from the pool when one is there). Rejects with a ClusterError when it
+   * cannot be had; never hands out another learner's sandbox. */
+  async sandboxFor(learnerId: string): Promise<string> {
+    if (!this.options.provider.sandbox) throw new Error('provider has no sandboxes');
+    await this.start(learnerId);
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const cluster = this.clusterOf(learnerId);
+        if (cluster && !cluster.deleting && (cluster.shellReady || cluster.phase === 'ready')) {
+          unsubscribe();
+          // The home must be in the sandbox before the shell starts in it.
+          void (cluster.homeMove ?? Promise.resolve()).then(() => resolve(cluster.name), reject);
+          return true;
+        }
+        const failure = this.failures.get(learnerId);
+        if (!cluster && failure && !this.queue.includes(learnerId)) {
+          unsubscribe();
+          reject(failure);
+          return true;
+        }
+        return false;
+      };
+      const unsubscribe = this.subscribe(learnerId, () => void check());
+      check();
+    });
   }
 
   /** The learner's cluster for checks, or null while it is not ready. */
@@ -243,13 +281,23 @@ export class ClusterManager {
     const cluster = this.clusterOf(learnerId);
     if (!cluster || !usable(cluster)) return null;
     cluster.lastUsedAt = this.now();
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromFile(this.kubeconfigPathOf(learnerId));
+    // The runner's own copy, from the provider: the learner's file (in their shell's
+    // reach) may be edited, and must not change what "Prüfen" looks at.
+    const yaml = await this.options.provider.kubeconfig(cluster.name, learnerId);
+    let cached = this.kubeConfigs.get(cluster.name);
+    if (cached?.yaml !== yaml) {
+      const config = new KubeConfig();
+      config.loadFromString(yaml);
+      cached = { yaml, config };
+      this.kubeConfigs.set(cluster.name, cached);
+    }
+    const nodeExec = this.options.provider.nodeExec(cluster.name);
     return {
-      kubeConfig,
+      kubeConfig: cached.config,
       namespace: cluster.namespace,
       clusterName: cluster.name,
       ...(cluster.nodeContainer ? { nodeContainer: cluster.nodeContainer } : {}),
+      ...(nodeExec ? { nodeExec } : {}),
     };
   }
 
@@ -269,6 +317,7 @@ export class ClusterManager {
     const pooled = this.takeFromPool();
     if (pooled) {
       pooled.owner = learnerId;
+      this.moveHomeIn(pooled);
       pooled.lastUsedAt = this.now();
       pooled.handingOver = pooled.phase === 'ready';
       this.log(`${pooled.name} aus dem Vorrat für ${learnerShortId(learnerId)}`);
@@ -315,7 +364,27 @@ export class ClusterManager {
     if (!owner) return;
     this.emit(owner);
     await rm(this.kubeconfigPathOf(owner), { force: true });
+    await this.moveHomeOut(cluster.name, owner);
     this.options.onEnvChanged?.(owner);
+  }
+
+  /** The learner's home goes into the sandbox now; their shell waits for `homeMove`. */
+  private moveHomeIn(cluster: LiveCluster): void {
+    const sandbox = this.options.provider.sandbox;
+    if (!sandbox || !cluster.owner) return;
+    const home = learnerHome(this.options.dataDir, cluster.owner);
+    cluster.homeMove = sandbox.attachHome(cluster.name, home).catch((error: unknown) => {
+      this.log(`${cluster.name}: Home ließ sich nicht in die Sandbox legen: ${String(error)}`);
+      throw new ClusterError('internal', 'Dein Home-Verzeichnis ließ sich nicht in deine Sandbox legen. Setze den Cluster zurück; hilft das nicht, sag deinen Lehrenden Bescheid.', { output: String(error) });
+    });
+    cluster.homeMove.catch(() => {}); // awaited by the shell
+  }
+
+  /** The home comes back to the host, whatever happened to the sandbox. */
+  private async moveHomeOut(name: string, owner: string): Promise<void> {
+    const sandbox = this.options.provider.sandbox;
+    if (!sandbox) return;
+    await sandbox.detachHome(name, learnerHome(this.options.dataDir, owner)).catch((error: unknown) => this.log(`${name}: Home ließ sich nicht zurückholen: ${String(error)}`));
   }
 
   private async destroy(cluster: LiveCluster, formerOwner: string | null): Promise<void> {
@@ -387,6 +456,7 @@ export class ClusterManager {
     const startedAt = this.now();
     const cluster: LiveCluster = { name, owner, phase: 'creating', namespace: 'default', startedAt, lastUsedAt: startedAt, steps: [] };
     this.clusters.set(name, cluster);
+    this.moveHomeIn(cluster);
     this.log(`${name} wird erstellt${owner ? ` für ${learnerShortId(owner)}` : ' (Vorrat)'}`);
     void this.persist();
     const onProgress: ProgressCallback = (step) => {
@@ -396,7 +466,12 @@ export class ClusterManager {
       this.emit(cluster.owner);
     };
     this.options.provider
-      .create(name, onProgress)
+      .create(name, onProgress, {
+        onShellReady: () => {
+          cluster.shellReady = true;
+          this.emit(cluster.owner);
+        },
+      })
       .then(async (handle) => {
         await this.prepare(handle, onProgress);
         if (this.closed) return;
@@ -413,6 +488,7 @@ export class ClusterManager {
       })
       .catch(async (error: unknown) => {
         const failure = asClusterError(error);
+        if (cluster.owner) await this.moveHomeOut(name, cluster.owner);
         this.log(`${name} ist fehlgeschlagen: ${failure.message}\n${failure.output}`);
         this.clusters.delete(name);
         if (cluster.owner) this.failures.set(cluster.owner, failure);
@@ -447,7 +523,9 @@ export class ClusterManager {
     try {
       const path = this.kubeconfigPathOf(owner);
       await mkdir(join(path, '..'), { recursive: true, mode: 0o700 });
-      await writeFile(path, await this.options.provider.kubeconfig(cluster.name, owner), { mode: 0o600 });
+      // In a sandbox the cluster's own kubeconfig is there already; on the host the
+      // learner gets a copy of their own.
+      if (!this.options.provider.sandbox) await writeFile(path, await this.options.provider.kubeconfig(cluster.name, owner), { mode: 0o600 });
     } finally {
       cluster.handingOver = false;
     }
@@ -496,14 +574,18 @@ export class ClusterManager {
       orphans.delete(entry.name);
       if (!ours.has(entry.name)) {
         this.log(`${entry.name} ist verschwunden; der Eintrag wird vergessen`);
+        if (entry.owner) await this.moveHomeOut(entry.name, entry.owner);
         continue;
       }
       // A creation cut off by the restart left something half-made: start over.
       if (entry.phase === 'creating' || !(await provider.get(entry.name))) {
         orphans.add(entry.name);
+        if (entry.owner) await this.moveHomeOut(entry.name, entry.owner);
         continue;
       }
-      this.clusters.set(entry.name, { ...entry, steps: [] });
+      const adopted: LiveCluster = { ...entry, steps: [] };
+      this.clusters.set(entry.name, adopted);
+      this.moveHomeIn(adopted);
       if (entry.owner && !existsSync(this.kubeconfigPathOf(entry.owner))) await this.handOver({ ...entry, steps: [] });
       this.log(`${entry.name} übernommen${entry.owner ? ` (gehört ${learnerShortId(entry.owner)})` : ' (Vorrat)'}`);
     }
@@ -527,6 +609,26 @@ export class ClusterManager {
         .map(({ steps: _steps, deleting: _deleting, handingOver: _handingOver, ...entry }) => entry),
     };
     return this.writer.write(state).catch((error: unknown) => this.log(`Zustand nicht gespeichert: ${String(error)}`));
+  }
+
+  /** Deletes every cluster (and sandbox) of this runner for good, learners' homes back
+   * on the host first: `./werkbank stop`. */
+  async removeAll(): Promise<string[]> {
+    await this.ready;
+    this.queue.length = 0;
+    this.options.poolSize = 0;
+    const removed: string[] = [];
+    for (const cluster of [...this.clusters.values()]) {
+      if (cluster.deleting) continue;
+      await this.detach(cluster);
+      await this.destroy(cluster, cluster.owner);
+      removed.push(cluster.name);
+    }
+    for (const name of await this.options.provider.listOurs()) {
+      await this.options.provider.delete(name);
+      removed.push(name);
+    }
+    return removed;
   }
 
   /** Stops background work; clusters stay (the next start adopts them). */

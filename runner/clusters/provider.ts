@@ -3,7 +3,23 @@
 // *when* a cluster exists, a provider knows *how* (kind, kwok, an instructor's cluster).
 import type { CommandResult } from './commands.ts';
 
-export type ProviderName = 'kind' | 'kwok' | 'existing';
+export type ProviderName = 'sandbox' | 'kind' | 'kwok' | 'existing';
+
+/** What a provider can do, as data the rest of the runner asks instead of comparing
+ * provider names (after kind's own ProviderInfo). */
+export interface ProviderInfo {
+  /** A kind cluster whose name the learner's `kind` needs in KIND_CLUSTER_NAME
+   * (host kind; in a sandbox the cluster has kind's default name). */
+  kindClusterNameInShell: boolean;
+  /** Seconds a creation takes before any was measured on this machine. */
+  defaultEstimateSeconds: number;
+}
+
+/** Told while a cluster is being made, beside the progress steps. */
+export interface CreateHooks {
+  /** The learner's shell can start now (the sandbox runs; its cluster may not yet). */
+  onShellReady?: () => void;
+}
 
 /** One step of creating a cluster, as the page shows it. */
 export interface ProgressStep {
@@ -30,6 +46,10 @@ export interface ClusterHandle {
   namespace: string;
   /** Docker container of the control-plane node (kind only), for crictl checks. */
   nodeContainer?: string;
+  /** The command prefix that runs a program in that node, e.g. ["docker", "exec", node]. */
+  nodeExec?: string[];
+  /** The learner sandbox (container) the cluster lives in, where lab scripts run. */
+  sandbox?: string;
 }
 
 export interface ImageLoadResult {
@@ -40,10 +60,11 @@ export interface ImageLoadResult {
 
 export interface ClusterProvider {
   readonly name: ProviderName;
+  readonly info: ProviderInfo;
   /** Can be run at all (Docker up, binaries present); throws a ClusterError if not. */
   preflight(): Promise<void>;
   /** Creates a cluster and returns once it is ready (node, DNS, storage, add-ons). */
-  create(name: string, onProgress: ProgressCallback): Promise<ClusterHandle>;
+  create(name: string, onProgress: ProgressCallback, hooks?: CreateHooks): Promise<ClusterHandle>;
   /** The cluster if it exists and belongs to this runner, else null. */
   get(name: string): Promise<ClusterHandle | null>;
   /** Names of every cluster this runner owns, ready or half-made. */
@@ -55,4 +76,23 @@ export interface ClusterProvider {
   loadImages(name: string, images: string[]): Promise<ImageLoadResult>;
   /** Runs a command inside the cluster's node (kind only). */
   execInNode(name: string, command: string[]): Promise<CommandResult>;
+  /** The command prefix that runs a program in the cluster's node; null without nodes. */
+  nodeExec(name: string): string[] | null;
+  /** Present when every cluster lives in a sandbox that also holds the learner's shell;
+   * absent when the learner's shell runs on the runner's host. */
+  readonly sandbox?: SandboxAccess;
+}
+
+/** What the runner does with a sandbox beside its cluster: the learner's home and shell. */
+export interface SandboxAccess {
+  /** Where KUBECONFIG points inside the sandbox. */
+  kubeconfigPath: string;
+  /** Makes the learner's home (a directory on the host) the sandbox's home. */
+  attachHome(name: string, home: string): Promise<void>;
+  /** Gives the home back to the host, with everything in it, before the sandbox goes. */
+  detachHome(name: string, home: string): Promise<void>;
+  /** The command that starts a login shell in the sandbox, under node-pty. */
+  shellCommand(name: string, session: string): string[];
+  /** Hangs up a shell started with shellCommand (`docker exec` never ends its process). */
+  hangUpShell(name: string, session: string): Promise<void>;
 }

@@ -19,6 +19,6 @@ export function learnerCheckContext(lab: Lab, cluster: LearnerCluster, signal?: 
     kubeConfig: cluster.kubeConfig,
     namespace: checkNamespace(lab, cluster),
     ...(signal ? { signal } : {}),
-    ...(cluster.nodeContainer ? { nodeRuntime: kindNodeRuntime(cluster.nodeContainer) } : {}),
+    ...(cluster.nodeContainer ? { nodeRuntime: kindNodeRuntime(cluster.nodeContainer, undefined, cluster.nodeExec) } : {}),
   };
 }

@@ -4,7 +4,6 @@
 import type { ClusterPreparer } from '../clusters/manager.ts';
 import { openLabShell } from './lab-shell.ts';
 import type { LoadedLab } from './load.ts';
-import { runLabCommand } from './run-command.ts';
 import { setupCommands } from './setup.ts';
 
 const STEP_LABEL = 'Ausgangszustand der Labs wird eingerichtet';
@@ -19,13 +18,13 @@ export function labSetupPreparer(labs: readonly LoadedLab[], log: (message: stri
     progress.start('lab-setup', STEP_LABEL);
     const shell = await openLabShell(withSetup, {
       kubeconfigPath: handle.adminKubeconfigPath,
-      ...(handle.provider === 'kind' ? { clusterName: handle.name } : {}),
+      ...(handle.sandbox ? { sandbox: handle.sandbox } : handle.provider === 'kind' ? { clusterName: handle.name } : {}),
     });
     const failed: string[] = [];
     try {
       for (const loaded of withSetup) {
         for (const command of setupCommands(loaded)) {
-          const result = await runLabCommand(command, shell.workDirOf(loaded.lab.id), shell.env);
+          const result = await shell.run(command, loaded.lab.id);
           if (result.ok) continue;
           log(`[labs] ${handle.name}: Setup von ${loaded.lab.id} (${command.path}) ist fehlgeschlagen:\n${result.output}`);
           failed.push(`„${loaded.lab.title}“`);

@@ -1,28 +1,37 @@
-// A throwaway learner's home for running lab scripts outside a terminal: the labs' files
-// in ~/<lab>/, the learner's tools on PATH, and a private copy of the cluster's
-// kubeconfig, so a script's `kubectl config set-context` changes nobody else's.
+// Where a lab's scripts (setup, solutions) run outside a learner's terminal: like a
+// learner's shell, with the labs' files in a working directory per lab and a private copy
+// of the cluster's kubeconfig, so a script's `kubectl config set-context` changes nobody
+// else's. On the host for host clusters; inside the sandbox for a learner sandbox, with
+// the sandbox's own Docker, kind and kubectl, exactly as the learner types them.
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, relative } from 'node:path';
+import { repoRoot } from '../config.ts';
 import { linkLearnerTools } from '../tools.ts';
 import { labWorkDir, prepareLabFiles } from './learner-files.ts';
 import type { LoadedLab } from './load.ts';
+import { runLabCommand, type CommandOutcome, type LabCommand } from './run-command.ts';
 
 export interface LabShellTarget {
-  /** Admin kubeconfig of the cluster; the scripts get a private copy. */
+  /** Admin kubeconfig of the cluster on the host; host scripts get a private copy. */
   kubeconfigPath: string;
-  /** For `kind load docker-image` and `kind get nodes` in scripts (kind clusters only). */
+  /** For `kind load docker-image` and `kind get nodes` in scripts (host kind clusters). */
   clusterName?: string;
+  /** The learner sandbox the scripts run in (its container's name). */
+  sandbox?: string;
 }
 
 export interface LabShell {
-  env: NodeJS.ProcessEnv;
-  /** The lab's working directory, where its scripts run. */
-  workDirOf(labId: string): string;
+  /** Runs one of a lab's commands in that lab's working directory. */
+  run(command: LabCommand, labId: string): Promise<CommandOutcome>;
   close(): Promise<void>;
 }
 
-export async function openLabShell(labs: readonly LoadedLab[], target: LabShellTarget): Promise<LabShell> {
+export function openLabShell(labs: readonly LoadedLab[], target: LabShellTarget): Promise<LabShell> {
+  return target.sandbox ? openSandboxLabShell(labs, target.sandbox) : openHostLabShell(labs, target);
+}
+
+async function openHostLabShell(labs: readonly LoadedLab[], target: LabShellTarget): Promise<LabShell> {
   const home = await mkdtemp(join(tmpdir(), 'werkbank-lab-shell-'));
   try {
     const kubeconfigPath = join(home, '.kube', 'config');
@@ -30,19 +39,59 @@ export async function openLabShell(labs: readonly LoadedLab[], target: LabShellT
     await copyFile(target.kubeconfigPath, kubeconfigPath);
     await prepareLabFiles(home, labs);
     const toolDir = await linkLearnerTools(home);
+    const env = {
+      ...process.env,
+      HOME: home,
+      KUBECONFIG: kubeconfigPath,
+      PATH: [toolDir, process.env.PATH ?? '/usr/bin:/bin'].join(':'),
+      ...(target.clusterName ? { KIND_CLUSTER_NAME: target.clusterName } : {}),
+    };
     return {
-      env: {
-        ...process.env,
-        HOME: home,
-        KUBECONFIG: kubeconfigPath,
-        PATH: [toolDir, process.env.PATH ?? '/usr/bin:/bin'].join(':'),
-        ...(target.clusterName ? { KIND_CLUSTER_NAME: target.clusterName } : {}),
-      },
-      workDirOf: (labId) => labWorkDir(home, labId),
+      run: (command, labId) => runLabCommand(command, labWorkDir(home, labId), env),
       close: () => rm(home, { recursive: true, force: true }),
     };
   } catch (error) {
     await rm(home, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** Inside the sandbox the repository's labs/ is mounted read-only here. */
+const SANDBOX_LABS = '/opt/werkbank/labs';
+/** Kubeconfig the sandbox's kind wrote for the learner (sandbox-provider.ts). */
+const SANDBOX_KUBECONFIG = '/var/lib/werkbank/kubeconfig';
+
+function inSandbox(path: string): string {
+  const fromLabs = relative(join(repoRoot, 'labs'), path);
+  return fromLabs.startsWith('..') ? path : join(SANDBOX_LABS, fromLabs);
+}
+
+async function openSandboxLabShell(labs: readonly LoadedLab[], sandbox: string): Promise<LabShell> {
+  // Outside /root: a pool sandbox's /root becomes a learner's home later.
+  const home = `/tmp/werkbank-lab-${Date.now().toString(36)}`;
+  const copies = labs.flatMap(({ lab, dir }) => [
+    `mkdir -p ${home}/${lab.id}`,
+    ...(lab.files ?? []).map((file) => `cp ${inSandbox(join(dir, file))} ${home}/${lab.id}/${basename(file)}`),
+  ]);
+  const prepared = await runLabCommand(
+    { path: 'Lab-Dateien', command: 'docker', args: ['exec', sandbox, 'sh', '-ec', [`mkdir -p ${home}/.kube`, `cp ${SANDBOX_KUBECONFIG} ${home}/.kube/config`, ...copies].join('\n')] },
+    '/',
+    process.env,
+  );
+  if (!prepared.ok) throw new Error(`Die Sandbox ${sandbox} nimmt die Lab-Dateien nicht an:\n${prepared.output}`);
+  return {
+    run: (command, labId) =>
+      runLabCommand(
+        {
+          path: command.path,
+          command: 'docker',
+          args: ['exec', '-w', `${home}/${labId}`, '-e', `HOME=${home}`, '-e', `KUBECONFIG=${home}/.kube/config`, sandbox, command.command, ...command.args.map(inSandbox)],
+        },
+        '/',
+        process.env,
+      ),
+    close: async () => {
+      await runLabCommand({ path: 'aufräumen', command: 'docker', args: ['exec', sandbox, 'rm', '-rf', home] }, '/', process.env);
+    },
+  };
 }

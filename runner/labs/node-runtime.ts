@@ -42,13 +42,19 @@ export function parseCrictlImages(stdout: string): string[] {
 
 /**
  * The node runtime of a kind cluster with one node (the learner clusters): the node's
- * Docker container, whose name kind also gives the Kubernetes node.
+ * Docker container, whose name kind also gives the Kubernetes node. `nodeExec` runs a
+ * program in it: `docker exec <node>` on the host, one `docker exec` deeper in a sandbox.
  */
-export function kindNodeRuntime(nodeContainer: string, exec: ExecCommand = execCommand): NodeRuntime {
+export function kindNodeRuntime(
+  nodeContainer: string,
+  exec: ExecCommand = execCommand,
+  nodeExec: string[] = ['docker', 'exec', nodeContainer],
+): NodeRuntime {
+  const [command = 'docker', ...prefix] = nodeExec;
   return {
     source: KIND_NODE_SOURCE,
     async listImages(signal: AbortSignal): Promise<NodeImages[]> {
-      const stdout = await exec('docker', ['exec', nodeContainer, 'crictl', 'images', '-o', 'json'], signal);
+      const stdout = await exec(command, [...prefix, 'crictl', 'images', '-o', 'json'], signal);
       return [{ node: nodeContainer, images: parseCrictlImages(stdout) }];
     },
   };

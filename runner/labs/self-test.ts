@@ -6,7 +6,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { NodeRuntime } from '../../checks/index.ts';
 import { openLabShell, type LabShellTarget } from './lab-shell.ts';
 import type { LoadedLab } from './load.ts';
-import { runLabCommand, scriptCommand, type LabCommand } from './run-command.ts';
+import { scriptCommand, type LabCommand } from './run-command.ts';
 import { runStep, type StepOutcome } from './run-step.ts';
 import { setupCommands } from './setup.ts';
 
@@ -81,7 +81,6 @@ export async function selfTestLab({ lab, dir }: LoadedLab, target: SelfTestTarge
   const phases: PhaseReport[] = [];
   // A home like a learner's: the lab's files in ~/<lab>/, where the solutions run.
   const shell = await openLabShell([{ lab, dir }], target);
-  const workDir = shell.workDirOf(lab.id);
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(target.kubeconfigPath);
   const context = (timeoutMs?: number) => ({
@@ -93,7 +92,7 @@ export async function selfTestLab({ lab, dir }: LoadedLab, target: SelfTestTarge
   const run = async (step: string, command: LabCommand, phase: 'setup' | 'lösung'): Promise<boolean> => {
     const phaseStarted = performance.now();
     log(`  ${step}: ${command.path} läuft …`);
-    const result = await runLabCommand(command, workDir, shell.env);
+    const result = await shell.run(command, lab.id);
     phases.push({
       step,
       phase,

@@ -1,5 +1,5 @@
-// The kind cluster a lab self-test runs on: one handed in by name, or a fresh one made by
-// the runner's own kind provider (the same image, add-ons and lab images a learner gets).
+// The cluster a lab self-test runs on: one handed in by name, or a fresh one made by the
+// runner's own provider (the same image, add-ons and lab images a learner gets).
 import { randomBytes } from 'node:crypto';
 import { loadClusterConfig } from '../clusters/config.ts';
 import { createProvider } from '../clusters/index.ts';
@@ -21,10 +21,21 @@ export interface LabTestCluster {
   remove(): Promise<void>;
 }
 
-export async function freshKindCluster(dataDir: string, onProgress: ProgressCallback = () => {}): Promise<LabTestCluster> {
-  const provider = createProvider({ ...loadClusterConfig(), provider: 'kind' }, dataDir);
+/** A fresh cluster made the way a learner gets one: by default a learner sandbox, whose
+ * scripts then run inside it as the learner's would; `WERKBANK_CLUSTER_PROVIDER=kind`
+ * tests on a host kind cluster instead. */
+export async function freshLabCluster(dataDir: string, onProgress: ProgressCallback = () => {}): Promise<LabTestCluster> {
+  const config = loadClusterConfig();
+  const provider = createProvider({ ...config, provider: config.provider === 'kind' ? 'kind' : 'sandbox' }, dataDir);
   if (!provider) throw new Error('Kein Cluster-Provider verfügbar.');
   const name = `werkbank-labtest-${randomBytes(3).toString('hex')}`;
   const handle = await provider.create(name, onProgress);
-  return { name, target: kindTarget(handle.adminKubeconfigPath, handle.name), remove: () => provider.delete(name) };
+  const target: SelfTestTarget = handle.sandbox
+    ? {
+        kubeconfigPath: handle.adminKubeconfigPath,
+        sandbox: handle.sandbox,
+        ...(handle.nodeContainer ? { nodeRuntime: kindNodeRuntime(handle.nodeContainer, undefined, handle.nodeExec) } : {}),
+      }
+    : kindTarget(handle.adminKubeconfigPath, handle.name);
+  return { name, target, remove: () => provider.delete(name) };
 }

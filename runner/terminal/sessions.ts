@@ -1,6 +1,6 @@
 // All learners' shells, at most one per learner, created on first connect.
-import { join } from 'node:path';
-import { learnerDir } from '../learner-dir.ts';
+import { randomBytes } from 'node:crypto';
+import { learnerHome } from '../learner-dir.ts';
 import { TerminalSession, type DisposeReason } from './session.ts';
 import { writeEnvScript } from './shell.ts';
 
@@ -14,12 +14,21 @@ export interface TerminalSessionsOptions {
   maxShells?: number;
   /** Runs before a learner's shell starts, e.g. to put the labs' files into the home. */
   beforeStart?: (learnerId: string, home: string) => Promise<void>;
+  /** Where a learner's shell runs when not on this host: their sandbox, once it runs
+   * with their home in it. */
+  placeShell?: (learnerId: string, session: string) => Promise<ShellPlacement>;
+}
+
+/** A shell in a learner's sandbox: the command that starts it and the one that ends it. */
+export interface ShellPlacement {
+  command: string[];
+  hangUp: () => Promise<void>;
 }
 
 /** Every shell is taken; the learner may try again later. */
 export class CourseFull extends Error {
   constructor(maxShells: number) {
-    super(`Der Kurs ist gerade voll: alle ${maxShells} Terminals sind belegt. Bitte versuche es in ein paar Minuten noch einmal.`);
+    super(`Der Kurs ist gerade voll: alle ${maxShells} Terminals sind belegt. Sobald eines frei wird, ist wieder Platz.`);
   }
 }
 
@@ -41,7 +50,7 @@ export class TerminalSessions {
   }
 
   homeOf(learnerId: string): string {
-    return join(learnerDir(this.options.dataDir, learnerId), 'home');
+    return learnerHome(this.options.dataDir, learnerId);
   }
 
   /** Whether a shell for this learner could start now (they have one, or there is room). */
@@ -63,19 +72,24 @@ export class TerminalSessions {
     if (pending) return pending;
     if (!this.hasRoomFor(learnerId)) return Promise.reject(new CourseFull(this.maxShells));
     const home = this.homeOf(learnerId);
-    const prepared = this.options.beforeStart?.(learnerId, home) ?? Promise.resolve();
-    const started = prepared.then(() => TerminalSession.start({
-      learnerId,
-      home,
-      cols,
-      rows,
-      graceMs: this.options.graceMs,
-      ...(this.options.pathPrefix ? { pathPrefix: this.options.pathPrefix } : {}),
-      ...(this.options.envFor ? { env: this.options.envFor(learnerId) } : {}),
-      onDisposed: (session) => {
-        if (this.live.get(learnerId) === session) this.live.delete(learnerId);
-      },
-    }))
+    // The sandbox first: the home is in it only then, and nothing may write there before.
+    const started = this.place(learnerId)
+      .then(async (placement) => {
+        await this.options.beforeStart?.(learnerId, home);
+        return TerminalSession.start({
+          learnerId,
+          home,
+          cols,
+          rows,
+          graceMs: this.options.graceMs,
+          ...(this.pathPrefix ? { pathPrefix: this.pathPrefix } : {}),
+          ...(this.options.envFor ? { env: this.options.envFor(learnerId) } : {}),
+          ...placement,
+          onDisposed: (session) => {
+            if (this.live.get(learnerId) === session) this.live.delete(learnerId);
+          },
+        });
+      })
       .then((session) => {
         this.live.set(learnerId, session);
         return session;
@@ -85,12 +99,22 @@ export class TerminalSessions {
     return started;
   }
 
+  /** Host tool directories matter only to shells on this host. */
+  private get pathPrefix(): string[] | undefined {
+    return this.options.placeShell ? undefined : this.options.pathPrefix;
+  }
+
+  private async place(learnerId: string): Promise<Partial<ShellPlacement>> {
+    if (!this.options.placeShell) return {};
+    return this.options.placeShell(learnerId, randomBytes(8).toString('hex'));
+  }
+
   /** Rewrites the learner's env script after their variables changed (cluster ready or
    * gone); open shells pick it up at their next prompt and print `notice`. */
   refreshEnv(learnerId: string, notice?: string): Promise<void> {
     return writeEnvScript(this.homeOf(learnerId), {
       ...(this.options.envFor ? { env: this.options.envFor(learnerId) } : {}),
-      ...(this.options.pathPrefix ? { pathPrefix: this.options.pathPrefix } : {}),
+      ...(this.pathPrefix ? { pathPrefix: this.pathPrefix } : {}),
       ...(notice ? { notice } : {}),
     });
   }

@@ -26,6 +26,9 @@ export interface ShellOptions {
   env?: Record<string, string>;
   /** Directories put in front of the system PATH (kubectl, kind, helm). */
   pathPrefix?: string[];
+  /** Starts the shell somewhere else than on this host, e.g. `docker exec -it <sandbox>
+   * werkbank-shell`; home and variables are then that command's to set. */
+  command?: string[];
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -95,7 +98,27 @@ export async function prepareHome(home: string, options: Pick<ShellOptions, 'env
   }
 }
 
+/** What the docker CLI needs to find its daemon, and nothing else of the runner's. */
+function commandEnv(): Record<string, string> {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', TERM: 'xterm-256color' };
+  for (const name of ['HOME', 'DOCKER_HOST', 'DOCKER_CONFIG', 'DOCKER_CONTEXT', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY']) {
+    const value = process.env[name];
+    if (value) env[name] = value;
+  }
+  return env;
+}
+
 export function spawnShell(options: ShellOptions): pty.IPty {
+  if (options.command) {
+    return pty.spawn('/bin/bash', [CLOSE_FDS_WRAPPER, ...options.command], {
+      name: 'xterm-256color',
+      cols: options.cols,
+      rows: options.rows,
+      cwd: '/',
+      env: commandEnv(),
+      encoding: null,
+    });
+  }
   const systemPath = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
   const env: Record<string, string> = {
     HOME: options.home,

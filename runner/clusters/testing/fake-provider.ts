@@ -2,7 +2,7 @@
 // so (or at once), and every call is recorded.
 import type { CommandResult } from '../commands.ts';
 import { createFailed } from '../errors.ts';
-import type { ClusterHandle, ClusterProvider, ImageLoadResult, ProgressCallback } from '../provider.ts';
+import type { ClusterHandle, ClusterProvider, ImageLoadResult, ProgressCallback, ProviderInfo } from '../provider.ts';
 
 interface PendingCreate {
   name: string;
@@ -12,6 +12,7 @@ interface PendingCreate {
 
 export class FakeProvider implements ClusterProvider {
   readonly name = 'kind' as const;
+  readonly info: ProviderInfo = { kindClusterNameInShell: true, defaultEstimateSeconds: 75 };
   /** Clusters that exist (ready or being created). */
   readonly existing = new Set<string>();
   readonly deleted: string[] = [];
@@ -102,5 +103,9 @@ export class FakeProvider implements ClusterProvider {
 
   async execInNode(): Promise<CommandResult> {
     return { code: 0, stdout: '', stderr: '' };
+  }
+
+  nodeExec(_name: string): string[] | null {
+    return null;
   }
 }

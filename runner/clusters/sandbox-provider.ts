@@ -1,0 +1,372 @@
+// A sandbox per learner: one privileged container (werkbank/sandbox, docker/sandbox/)
+// holding the learner's login shell, a Docker daemon of their own and, on that daemon,
+// their kind cluster. Nothing of the host is inside: no host Docker socket, no other
+// homes, no runner data; the learner's home is mounted from its slot (home-slot.ts).
+// Sandboxes sit on a network of their own on which they cannot reach each other; the
+// runner reaches each cluster's API server from the host, with a kubeconfig it read
+// out of the sandbox before any learner got it, so what a learner does to their own
+// kubeconfig never changes what "Prüfen" looks at.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, statfs, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
+import { installAddons } from './addons.ts';
+import { lastLines, processRunner, type CommandRunner, type CommandResult } from './commands.ts';
+import { ClusterError, createFailed, dockerDown, lowDisk } from './errors.ts';
+import { moveHomeBack, moveHomeIntoSlot } from './home-slot.ts';
+import { learnerKubeconfig } from './kubeconfig.ts';
+import { NodeImages } from './node-images.ts';
+import { kindPhaseOf, ProgressTracker } from './progress.ts';
+import type { ClusterHandle, ClusterProvider, CreateHooks, ImageLoadResult, ProgressCallback, ProviderInfo, SandboxAccess } from './provider.ts';
+import { waitUntilReady } from './readiness.ts';
+import { copySeed, ensureSeed, waitForInnerDocker } from './sandbox-seed.ts';
+
+export const SANDBOX_PREFIX = 'werkbank-';
+export const SANDBOX_NETWORK = 'werkbank-sandboxes';
+/** Every sandbox carries these, so nothing of a runner's is ever orphaned: `./werkbank
+ * stop` and a later runner find them by label, even once the data dir is gone. */
+export const LABELS = {
+  sandbox: 'werkbank.sandbox',
+  runner: 'werkbank.runner',
+  dataDir: 'werkbank.data-dir',
+  learner: 'werkbank.learner',
+} as const;
+/** Inside every sandbox: the learner's cluster has kind's default name. */
+const INNER_CLUSTER = 'kind';
+const INNER_NODE = `${INNER_CLUSTER}-control-plane`;
+const INNER_KUBECONFIG = '/var/lib/werkbank/kubeconfig';
+const API_PORT = 6443;
+/** A sandbox holds a Docker data root with the node image and a cluster. */
+const DISK_PER_SANDBOX_MIB = 6144;
+
+export interface SandboxLimits {
+  /** CPUs the whole sandbox (shell, Docker, cluster) may use. */
+  cpus: number;
+  memoryMiB: number;
+  /** Processes and threads of the whole sandbox; a kind cluster alone uses ~600. */
+  pids: number;
+  /** Processes of the learner's shells (a fork bomb stops here, the cluster goes on). */
+  shellPids: number;
+  shellMemoryMiB: number;
+}
+
+export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = { cpus: 1.5, memoryMiB: 4096, pids: 4096, shellPids: 512, shellMemoryMiB: 1536 };
+
+export interface SandboxProviderOptions {
+  /** `<dataDir>/clusters`: owner file, admin kubeconfigs, home slots. */
+  stateDir: string;
+  /** Shown in each sandbox's labels, so a stop finds a runner's sandboxes. */
+  dataDir: string;
+  sandboxImage: string;
+  nodeImages: string[];
+  labImages: () => Promise<string[]>;
+  addonManifests: () => Promise<string[]>;
+  /** The repository's labs/, mounted read-only for the labs' scripts. */
+  labsDir: string;
+  limits?: SandboxLimits;
+  runner?: CommandRunner;
+  log?: (message: string) => void;
+  readyTimeoutMs?: number;
+}
+
+export class SandboxProvider implements ClusterProvider {
+  readonly name = 'sandbox' as const;
+  readonly info: ProviderInfo = { kindClusterNameInShell: false, defaultEstimateSeconds: 90 };
+  readonly sandbox: SandboxAccess = {
+    kubeconfigPath: INNER_KUBECONFIG,
+    attachHome: (name, home) => moveHomeIntoSlot(home, this.slotOf(name)),
+    detachHome: async (name, home) => {
+      // Nothing in the sandbox may write to the home once it is back on the host.
+      await this.docker(['kill', name], 60_000);
+      await moveHomeBack(home, this.slotOf(name));
+    },
+    shellCommand: (name, session) => this.shellCommand(name, session),
+    hangUpShell: (name, session) => this.hangUpShell(name, session),
+  };
+  private readonly options: SandboxProviderOptions;
+  private readonly run: CommandRunner;
+  private readonly log: (message: string) => void;
+  private readonly images: NodeImages;
+  readonly limits: SandboxLimits;
+
+  constructor(options: SandboxProviderOptions) {
+    this.options = options;
+    this.run = options.runner ?? processRunner;
+    this.log = options.log ?? ((message) => console.log(`[sandbox] ${message}`));
+    this.images = new NodeImages({ ...options, run: this.run, log: this.log });
+    this.limits = options.limits ?? DEFAULT_SANDBOX_LIMITS;
+  }
+
+  private get ownerFile(): string {
+    return join(this.options.stateDir, 'owner');
+  }
+
+  private dir(name: string): string {
+    return join(this.options.stateDir, 'sandbox', name);
+  }
+
+  slotOf(name: string): string {
+    return join(this.dir(name), 'home');
+  }
+
+  private adminKubeconfigPath(name: string): string {
+    return join(this.dir(name), 'admin.kubeconfig');
+  }
+
+  private handle(name: string): ClusterHandle {
+    return {
+      name,
+      provider: 'sandbox',
+      adminKubeconfigPath: this.adminKubeconfigPath(name),
+      namespace: 'default',
+      nodeContainer: INNER_NODE,
+      nodeExec: ['docker', 'exec', name, 'docker', 'exec', INNER_NODE],
+      sandbox: name,
+    };
+  }
+
+  private async docker(args: string[], timeoutMs = 60_000, onStderrLine?: (line: string) => void): Promise<CommandResult> {
+    try {
+      return await this.run.run('docker', args, { timeoutMs, ...(onStderrLine ? { onStderrLine } : {}) });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw dockerDown('docker: nicht gefunden');
+      throw error;
+    }
+  }
+
+  private async mustDocker(args: string[], what: string, timeoutMs?: number): Promise<string> {
+    const result = await this.docker(args, timeoutMs);
+    if (result.code !== 0) throw createFailed(`${what}: ${lastLines(result.stderr, 8)}`);
+    return result.stdout.trim();
+  }
+
+  /** This runner's id (random, kept in the data dir), the value of its sandboxes' runner label. */
+  private async runnerId(): Promise<string> {
+    if (!existsSync(this.ownerFile)) {
+      await mkdir(this.options.stateDir, { recursive: true, mode: 0o700 });
+      await writeFile(this.ownerFile, `${randomBytes(8).toString('hex')}\n`, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      });
+    }
+    return (await readFile(this.ownerFile, 'utf8')).trim();
+  }
+
+  async preflight(): Promise<void> {
+    const info = await this.docker(['info', '--format', '{{.DockerRootDir}}'], 15_000);
+    if (info.code !== 0) throw dockerDown(lastLines(info.stderr, 4));
+    const root = info.stdout.trim();
+    const disk = root ? await statfs(root).catch(() => null) : null;
+    if (disk) {
+      const freeMiB = Math.floor((disk.bavail * disk.bsize) / (1 << 20));
+      if (freeMiB < DISK_PER_SANDBOX_MIB) throw lowDisk(root, freeMiB, DISK_PER_SANDBOX_MIB);
+    }
+    if (!(await this.images.present(this.options.sandboxImage))) {
+      throw new ClusterError(
+        'node-image-missing',
+        `Das Sandbox-Image ${this.options.sandboxImage} fehlt. Baue es mit "docker/sandbox/build.sh" (das macht auch "./werkbank start") und versuche es erneut.`,
+      );
+    }
+  }
+
+  /** The network sandboxes live on: the host reaches each of them, none reaches another. */
+  private async ensureNetwork(): Promise<void> {
+    const found = await this.docker(['network', 'inspect', '--format', '{{index .Options "com.docker.network.bridge.enable_icc"}}', SANDBOX_NETWORK]);
+    if (found.code === 0) {
+      if (found.stdout.trim() !== 'false') throw new ClusterError('internal', `Das Docker-Netz ${SANDBOX_NETWORK} erlaubt Verkehr zwischen Sandboxen; lösche es ("docker network rm ${SANDBOX_NETWORK}"), Werkbank legt es neu an.`);
+      return;
+    }
+    const created = await this.docker(['network', 'create', '--driver', 'bridge', '-o', 'com.docker.network.bridge.enable_icc=false', '--label', `${LABELS.sandbox}=network`, SANDBOX_NETWORK]);
+    if (created.code !== 0 && !created.stderr.includes('already exists')) throw createFailed(lastLines(created.stderr, 4));
+  }
+
+  async create(name: string, onProgress: ProgressCallback, hooks: CreateHooks = {}): Promise<ClusterHandle> {
+    const progress = new ProgressTracker(onProgress);
+    progress.start('preflight', 'Docker und Sandbox-Image werden geprüft');
+    try {
+      const imageChoice = this.images.clusterImage();
+      imageChoice.catch(() => {});
+      await this.preflight();
+      const runnerId = await this.runnerId();
+      await this.ensureNetwork();
+
+      progress.start('prepare-image', 'Node-Image und Lab-Images für Sandboxen werden vorbereitet');
+      const { image: nodeImage, baked } = await imageChoice;
+      const labImages = await this.options.labImages();
+      const seed = await ensureSeed({ run: this.run, sandboxImage: this.options.sandboxImage, images: [nodeImage, ...labImages], log: this.log });
+
+      progress.start('sandbox', 'Deine Sandbox startet (eigene Shell und eigenes Docker)');
+      await mkdir(this.slotOf(name), { recursive: true, mode: 0o700 });
+      const labels = [`${LABELS.sandbox}=${name}`, `${LABELS.runner}=${runnerId}`, `${LABELS.dataDir}=${this.options.dataDir}`];
+      await copySeed(this.run, this.options.sandboxImage, seed, `${name}-docker`, labels);
+      const { cpus, memoryMiB, pids } = this.limits;
+      await this.mustDocker([
+        'run', '-d', '--name', name, '--hostname', 'werkbank',
+        '--privileged', '--cgroupns=private',
+        '--network', SANDBOX_NETWORK,
+        '--cpus', String(cpus), '--memory', `${memoryMiB}m`, '--memory-swap', `${memoryMiB}m`, '--pids-limit', String(pids),
+        ...labels.flatMap((label) => ['--label', label]),
+        '-v', `${name}-docker:/var/lib/docker`,
+        '-v', `${this.slotOf(name)}:/root`,
+        '-v', `${this.options.labsDir}:/opt/werkbank/labs:ro`,
+        ...(existsSync('/lib/modules') ? ['-v', '/lib/modules:/lib/modules:ro'] : []),
+        this.options.sandboxImage,
+      ], 'Sandbox startet nicht', 120_000);
+      await waitForInnerDocker(this.run, name);
+      progress.finish();
+      hooks.onShellReady?.();
+
+      const kindConfig = stringify({
+        kind: 'Cluster',
+        apiVersion: 'kind.x-k8s.io/v1alpha4',
+        // Published on the sandbox's own address, for the runner on the host; the
+        // sandbox network keeps every other sandbox away from it.
+        networking: { apiServerAddress: '0.0.0.0', apiServerPort: API_PORT },
+      });
+      await this.mustDocker(['exec', name, 'sh', '-c', 'mkdir -p /etc/werkbank /var/lib/werkbank && printf "%s" "$1" >/etc/werkbank/kind.yaml', 'sh', kindConfig], 'kind-Konfiguration');
+      const created = await this.docker(
+        ['exec', name, 'kind', 'create', 'cluster', '--name', INNER_CLUSTER, '--image', nodeImage, '--config', '/etc/werkbank/kind.yaml', '--kubeconfig', INNER_KUBECONFIG],
+        600_000,
+        (line) => {
+          const phase = kindPhaseOf(line);
+          if (phase) progress.start(phase.id, phase.label);
+        },
+      );
+      if (created.code !== 0) throw createFailed(lastLines(created.stderr));
+      progress.finish();
+
+      // The learner's copy names the API server as seen inside the sandbox.
+      await this.mustDocker(['exec', name, 'kubectl', '--kubeconfig', INNER_KUBECONFIG, 'config', 'set-cluster', `kind-${INNER_CLUSTER}`, `--server=https://127.0.0.1:${API_PORT}`], 'Kubeconfig');
+      await this.saveAdminKubeconfig(name);
+      const config = new KubeConfig();
+      config.loadFromFile(this.adminKubeconfigPath(name));
+      const ready = waitUntilReady(config, { coreDns: true }, { timeoutMs: this.options.readyTimeoutMs ?? 180_000 });
+      ready.catch(() => {});
+      if (baked.length < labImages.length) {
+        progress.start('images', 'Lab-Images werden in den Cluster geladen');
+        const loaded = await this.loadImages(name, labImages.filter((image) => !baked.includes(image)));
+        progress.finish(loaded.missing.length > 0 ? `Nicht gebaut, daher nicht geladen: ${loaded.missing.join(', ')}` : undefined);
+      }
+      progress.start('ready', 'Warten auf Knoten, CoreDNS und StorageClass');
+      await ready;
+      progress.finish();
+
+      progress.start('addons', 'Add-ons werden installiert (metrics-server, Traefik)');
+      const missing = await installAddons(config, await this.options.addonManifests(), name, this.log);
+      progress.finish(missing.length > 0 ? `Fehlt: ${missing.join(', ')}` : undefined);
+      return this.handle(name);
+    } catch (error) {
+      const failure = error instanceof ClusterError ? error : createFailed(error instanceof Error ? error.message : String(error), error);
+      progress.fail(failure.output || failure.message);
+      // Preflight failures leave nothing behind; anything later is removed again.
+      if (failure.code === 'create-failed') await this.delete(name).catch(() => {});
+      throw failure;
+    }
+  }
+
+  /** Reads the cluster's kubeconfig out of the sandbox into the runner's data dir, with
+   * the sandbox's current address (it may change when the sandbox restarts). */
+  private async saveAdminKubeconfig(name: string): Promise<void> {
+    const inner = await this.mustDocker(['exec', name, 'cat', INNER_KUBECONFIG], 'Kubeconfig lesen', 30_000);
+    await writeFile(this.adminKubeconfigPath(name), await this.outerKubeconfig(name, inner), { mode: 0o600 });
+  }
+
+  private async outerKubeconfig(name: string, innerYaml: string): Promise<string> {
+    const address = await this.mustDocker(['inspect', '--format', `{{(index .NetworkSettings.Networks "${SANDBOX_NETWORK}").IPAddress}}`, name], 'Adresse der Sandbox', 30_000);
+    if (!address) throw createFailed(`Die Sandbox ${name} hat keine Adresse im Netz ${SANDBOX_NETWORK}.`);
+    const config = new KubeConfig();
+    config.loadFromString(innerYaml);
+    const clusters = config.clusters.map((cluster) => ({
+      ...cluster,
+      server: `https://${address}:${API_PORT}`,
+      // The API server's certificate names localhost, not the sandbox's address.
+      tlsServerName: 'localhost',
+    }));
+    const outer = new KubeConfig();
+    outer.loadFromOptions({ clusters, users: config.users, contexts: config.contexts, currentContext: config.currentContext });
+    return stringify(JSON.parse(outer.exportConfig()));
+  }
+
+  async listOurs(): Promise<string[]> {
+    if (!existsSync(this.ownerFile)) return [];
+    const runnerId = (await readFile(this.ownerFile, 'utf8')).trim();
+    const listed = await this.docker(['ps', '-a', '--filter', `label=${LABELS.runner}=${runnerId}`, '--filter', `label=${LABELS.sandbox}`, '--format', '{{.Names}}'], 30_000);
+    if (listed.code !== 0) throw dockerDown(lastLines(listed.stderr, 4));
+    return listed.stdout.split('\n').map((line) => line.trim()).filter((line) => line.startsWith(SANDBOX_PREFIX)).sort();
+  }
+
+  async get(name: string): Promise<ClusterHandle | null> {
+    if (!(await this.listOurs()).includes(name)) return null;
+    const state = await this.docker(['inspect', '--format', '{{.State.Running}}', name], 30_000);
+    if (state.stdout.trim() !== 'true') {
+      // Stopped with the host (a reboot): start it again; its cluster comes back with it.
+      const started = await this.docker(['start', name], 120_000);
+      if (started.code !== 0) return null;
+      await waitForInnerDocker(this.run, name).catch(() => {});
+    }
+    try {
+      await this.saveAdminKubeconfig(name);
+    } catch {
+      return null;
+    }
+    return this.handle(name);
+  }
+
+  async delete(name: string): Promise<void> {
+    const removed = await this.docker(['rm', '-f', '-v', name], 180_000);
+    if (removed.code !== 0 && !/No such container/i.test(removed.stderr)) {
+      throw new ClusterError('internal', `Sandbox ${name} ließ sich nicht löschen.`, { output: lastLines(removed.stderr) });
+    }
+    await this.docker(['volume', 'rm', '-f', `${name}-docker`], 120_000);
+    await rm(this.adminKubeconfigPath(name), { force: true });
+    // The slot goes only when it holds no home any more (moveHomeBack renamed it away).
+    await rm(join(this.dir(name), 'home'), { recursive: false, force: true }).catch(() => {});
+    await rm(this.dir(name), { recursive: false, force: true }).catch(() => {});
+  }
+
+  async kubeconfig(name: string, learnerId: string): Promise<string> {
+    const admin = await readFile(this.adminKubeconfigPath(name), 'utf8');
+    return learnerKubeconfig(admin, { clusterName: `kind-${name}`, learnerId, namespace: 'default' });
+  }
+
+  async loadImages(name: string, images: string[]): Promise<ImageLoadResult> {
+    // The sandbox's own daemon has the lab images from its seed.
+    const present: string[] = [];
+    const missing: string[] = [];
+    for (const image of images) {
+      const found = await this.docker(['exec', name, 'docker', 'image', 'inspect', '--format', '{{.Id}}', image], 30_000);
+      (found.code === 0 ? present : missing).push(image);
+    }
+    if (present.length > 0) {
+      const result = await this.docker(['exec', name, 'kind', 'load', 'docker-image', '--name', INNER_CLUSTER, ...present], 600_000);
+      if (result.code !== 0) throw createFailed(lastLines(result.stderr));
+    }
+    return { loaded: present, missing };
+  }
+
+  execInNode(name: string, command: string[]): Promise<CommandResult> {
+    return this.docker([...this.handle(name).nodeExec!.slice(1), ...command], 120_000);
+  }
+
+  private shellCommand(name: string, session: string): string[] {
+    const { shellPids, shellMemoryMiB } = this.limits;
+    return [
+      'docker', 'exec', '-it', '-w', '/root',
+      '-e', 'HOME=/root', '-e', 'USER=root', '-e', 'SHELL=/bin/bash', '-e', 'LANG=C.UTF-8',
+      '-e', 'TERM=xterm-256color', '-e', 'COLORTERM=truecolor', '-e', 'WERKBANK=1',
+      '-e', `WERKBANK_SESSION=${session}`,
+      '-e', `WERKBANK_SHELL_PIDS=${shellPids}`,
+      '-e', `WERKBANK_SHELL_MEMORY_BYTES=${shellMemoryMiB * 1024 * 1024}`,
+      name, '/usr/local/bin/werkbank-shell',
+    ];
+  }
+
+  private async hangUpShell(name: string, session: string): Promise<void> {
+    await this.docker(['exec', name, 'sh', '-c', 'pid=$(cat "/run/werkbank/sessions/$1" 2>/dev/null) && pkill -HUP -s "$pid"; rm -f "/run/werkbank/sessions/$1"', 'sh', session], 15_000);
+  }
+
+  nodeExec(name: string): string[] | null {
+    return this.handle(name).nodeExec ?? null;
+  }
+}

@@ -1,0 +1,110 @@
+// The images every sandbox's own Docker daemon starts with: the kind node image (lab
+// images baked in) and the lab images a learner builds on (`FROM werkbank/demo-app:1`).
+// Loading them into each new sandbox took 23 s for 1.3 GB; instead they are loaded
+// once into a seed volume (a Docker data root), and each sandbox gets a copy of it,
+// which is plain file copying. The seed is named after the ids of everything in it,
+// so a rebuilt image makes a new seed and the old one is removed.
+import { createHash } from 'node:crypto';
+import { lastLines, type CommandRunner } from './commands.ts';
+
+export const SEED_LABEL = 'werkbank.sandbox-seed';
+const COMPLETE_MARK = '.werkbank-seed-complete';
+
+async function must(run: CommandRunner, args: string[], what: string, timeoutMs = 600_000): Promise<string> {
+  const result = await run.run('docker', args, { timeoutMs });
+  if (result.code !== 0) throw new Error(`${what}: ${lastLines(result.stderr, 6)}`);
+  return result.stdout.trim();
+}
+
+async function imageId(run: CommandRunner, image: string): Promise<string | null> {
+  const result = await run.run('docker', ['image', 'inspect', '--format', '{{.Id}}', image], { timeoutMs: 30_000 });
+  return result.code === 0 ? result.stdout.trim() : null;
+}
+
+/** Waits until the Docker daemon inside a sandbox container answers. */
+export async function waitForInnerDocker(run: CommandRunner, container: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const info = await run.run('docker', ['exec', container, 'docker', 'version', '--format', '{{.Server.Version}}'], { timeoutMs: 15_000 });
+    if (info.code === 0) return;
+    if (Date.now() > deadline) {
+      const logs = await run.run('docker', ['exec', container, 'tail', '-n', '15', '/var/log/dockerd.log'], { timeoutMs: 15_000 });
+      throw new Error(`Docker in der Sandbox ist nach ${timeoutMs / 1000} s nicht bereit:\n${lastLines(logs.stdout || info.stderr, 15)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+export interface SeedOptions {
+  run: CommandRunner;
+  sandboxImage: string;
+  /** Images every sandbox's daemon has; those missing on this machine are left out. */
+  images: string[];
+  log: (message: string) => void;
+}
+
+/** The seed volume for these images, loaded now if it does not exist yet. */
+export async function ensureSeed({ run, sandboxImage, images, log }: SeedOptions): Promise<string> {
+  const present: { image: string; id: string }[] = [];
+  for (const image of images) {
+    const id = await imageId(run, image);
+    if (id) present.push({ image, id });
+  }
+  const sandboxId = await imageId(run, sandboxImage);
+  if (!sandboxId) throw new Error(`Sandbox-Image ${sandboxImage} fehlt`);
+  const hash = createHash('sha256')
+    .update([sandboxId, ...present.map(({ image, id }) => `${image}=${id}`)].join('\n'))
+    .digest('hex')
+    .slice(0, 12);
+  const volume = `werkbank-seed-${hash}`;
+  const complete = await run.run(
+    'docker',
+    ['run', '--rm', '--network', 'none', '-v', `${volume}:/seed:ro`, '--entrypoint', 'test', sandboxImage, '-f', `/seed/${COMPLETE_MARK}`],
+    { timeoutMs: 60_000 },
+  );
+  if (complete.code === 0) return volume;
+
+  log(`Sandbox-Grundlage wird geladen: ${present.map(({ image }) => image).join(', ')}`);
+  const started = Date.now();
+  await run.run('docker', ['volume', 'rm', '-f', volume], { timeoutMs: 60_000 });
+  await must(run, ['volume', 'create', '--label', `${SEED_LABEL}=${hash}`, volume], 'Seed-Volume');
+  const builder = await must(
+    run,
+    ['run', '-d', '--privileged', '--cgroupns=private', '--network', 'none', '-v', `${volume}:/var/lib/docker`, sandboxImage],
+    'Seed-Container startet nicht',
+    120_000,
+  );
+  try {
+    await waitForInnerDocker(run, builder);
+    const quoted = present.map(({ image }) => `'${image.replaceAll("'", "'\\''")}'`).join(' ');
+    // Through a shell, so the gigabytes never pass through Node.
+    const loaded = await run.run('bash', ['-c', `set -o pipefail; docker save ${quoted} | docker exec -i ${builder} docker load -q`], { timeoutMs: 1_800_000 });
+    if (loaded.code !== 0) throw new Error(`Images ließen sich nicht in die Sandbox-Grundlage laden: ${lastLines(loaded.stderr, 6)}`);
+    await must(run, ['exec', builder, 'touch', `/var/lib/docker/${COMPLETE_MARK}`], 'Seed-Markierung');
+  } finally {
+    // A stop lets dockerd write its state; the volume stays, the container goes.
+    await run.run('docker', ['stop', '-t', '30', builder], { timeoutMs: 60_000 });
+    await run.run('docker', ['rm', '-f', builder], { timeoutMs: 60_000 });
+  }
+  log(`Sandbox-Grundlage ${volume} fertig nach ${Math.round((Date.now() - started) / 1000)} s`);
+  await removeOldSeeds(run, volume);
+  return volume;
+}
+
+/** Seeds made from older images; one still being copied from is kept by Docker (in use). */
+async function removeOldSeeds(run: CommandRunner, keep: string): Promise<void> {
+  const listed = await run.run('docker', ['volume', 'ls', '-q', '--filter', `label=${SEED_LABEL}`], { timeoutMs: 30_000 });
+  for (const volume of listed.stdout.split('\n').map((line) => line.trim())) {
+    if (volume && volume !== keep) await run.run('docker', ['volume', 'rm', volume], { timeoutMs: 60_000 });
+  }
+}
+
+/** A new volume holding a copy of the seed: the sandbox's Docker data root. */
+export async function copySeed(run: CommandRunner, sandboxImage: string, seed: string, volume: string, labels: string[]): Promise<void> {
+  await must(run, ['volume', 'create', ...labels.flatMap((label) => ['--label', label]), volume], 'Volume der Sandbox');
+  await must(
+    run,
+    ['run', '--rm', '--network', 'none', '-v', `${seed}:/from:ro`, '-v', `${volume}:/to`, '--entrypoint', 'cp', sandboxImage, '-a', '/from/.', '/to/'],
+    'Kopie der Sandbox-Grundlage',
+  );
+}
