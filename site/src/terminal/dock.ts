@@ -113,7 +113,7 @@ function showState(dock: HTMLElement, state: ConnectionState): void {
   const action = dock.querySelector<HTMLButtonElement>('[data-action="reopen"]');
   if (status) {
     if (state.kind === 'refused') status.textContent = `${STATE_TEXT.refused} ${state.message}`;
-    else if (state.kind === 'reconnecting' && state.message) status.textContent = `${state.message} Neuer Versuch von selbst …`;
+    else if (state.kind === 'reconnecting' && state.message) status.textContent = `${state.message} Das Terminal verbindet sich dann von selbst.`;
     else status.textContent = STATE_TEXT[state.kind];
   }
   if (action) {
