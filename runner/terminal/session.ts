@@ -16,8 +16,8 @@ const OUTPUT_BATCH_MAX_BYTES = 64 * 1024;
 export const RESIZE_COALESCE_MS = 50;
 /** A mirror resize reflows the whole scrollback (tens of ms at 500 columns); the next one
  * waits this many times as long as the last took, so a storm of them keeps the mirror
- * busy for at most a fifth of the time and other learners' shells stay responsive. */
-const RESIZE_COST_FACTOR = 4;
+ * busy for at most a tenth of the time and other learners' shells stay responsive. */
+const RESIZE_COST_FACTOR = 10;
 
 /** The browser end of a session, usually a websocket. */
 export interface TerminalPeer {
