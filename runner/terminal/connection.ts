@@ -2,6 +2,7 @@
 // binary frames are keystrokes and text frames are control messages. A malformed
 // control frame is counted and ignored; a silent peer is dropped by the keep-alive.
 import { WebSocket, type RawData } from 'ws';
+import { ClusterError } from '../clusters/errors.ts';
 import { clientMessageSchema } from './client-messages.ts';
 import { CLOSE_CODES, type ClientMessage, type ServerMessage } from './protocol.ts';
 import type { TerminalPeer, TerminalSession } from './session.ts';
@@ -18,6 +19,8 @@ export function newTerminalStats(): TerminalStats {
 }
 
 const HELLO_TIMEOUT_MS = 10_000;
+/** The close reason the page shows in the terminal bar (at most 123 bytes). */
+export const SANDBOX_FAILED_REASON = 'Deine Sandbox startet nicht. Details und „Erneut versuchen“ im Cluster-Bereich.';
 const KEEPALIVE_INTERVAL_MS = 15_000;
 
 function toBuffer(data: RawData): Buffer {
@@ -101,7 +104,8 @@ export function connectTerminal(
             return null;
           }
           console.error(`[terminal] Shell für ${learnerId} konnte nicht starten:`, error);
-          peer.close(1011, 'Shell konnte nicht starten');
+          // A sandbox that cannot start says why in the cluster panel, with a retry.
+          peer.close(1011, error instanceof ClusterError ? SANDBOX_FAILED_REASON : 'Shell konnte nicht starten');
           return null;
         });
       return;

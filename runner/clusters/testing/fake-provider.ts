@@ -1,11 +1,15 @@
 // An in-memory provider for the manager's tests: creations finish when the test says
 // so (or at once), and every call is recorded.
+import { join } from 'node:path';
 import type { CommandResult } from '../commands.ts';
 import { createFailed } from '../errors.ts';
-import type { ClusterHandle, ClusterProvider, ImageLoadResult, ProgressCallback, ProviderInfo } from '../provider.ts';
+import { moveHomeBack, moveHomeIntoSlot } from '../home-slot.ts';
+import type { ClusterHandle, ClusterProvider, CreateHooks, ImageLoadResult, ProgressCallback, ProviderInfo, SandboxAccess } from '../provider.ts';
 
 interface PendingCreate {
   name: string;
+  /** The sandbox runs (sandboxed fakes): the learner's shell may start. */
+  shellReady(): void;
   finish(): void;
   fail(output: string): void;
 }
@@ -23,14 +27,34 @@ export class FakeProvider implements ClusterProvider {
   /** How long delete() takes (kind needs seconds). */
   deleteDelayMs: number;
 
-  constructor({ autoFinish = true, deleteDelayMs = 0 }: { autoFinish?: boolean; deleteDelayMs?: number } = {}) {
+  /** Present with `slotRoot`: clusters live in sandboxes whose home slots are under it. */
+  readonly sandbox?: SandboxAccess;
+  /** Sandbox, home, and when: the order the manager moved homes in and out. */
+  readonly homeMoves: string[] = [];
+
+  constructor({ autoFinish = true, deleteDelayMs = 0, slotRoot }: { autoFinish?: boolean; deleteDelayMs?: number; slotRoot?: string } = {}) {
     this.autoFinish = autoFinish;
     this.deleteDelayMs = deleteDelayMs;
+    if (slotRoot) {
+      this.sandbox = {
+        kubeconfigPath: '/var/lib/werkbank/kubeconfig',
+        attachHome: async (name, home) => {
+          this.homeMoves.push(`in ${name}`);
+          await moveHomeIntoSlot(home, join(slotRoot, name));
+        },
+        detachHome: async (name, home) => {
+          this.homeMoves.push(`out ${name}`);
+          await moveHomeBack(home, join(slotRoot, name));
+        },
+        shellCommand: (name, session) => ['fake-shell', name, session],
+        hangUpShell: async () => {},
+      };
+    }
   }
 
   async preflight(): Promise<void> {}
 
-  create(name: string, onProgress: ProgressCallback): Promise<ClusterHandle> {
+  create(name: string, onProgress: ProgressCallback, hooks: CreateHooks = {}): Promise<ClusterHandle> {
     this.created.push(name);
     this.existing.add(name);
     const startedAt = Date.now();
@@ -38,7 +62,11 @@ export class FakeProvider implements ClusterProvider {
     return new Promise((resolve, reject) => {
       const entry: PendingCreate = {
         name,
+        shellReady: () => {
+          if (this.sandbox) hooks.onShellReady?.();
+        },
         finish: () => {
+          entry.shellReady();
           onProgress({ id: 'control-plane', label: 'Control Plane startet (kubeadm)', state: 'done', startedAt, endedAt: Date.now() });
           resolve(this.handle(name));
         },
@@ -57,6 +85,14 @@ export class FakeProvider implements ClusterProvider {
     const entry = this.pending.shift();
     if (!entry) throw new Error('keine Erstellung läuft');
     entry.finish();
+    return entry.name;
+  }
+
+  /** The oldest creation's sandbox runs; its cluster is still being made. */
+  shellReadyNext(): string {
+    const entry = this.pending[0];
+    if (!entry) throw new Error('keine Erstellung läuft');
+    entry.shellReady();
     return entry.name;
   }
 

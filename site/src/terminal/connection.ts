@@ -137,6 +137,9 @@ export class TerminalConnection {
       if (event.code === CLOSE_CODES.takenOver) this.setState({ kind: 'taken-over' });
       else if (event.code === CLOSE_CODES.shellExited) {
         if (this.state.kind !== 'exited') this.setState({ kind: 'exited', code: 0 });
+      } else if (event.code === 1011 && event.reason) {
+        // The runner says why the shell cannot start (e.g. the sandbox); no quick retries.
+        this.scheduleReconnect({ delayMs: 15_000, message: event.reason });
       } else this.scheduleReconnect();
     };
   }

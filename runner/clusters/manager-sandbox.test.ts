@@ -1,0 +1,95 @@
+// The manager with sandboxes (in-memory provider): the learner's shell may start as soon
+// as their sandbox runs, with their home in it; whatever happens to the sandbox (a failed
+// creation, a reset), the home comes back to the host with everything in it.
+import { existsSync, lstatSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { learnerHome } from '../learner-dir.ts';
+import { ClusterError } from './errors.ts';
+import { ClusterManager } from './manager.ts';
+import { FakeProvider } from './testing/fake-provider.ts';
+
+const ALICE = 'aaaaaaaaaaaaaaaaaaaaaa';
+let dataDir: string;
+let manager: ClusterManager | null = null;
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'werkbank-sandbox-manager-'));
+});
+afterEach(async () => {
+  await manager?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function sandboxManager(provider: FakeProvider, poolSize = 0): ClusterManager {
+  manager = new ClusterManager({
+    provider,
+    dataDir,
+    poolSize,
+    maxClusters: 4,
+    idleTtlMs: 3600_000,
+    memoryPerClusterMiB: 900,
+    maxParallelCreates: 2,
+    freeMemoryMiB: () => 16_000,
+    log: () => {},
+  });
+  return manager;
+}
+
+async function aliceHomeWith(file: string, content: string): Promise<string> {
+  const home = learnerHome(dataDir, ALICE);
+  await mkdir(home, { recursive: true });
+  await writeFile(join(home, file), content);
+  return home;
+}
+
+test('the shell may start once the sandbox runs, before its cluster is ready, with the home inside', async () => {
+  const provider = new FakeProvider({ autoFinish: false, slotRoot: join(dataDir, 'slots') });
+  const clusters = sandboxManager(provider);
+  const home = await aliceHomeWith('notiz.txt', 'von vorher\n');
+  const shell = clusters.sandboxFor(ALICE);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  provider.shellReadyNext();
+  const sandbox = await shell;
+  expect(clusters.status(ALICE).phase).toBe('creating');
+  expect(lstatSync(home).isSymbolicLink()).toBe(true);
+  expect(await readFile(join(dataDir, 'slots', sandbox, 'notiz.txt'), 'utf8')).toBe('von vorher\n');
+  // Inside the sandbox KUBECONFIG names the sandbox's own file, never one on the host.
+  expect(clusters.envFor(ALICE)).toEqual({ KUBECONFIG: '/var/lib/werkbank/kubeconfig' });
+  provider.finishNext();
+});
+
+test('a pool sandbox taken by a learner gets their home; a reset gives it back before the next one takes it', async () => {
+  const provider = new FakeProvider({ slotRoot: join(dataDir, 'slots') });
+  const clusters = sandboxManager(provider, 1);
+  await clusters.ready;
+  while (!clusters.summary().some((cluster) => cluster.phase === 'ready')) await new Promise((resolve) => setTimeout(resolve, 5));
+  const home = await aliceHomeWith('notiz.txt', 'bleibt\n');
+  const first = await clusters.sandboxFor(ALICE);
+  expect(provider.created[0]).toBe(first);
+  await writeFile(join(home, 'neu.txt'), 'in der Sandbox geschrieben\n');
+  await clusters.reset(ALICE);
+  const second = await clusters.sandboxFor(ALICE);
+  expect(second).not.toBe(first);
+  expect(provider.homeMoves.slice(0, 3)).toEqual([`in ${first}`, `out ${first}`, `in ${second}`]);
+  expect(await readFile(join(home, 'notiz.txt'), 'utf8')).toBe('bleibt\n');
+  expect(await readFile(join(home, 'neu.txt'), 'utf8')).toBe('in der Sandbox geschrieben\n');
+});
+
+test('a sandbox that fails to start: the shell gets the German error, the home is back on the host', async () => {
+  const provider = new FakeProvider({ autoFinish: false, slotRoot: join(dataDir, 'slots') });
+  const clusters = sandboxManager(provider);
+  const home = await aliceHomeWith('notiz.txt', 'nicht verlieren\n');
+  const shell = clusters.sandboxFor(ALICE);
+  const failure = expect(shell).rejects.toBeInstanceOf(ClusterError);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  provider.failNext('kind: Control Plane startete nicht');
+  await failure;
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(clusters.status(ALICE)).toMatchObject({ phase: 'failed', error: { retryable: true } });
+  expect(lstatSync(home).isDirectory()).toBe(true);
+  expect(await readFile(join(home, 'notiz.txt'), 'utf8')).toBe('nicht verlieren\n');
+  expect(existsSync(join(dataDir, 'slots', provider.created[0]!))).toBe(false);
+});
