@@ -127,7 +127,7 @@ describe('job-succeeded', () => {
 
     expect(fake.passed).toBe(false);
     expect(fake.message).toBe(
-      `Der Job ‚abruf‘ ist nicht der aus abruf.yaml: er startet werkbank/toolbox:1 mit „true“, erwartet ist werkbank/toolbox:1 mit „sh -c nslookup web.services.svc.cluster.local. && wget -qO- ht…“. Tipp: Lösch ihn mit „kubectl delete job abruf -n ${namespace}“ und leg ihn mit „kubectl apply -f abruf.yaml“ neu an.`,
+      `Der Job ‚abruf‘ ist nicht der aus abruf.yaml: er startet werkbank/toolbox:1 mit „true“, erwartet ist werkbank/toolbox:1 mit „sh -c nslookup web.services.svc.cluster.local. && wget -q…“. Tipp: Lösch ihn mit „kubectl delete job abruf -n ${namespace}“ und leg ihn mit „kubectl apply -f abruf.yaml“ neu an.`,
     );
 
     await batch(kube).createNamespacedJob({
