@@ -2,14 +2,14 @@
 // kube-scheduler, metrics-server and the kwok controller, all from the toolchain cache,
 // started by kwokctl as plain processes (no Docker). Nodes and pods are simulated by kwok;
 // everything else (Deployments, EndpointSlices, PV binding, the HPA) is the real thing.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ApiregistrationV1Api, type V1ContainerImage, type V1StorageClass } from '@kubernetes/client-node';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { cacheDir, missingBinaries, toolchain, type Toolchain } from '../../docker/toolchain/paths.ts';
 import { kubeClients, type KubeClients } from './kube-clients.ts';
@@ -76,7 +76,7 @@ export async function startKwokCluster(options: KwokClusterOptions = {}): Promis
     // --kubeconfig= keeps kwokctl from adding a context to the user's ~/.kube/config.
     const create = ['create', 'cluster', '--runtime', 'binary', '--kubeconfig=', '--timeout=120s'];
     await kwokctl(tools, workdir, ['--name', name, ...configs, ...create]);
-    await prepareCluster(kubeClients(cluster.kubeconfigPath), tools, cluster.nodeNames, options);
+    await prepareCluster(kubeClients(cluster.kubeconfigPath), tools, cluster.nodeNames, options, join(workdir, 'clusters', name));
   } catch (error) {
     const logs = join(workdir, 'clusters', name, 'logs');
     await cluster.stop().catch(() => {});
@@ -183,6 +183,7 @@ async function prepareCluster(
   tools: Toolchain,
   nodeNames: string[],
   options: KwokClusterOptions,
+  clusterDir: string,
 ): Promise<void> {
   const storageClass = storageClassSchema.parse(parse(await readFile(storageClassFile(tools), 'utf8')));
   await Promise.all([
@@ -213,10 +214,38 @@ async function prepareCluster(
     waitFor(
       'metrics.k8s.io ist verfügbar',
       async () => {
+        await reviveMetricsServer(clusterDir);
         const service = await apiregistration.readAPIService({ name: 'v1beta1.metrics.k8s.io' });
         return service.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True');
       },
       { timeoutMs: 180_000 },
     ),
   ]);
+}
+
+const componentSchema = z.object({ name: z.string(), binary: z.string().optional(), args: z.array(z.string()).default([]) }).loose();
+
+/**
+ * kwokctl starts metrics-server right after the API server; on a loaded machine the API
+ * server may not listen yet, metrics-server exits ("unable to load configmap based
+ * request-header-client-ca-file") and nothing restarts it, so the cluster would never
+ * offer metrics. Started again the way kwokctl started it, with its pid where kwokctl
+ * (and killRecordedProcesses) look when the cluster is deleted.
+ */
+async function reviveMetricsServer(clusterDir: string): Promise<void> {
+  const pidFile = join(clusterDir, 'pids', 'metrics-server.pid');
+  const pid = Number(await readFile(pidFile, 'utf8').catch(() => ''));
+  if (!Number.isInteger(pid) || pid <= 0 || isAlive(pid)) return;
+  const docs = parseAllDocuments(await readFile(join(clusterDir, 'kwok.yaml'), 'utf8')).map((doc) => doc.toJS() as unknown);
+  const components = docs.flatMap((doc) => z.object({ components: z.array(componentSchema) }).loose().safeParse(doc).data?.components ?? []);
+  const component = components.find((c) => c.name === 'metrics-server' && c.binary !== undefined);
+  if (!component?.binary) return;
+  const log = openSync(join(clusterDir, 'logs', 'metrics-server.log'), 'a');
+  const child = spawn(component.binary, component.args, { cwd: clusterDir, detached: true, stdio: ['ignore', log, log] });
+  child.unref();
+  closeSync(log);
+  if (child.pid !== undefined) {
+    await writeFile(pidFile, String(child.pid));
+    console.warn(`[kwok] metrics-server war beendet (API-Server noch nicht bereit); neu gestartet als pid ${child.pid}`);
+  }
 }
