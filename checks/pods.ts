@@ -166,8 +166,8 @@ export function explainPodProblems(problems: PodProblem[], namespace: string): s
       );
     case 'restarting':
       return sentences(
-        `${who} ${v('ist', 'sind')} zwar gerade bereit, ${v('wurde', 'wurden')}${container} aber vor Kurzem neu gestartet (${first.reason}, ${first.detail} Neustarts) – ein Pod, der immer wieder abstürzt, zählt nicht als laufend`,
-        `Tipp: Sieh nach, warum er beendet wurde: ${kubectl(`logs ${first.pod} --previous`, namespace)}; behebe die Ursache und warte, bis er einige Minuten ohne Neustart läuft`,
+        `${who} ${v('ist', 'sind')} zwar gerade bereit, aber ${first.container ? `${v('sein', 'ihr')} Container ${q(first.container)} wurde` : v('er wurde', 'sie wurden')} vor Kurzem neu gestartet (${first.reason}, ${first.detail} ${first.detail === '1' ? 'Neustart' : 'Neustarts'}) – ein Pod, der immer wieder abstürzt, zählt nicht als laufend`,
+        `Tipp: Sieh nach, warum der Container beendet wurde: ${kubectl(`logs ${first.pod} --previous`, namespace)}; behebe die Ursache und warte, bis der Pod einige Minuten ohne Neustart läuft`,
       );
     case 'never-ready':
       return sentences(

@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import { createDeployment, deployment, runCheck, waitForAvailable } from '../testing/check-helpers.ts';
+import { createDeployment, deployment, podNames, restartedAgo, runCheck, waitForAvailable } from '../testing/check-helpers.ts';
 import { kwokTest as test } from '../testing/kwok-test.ts';
 import { waitFor } from '../testing/wait.ts';
 import { deploymentAvailable } from './deployment-available.ts';
@@ -92,5 +92,26 @@ describe('deployment-available', () => {
     expect(result.message).toContain(`Den Namespace ‚${expectedNamespace}‘ gibt es nicht`);
     expect(result.message).toContain(`Das Deployment ‚katalog‘ gibt es im Namespace ‚${namespace}‘.`);
     expect(result.message).toContain(`kubectl create namespace ${expectedNamespace}`);
+  });
+
+  // Near miss: a crash loop is ready now and then; caught at such a moment it must not pass.
+  test.concurrent('a pod that crashed and restarted lately fails; once it has run for minutes it passes', async ({ kube, namespace }) => {
+    await createDeployment(kube, namespace, deployment('web'));
+    await waitForAvailable(kube, namespace, 'web', 1);
+    const [pod] = await podNames(kube, namespace, 'web');
+    await restartedAgo(kube, namespace, pod!, 20_000);
+
+    const looping = await runCheck(kube, namespace, deploymentAvailable, { name: 'web' });
+
+    expect(looping.passed).toBe(false);
+    expect(looping.timedOut).toBeUndefined();
+    expect(looping.message).toContain(`Das Deployment ‚web‘ meldet 1 bereites Replika. Der Pod ‚${pod}‘ ist zwar gerade bereit, aber sein Container ‚web‘ wurde vor Kurzem neu gestartet (Error, 4 Neustarts)`);
+    expect(looping.message).toContain(`kubectl logs ${pod} --previous -n ${namespace}`);
+
+    await restartedAgo(kube, namespace, pod!, 10 * 60_000);
+    const stable = await runCheck(kube, namespace, deploymentAvailable, { name: 'web' });
+
+    expect(stable.message).toBe('Das Deployment ‚web‘ ist verfügbar: 1 von 1 Replika bereit.');
+    expect(stable.passed).toBe(true);
   });
 });

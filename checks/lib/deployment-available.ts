@@ -50,7 +50,7 @@ export const deploymentAvailable = defineCheck({
       const restarting = await restartingPods(ctx, deployment, namespace);
       const explanation = explainPodProblems(restarting, namespace);
       if (explanation) {
-        return fail(sentences(`Das Deployment ${q(name)} meldet ${available} bereite Replikas`, explanation), {
+        return fail(sentences(`Das Deployment ${q(name)} meldet ${count(available, 'bereites Replika', 'bereite Replikas')}`, explanation), {
           data: { ...data, problems: restarting },
           hint: `Nachsehen: ${kubectl(`get pods`, namespace)} (Spalte RESTARTS)`,
         });

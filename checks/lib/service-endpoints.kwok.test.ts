@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import { createDeployment, deployment, runCheck, service } from '../testing/check-helpers.ts';
+import { createDeployment, deployment, podNames, restartedAgo, runCheck, service, waitForAvailable } from '../testing/check-helpers.ts';
 import { kwokTest as test } from '../testing/kwok-test.ts';
 import { serviceEndpoints } from './service-endpoints.ts';
 
@@ -69,5 +69,67 @@ describe('service-endpoints', () => {
     expect(result.message).toBe(
       `Im Namespace ‚${namespace}‘ gibt es keinen Service ‚katalog-api‘. Tipp: Leg ihn an, z. B. mit „kubectl apply -f <datei>.yaml -n ${namespace}“.`,
     );
+  });
+
+  // Near miss: endpoints alone are not the step; the Service has to be of the asked type.
+  test.concurrent('a ClusterIP where a NodePort is asked fails at once; the NodePort passes', async ({ kube, namespace }) => {
+    await createDeployment(kube, namespace, deployment('web'));
+    await kube.core.createNamespacedService({ namespace, body: service('web-nodeport', { app: 'web' }) });
+
+    const wrong = await runCheck(kube, namespace, serviceEndpoints, { name: 'web-nodeport', type: 'NodePort' }, { timeoutMs: 20_000 });
+
+    expect(wrong.passed).toBe(false);
+    expect(wrong.timedOut).toBeUndefined();
+    expect(wrong.message).toBe(
+      `Der Service ‚web-nodeport‘ ist vom Typ ClusterIP, verlangt ist NodePort. Tipp: Setz spec.type auf NodePort („kubectl edit service web-nodeport -n ${namespace}“) oder leg ihn mit dem passenden Typ neu an.`,
+    );
+
+    await kube.core.deleteNamespacedService({ name: 'web-nodeport', namespace });
+    const nodePort = service('web-nodeport', { app: 'web' });
+    nodePort.spec!.type = 'NodePort';
+    await kube.core.createNamespacedService({ namespace, body: nodePort });
+    const right = await runCheck(kube, namespace, serviceEndpoints, { name: 'web-nodeport', type: 'NodePort' }, { timeoutMs: 30_000 });
+
+    expect(right.message).toMatch(/^Der Service ‚web-nodeport‘ hat 1 bereiten Endpunkt: 10\.244\.\d+\.\d+\.$/);
+    expect(right.passed).toBe(true);
+  });
+
+  // Near miss: the pods are ready endpoints, but the Service forwards to a port nobody opens.
+  test.concurrent('a targetPort no container opens fails; the containerPort passes', async ({ kube, namespace }) => {
+    await createDeployment(kube, namespace, deployment('web'));
+    const wrongPort = service('web', { app: 'web' });
+    wrongPort.spec!.ports = [{ name: 'http', port: 80, targetPort: 8080 }];
+    await kube.core.createNamespacedService({ namespace, body: wrongPort });
+
+    const wrong = await runCheck(kube, namespace, serviceEndpoints, { name: 'web' }, { timeoutMs: 30_000 });
+
+    expect(wrong.passed).toBe(false);
+    expect(wrong.message).toBe(
+      'Der Service ‚web‘ hat bereite Endpunkte, aber sein Port 80 leitet auf ‚8080‘ weiter, und darauf hört kein Container der Pods (sie öffnen 80). Tipp: Setz targetPort auf den containerPort deiner Anwendung (oder auf dessen Namen).',
+    );
+
+    await kube.core.createNamespacedService({ namespace, body: service('web-richtig', { app: 'web' }) });
+    const right = await runCheck(kube, namespace, serviceEndpoints, { name: 'web-richtig' }, { timeoutMs: 30_000 });
+
+    expect(right.passed).toBe(true);
+  });
+
+  // Near miss: a crash-looping pod is a ready endpoint now and then; caught then it must not pass.
+  test.concurrent('pods behind the Service that restarted lately fail; once they run steadily they pass', async ({ kube, namespace }) => {
+    await createDeployment(kube, namespace, deployment('web'));
+    await kube.core.createNamespacedService({ namespace, body: service('web', { app: 'web' }) });
+    await waitForAvailable(kube, namespace, 'web', 1);
+    const [pod] = await podNames(kube, namespace, 'web');
+    await restartedAgo(kube, namespace, pod!, 20_000);
+
+    const looping = await runCheck(kube, namespace, serviceEndpoints, { name: 'web' }, { timeoutMs: 30_000 });
+
+    expect(looping.passed).toBe(false);
+    expect(looping.message).toContain(`Der Service ‚web‘ hat bereite Endpunkte. Der Pod ‚${pod}‘ ist zwar gerade bereit, aber sein Container ‚web‘ wurde vor Kurzem neu gestartet`);
+
+    await restartedAgo(kube, namespace, pod!, 10 * 60_000);
+    const steady = await runCheck(kube, namespace, serviceEndpoints, { name: 'web' }, { timeoutMs: 30_000 });
+
+    expect(steady.passed).toBe(true);
   });
 });

@@ -53,7 +53,7 @@ export const serviceEndpoints = defineCheck({
       return fail(
         sentences(
           `Der Service ${q(name)} ist vom Typ ${service.spec?.type ?? 'ClusterIP'}, verlangt ist ${expectedType}`,
-          `Tipp: Setz spec.type auf ${expectedType} (${kubectl(`edit service ${name}`, namespace)}) oder leg ihn mit dem passenden Typ neu an`,
+          `Tipp: Setz spec.type auf ${expectedType} („${kubectl(`edit service ${name}`, namespace)}“) oder leg ihn mit dem passenden Typ neu an`,
         ),
         { data, hint },
       );

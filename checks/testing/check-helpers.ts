@@ -90,3 +90,27 @@ export async function waitForAvailable(kube: KubeClients, namespace: string, nam
     { timeoutMs: 30_000 },
   );
 }
+
+/**
+ * kwok never restarts a container, so a crash loop is written into the status the way
+ * the kubelet reports one caught between two crashes: ready now, restarted `agoMs` ago.
+ * kwok leaves a running pod's status alone afterwards.
+ */
+export async function restartedAgo(kube: KubeClients, namespace: string, name: string, agoMs: number): Promise<void> {
+  const pod = await kube.core.readNamespacedPod({ name, namespace });
+  const finishedAt = new Date(Date.now() - agoMs);
+  pod.status!.containerStatuses = (pod.status?.containerStatuses ?? []).map((status) => ({
+    ...status,
+    restartCount: 4,
+    lastState: {
+      terminated: { exitCode: 1, reason: 'Error', startedAt: new Date(finishedAt.getTime() - 5_000), finishedAt },
+    },
+  }));
+  await kube.core.replaceNamespacedPodStatus({ name, namespace, body: pod });
+}
+
+/** The names of the pods labelled app=<app>. */
+export async function podNames(kube: KubeClients, namespace: string, app: string): Promise<string[]> {
+  const pods = await kube.core.listNamespacedPod({ namespace, labelSelector: `app=${app}` });
+  return pods.items.map((pod) => pod.metadata?.name ?? '');
+}
