@@ -33,8 +33,13 @@ async function measure(a: TerminalClient, during: () => Promise<unknown>): Promi
   const healthPoller = (async () => {
     while (!done) {
       const started = performance.now();
-      expect((await fetch(`${runner.url}/api/health`)).status).toBe(200);
-      health.push(performance.now() - started);
+      // A runner stalled past the keep-alive timeout resets the pooled connection: counted
+      // as a slow answer, so the figures below say what happened.
+      const status = await fetch(`${runner.url}/api/health`).then(
+        (response) => response.status,
+        () => 0,
+      );
+      health.push(status === 200 ? performance.now() - started : Number.POSITIVE_INFINITY);
       await sleep(25);
     }
   })();
@@ -81,6 +86,8 @@ describe('a storm of resizes', () => {
       });
       echoes.push(...stormy.echoes);
       health.push(...stormy.health);
+      // A runner that stalls for seconds fails below; more rounds would only take minutes.
+      if (Math.max(...stormy.echoes, ...stormy.health) > 2_000) break;
     }
     a.type('\x15');
     // B's shell ends up with B's last size, and B's terminal still works.
