@@ -59,6 +59,21 @@ describe('limits', () => {
     await expect.poll(() => runner.sessions.size).toBe(0);
   });
 
+  it('closes a socket whose ticket came while there was room, once the last shell went to another', async () => {
+    const first = await TerminalClient.connect(runner.url, await newLearner(runner.url));
+    await first.waitForPrompt();
+    const [x, y] = await Promise.all([newLearner(runner.url), newLearner(runner.url)]);
+    const [xTicket, yTicket] = await Promise.all([ticketFor(runner.url, x), ticketFor(runner.url, y)]);
+    const xClient = await TerminalClient.open(runner.url, { origin: runner.url, cookie: x.cookie, ticket: xTicket });
+    await xClient.waitForPrompt();
+    const yClient = await TerminalClient.open(runner.url, { origin: runner.url, cookie: y.cookie, ticket: yTicket });
+    // 1013 "try again later": the page asks for a ticket again and shows the 503's message.
+    expect(await Promise.race([yClient.closed, yClient.waitForPrompt().then(() => 'a shell beyond the cap')])).toBe(1013);
+    expect(runner.sessions.size).toBe(2);
+    await Promise.all([first.close(), xClient.close()]);
+    await expect.poll(() => runner.sessions.size).toBe(0);
+  });
+
   it('counts a ticket as used by an attempt from a foreign page', async () => {
     const learner = await newLearner(runner.url);
     const ticket = await ticketFor(runner.url, learner);
