@@ -225,12 +225,13 @@ async function unservedClass(
   const className = ingress.spec?.ingressClassName ?? ingress.metadata?.annotations?.['kubernetes.io/ingress.class'] ?? null;
   const classes = (await ctx.kube.networking.listIngressClass()).items;
   const names = classes.map((c) => c.metadata?.name ?? '');
-  const offer = names.length > 0 ? `Vorhanden: ${quotedList(names)}` : 'Im Cluster gibt es gar keine IngressClass';
+  // Without any class there is no controller at all, and no class name the learner could pick.
+  const noController = 'Im Cluster gibt es gar keine IngressClass, also keinen Ingress-Controller. Tipp: Sag deiner Kursleitung Bescheid, der Cluster ist unvollständig';
   if (className !== null) {
     if (names.includes(className)) return undefined;
     return {
       problem: `aber die IngressClass ${q(className)} gibt es nicht, also bedient ihn kein Ingress-Controller`,
-      tip: `${offer}. Tipp: Setz spec.ingressClassName auf eine davon`,
+      tip: names.length > 0 ? `Vorhanden: ${quotedList(names)}. Tipp: Setz spec.ingressClassName auf eine davon` : noController,
       className,
       classes: names,
     };
@@ -239,7 +240,7 @@ async function unservedClass(
   if (isDefault) return undefined;
   return {
     problem: 'aber er nennt keine IngressClass, und im Cluster ist keine als Standard markiert: kein Ingress-Controller fühlt sich zuständig',
-    tip: `${offer}. Tipp: Setz spec.ingressClassName`,
+    tip: names.length > 0 ? `Vorhanden: ${quotedList(names)}. Tipp: Setz spec.ingressClassName auf eine davon` : noController,
     className,
     classes: names,
   };
