@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import { container, createDeployment, deployment, runCheck } from '../testing/check-helpers.ts';
+import { container, createDeployment, deployment, podNames, runCheck, unreadySince, waitForAvailable } from '../testing/check-helpers.ts';
 import { kwokTest as test } from '../testing/kwok-test.ts';
 import { probesSet } from './probes-set.ts';
 
@@ -55,5 +55,26 @@ describe('probes-set', () => {
     expect(result.message).toMatch(
       /^Das Deployment ‚kaputt‘ hat eine Readiness-Probe, aber sie ist erfüllt: der Pod ‚kaputt-[a-z0-9-]+‘ ist bereit\. In diesem Schritt soll sie scheitern\./,
     );
+  });
+
+  // Near miss: every pod is unready until its first probe, a working probe included; caught
+  // in that moment it must not pass for a failing one. Unready past the first round does.
+  test.concurrent('a pod unready only because its first probe is still to come does not pass; unready after it does', async ({ kube, namespace }) => {
+    await createDeployment(kube, namespace, deployment('kaputt', { containers: [container({ readinessProbe })] }));
+    await waitForAvailable(kube, namespace, 'kaputt', 1);
+    const [pod] = await podNames(kube, namespace, 'kaputt');
+    const params = { name: 'kaputt', probes: ['readiness'], failing: true };
+
+    await unreadySince(kube, namespace, pod!, 2_000);
+    const early = await runCheck(kube, namespace, probesSet, params, { timeoutMs: 1_000 });
+
+    expect(early.passed).toBe(false);
+    expect(early.message).toMatch(/^Der Pod ‚kaputt-[a-z0-9-]+‘ läuft erst seit \d+ s und ist noch nicht bereit; ob die Readiness-Probe scheitert, zeigt sich nach ihrer ersten Runde \(etwa 10 s\)\./);
+
+    await unreadySince(kube, namespace, pod!, 60_000);
+    const failing = await runCheck(kube, namespace, probesSet, params);
+
+    expect(failing.message).toBe('Das Deployment ‚kaputt‘ hat readinessProbe, und sie schlägt wie gewünscht fehl.');
+    expect(failing.passed).toBe(true);
   });
 });

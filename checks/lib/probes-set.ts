@@ -19,6 +19,8 @@ const field: Record<ProbeKind, 'readinessProbe' | 'livenessProbe' | 'startupProb
 export const probesSet = defineCheck({
   id: 'probes-set',
   title: 'Probes sind gesetzt',
+  // A failing readiness probe shows only after its first round (see firstProbeSeconds).
+  timeoutMs: 20_000,
   params: z.strictObject({
     ...workloadParams,
     probes: z.array(probeKind).min(1, 'nenne mindestens eine Probe').default(['readiness', 'liveness']),
@@ -116,13 +118,26 @@ async function failingVerdict(
     const running = withProbe.filter((s) => s.status.state?.running !== undefined);
     if (probe === 'readiness') {
       // A failing startup probe also keeps a pod unready; only after it the readiness probe decides.
-      const failing = running.filter((s) => !s.status.ready && (s.spec?.startupProbe === undefined || s.status.started === true));
+      const unready = running.filter((s) => !s.status.ready && (s.spec?.startupProbe === undefined || s.status.started === true));
+      // Every container is unready until its first probe: only one that stayed unready past
+      // the first probe (initialDelaySeconds + periodSeconds, and some slack) shows a failure.
+      const failing = unready.filter((s) => runningSeconds(s.status.state?.running?.startedAt) > firstProbeSeconds(s.spec?.readinessProbe));
       if (failing.length > 0) continue;
       if (running.some((s) => s.status.ready)) {
         return fail(
           sentences(
             `${what} hat eine Readiness-Probe, aber sie ist erfüllt: der Pod ${q(running.find((s) => s.status.ready)!.pod.metadata?.name ?? '')} ist bereit`,
             'In diesem Schritt soll sie scheitern. Tipp: Lass sie auf einen Pfad zeigen, den die App nicht kennt, z. B. /gibt-es-nicht',
+          ),
+          { data, hint },
+        );
+      }
+      const young = unready[0];
+      if (young) {
+        return notYet(
+          sentences(
+            `Der Pod ${q(young.pod.metadata?.name ?? '')} läuft erst seit ${Math.max(0, Math.round(runningSeconds(young.status.state?.running?.startedAt)))} s und ist noch nicht bereit; ob die Readiness-Probe scheitert, zeigt sich nach ihrer ersten Runde (etwa ${firstProbeSeconds(young.spec?.readinessProbe)} s)`,
+            'Prüf gleich noch einmal',
           ),
           { data, hint },
         );
@@ -165,4 +180,13 @@ async function failingVerdict(
   }
   const names = list(params.probes.map((p) => field[p]));
   return pass(`${what} hat ${names}, und ${params.probes.length === 1 ? 'sie schlägt' : 'sie schlagen'} wie gewünscht fehl.`, data);
+}
+
+function runningSeconds(startedAt: Date | string | undefined): number {
+  return startedAt === undefined ? 0 : (Date.now() - new Date(startedAt).getTime()) / 1000;
+}
+
+/** When a readiness probe has had its first chance to succeed, in seconds after the start. */
+function firstProbeSeconds(probe: V1Probe | undefined): number {
+  return (probe?.initialDelaySeconds ?? 0) + (probe?.periodSeconds ?? 10) + 5;
 }

@@ -114,3 +114,22 @@ export async function podNames(kube: KubeClients, namespace: string, app: string
   const pods = await kube.core.listNamespacedPod({ namespace, labelSelector: `app=${app}` });
   return pods.items.map((pod) => pod.metadata?.name ?? '');
 }
+
+/**
+ * A running pod that is not ready, started `agoMs` ago: what the kubelet reports while a
+ * readiness probe fails (kwok itself only knows ready pods and leaves running ones alone).
+ */
+export async function unreadySince(kube: KubeClients, namespace: string, name: string, agoMs: number): Promise<void> {
+  const pod = await kube.core.readNamespacedPod({ name, namespace });
+  const now = new Date();
+  pod.status!.conditions = (pod.status?.conditions ?? []).map((c) =>
+    c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, status: 'False', lastTransitionTime: now } : c,
+  );
+  pod.status!.containerStatuses = (pod.status?.containerStatuses ?? []).map((status) => ({
+    ...status,
+    ready: false,
+    started: true,
+    state: { running: { startedAt: new Date(now.getTime() - agoMs) } },
+  }));
+  await kube.core.replaceNamespacedPodStatus({ name, namespace, body: pod });
+}
