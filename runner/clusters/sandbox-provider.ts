@@ -7,7 +7,7 @@
 // out of the sandbox before any learner got it, so what a learner does to their own
 // kubeconfig never changes what "Prüfen" looks at.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, statfs, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, rmdir, statfs, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -89,6 +89,7 @@ export class SandboxProvider implements ClusterProvider {
   private readonly run: CommandRunner;
   private readonly log: (message: string) => void;
   private readonly images: NodeImages;
+  private seeding: Promise<string> | null = null;
   readonly limits: SandboxLimits;
 
   constructor(options: SandboxProviderOptions) {
@@ -170,6 +171,14 @@ export class SandboxProvider implements ClusterProvider {
     }
   }
 
+  /** The seed volume; creations at the same time share one check (and one load). */
+  private seed(images: string[]): Promise<string> {
+    this.seeding ??= ensureSeed({ run: this.run, sandboxImage: this.options.sandboxImage, images, log: this.log }).finally(() => {
+      this.seeding = null;
+    });
+    return this.seeding;
+  }
+
   /** The network sandboxes live on: the host reaches each of them, none reaches another. */
   private async ensureNetwork(): Promise<void> {
     const found = await this.docker(['network', 'inspect', '--format', '{{index .Options "com.docker.network.bridge.enable_icc"}}', SANDBOX_NETWORK]);
@@ -194,7 +203,7 @@ export class SandboxProvider implements ClusterProvider {
       progress.start('prepare-image', 'Node-Image und Lab-Images für Sandboxen werden vorbereitet');
       const { image: nodeImage, baked } = await imageChoice;
       const labImages = await this.options.labImages();
-      const seed = await ensureSeed({ run: this.run, sandboxImage: this.options.sandboxImage, images: [nodeImage, ...labImages], log: this.log });
+      const seed = await this.seed([nodeImage, ...labImages]);
 
       progress.start('sandbox', 'Deine Sandbox startet (eigene Shell und eigenes Docker)');
       await mkdir(this.slotOf(name), { recursive: true, mode: 0o700 });
@@ -320,9 +329,9 @@ export class SandboxProvider implements ClusterProvider {
     }
     await this.docker(['volume', 'rm', '-f', `${name}-docker`], 120_000);
     await rm(this.adminKubeconfigPath(name), { force: true });
-    // The slot goes only when it holds no home any more (moveHomeBack renamed it away).
-    await rm(join(this.dir(name), 'home'), { recursive: false, force: true }).catch(() => {});
-    await rm(this.dir(name), { recursive: false, force: true }).catch(() => {});
+    // An empty slot goes; one still holding a learner's home stays until it is moved back.
+    await rmdir(this.slotOf(name)).catch(() => {});
+    await rmdir(this.dir(name)).catch(() => {});
   }
 
   async kubeconfig(name: string, learnerId: string): Promise<string> {

@@ -2,9 +2,9 @@
 // images baked in) and the lab images a learner builds on (`FROM werkbank/demo-app:1`).
 // Loading them into each new sandbox took 23 s for 1.3 GB; instead they are loaded
 // once into a seed volume (a Docker data root), and each sandbox gets a copy of it,
-// which is plain file copying. The seed is named after the ids of everything in it,
-// so a rebuilt image makes a new seed and the old one is removed.
-import { createHash } from 'node:crypto';
+// which is plain file copying. A seed is labelled with the hash of everything in it, so
+// a rebuilt image makes a new seed and the old one is removed.
+import { createHash, randomBytes } from 'node:crypto';
 import { lastLines, type CommandRunner } from './commands.ts';
 
 export const SEED_LABEL = 'werkbank.sandbox-seed';
@@ -43,7 +43,22 @@ export interface SeedOptions {
   log: (message: string) => void;
 }
 
-/** The seed volume for these images, loaded now if it does not exist yet. */
+async function isComplete(run: CommandRunner, sandboxImage: string, volume: string): Promise<boolean> {
+  const result = await run.run(
+    'docker',
+    ['run', '--rm', '--network', 'none', '-v', `${volume}:/seed:ro`, '--entrypoint', 'test', sandboxImage, '-f', `/seed/${COMPLETE_MARK}`],
+    { timeoutMs: 60_000 },
+  );
+  return result.code === 0;
+}
+
+async function seedVolumes(run: CommandRunner, filter: string): Promise<string[]> {
+  const listed = await run.run('docker', ['volume', 'ls', '-q', '--filter', `label=${filter}`], { timeoutMs: 30_000 });
+  return listed.stdout.split('\n').map((line) => line.trim()).filter(Boolean);
+}
+
+/** The seed volume for these images, loaded now if none is complete yet. Each build
+ * gets a volume of its own, so two runners seeding at once never share a half-made one. */
 export async function ensureSeed({ run, sandboxImage, images, log }: SeedOptions): Promise<string> {
   const present: { image: string; id: string }[] = [];
   for (const image of images) {
@@ -56,17 +71,13 @@ export async function ensureSeed({ run, sandboxImage, images, log }: SeedOptions
     .update([sandboxId, ...present.map(({ image, id }) => `${image}=${id}`)].join('\n'))
     .digest('hex')
     .slice(0, 12);
-  const volume = `werkbank-seed-${hash}`;
-  const complete = await run.run(
-    'docker',
-    ['run', '--rm', '--network', 'none', '-v', `${volume}:/seed:ro`, '--entrypoint', 'test', sandboxImage, '-f', `/seed/${COMPLETE_MARK}`],
-    { timeoutMs: 60_000 },
-  );
-  if (complete.code === 0) return volume;
+  for (const volume of await seedVolumes(run, `${SEED_LABEL}=${hash}`)) {
+    if (await isComplete(run, sandboxImage, volume)) return volume;
+  }
 
-  log(`Sandbox-Grundlage wird geladen: ${present.map(({ image }) => image).join(', ')}`);
+  const volume = `werkbank-seed-${hash}-${randomBytes(3).toString('hex')}`;
+  log(`Sandbox-Grundlage wird geladen (einmal je Image-Stand): ${present.map(({ image }) => image).join(', ')}`);
   const started = Date.now();
-  await run.run('docker', ['volume', 'rm', '-f', volume], { timeoutMs: 60_000 });
   await must(run, ['volume', 'create', '--label', `${SEED_LABEL}=${hash}`, volume], 'Seed-Volume');
   const builder = await must(
     run,
@@ -74,28 +85,30 @@ export async function ensureSeed({ run, sandboxImage, images, log }: SeedOptions
     'Seed-Container startet nicht',
     120_000,
   );
+  let loaded = false;
   try {
     await waitForInnerDocker(run, builder);
     const quoted = present.map(({ image }) => `'${image.replaceAll("'", "'\\''")}'`).join(' ');
     // Through a shell, so the gigabytes never pass through Node.
-    const loaded = await run.run('bash', ['-c', `set -o pipefail; docker save ${quoted} | docker exec -i ${builder} docker load -q`], { timeoutMs: 1_800_000 });
-    if (loaded.code !== 0) throw new Error(`Images ließen sich nicht in die Sandbox-Grundlage laden: ${lastLines(loaded.stderr, 6)}`);
+    const result = await run.run('bash', ['-c', `set -o pipefail; docker save ${quoted} | docker exec -i ${builder} docker load -q`], { timeoutMs: 1_800_000 });
+    if (result.code !== 0) throw new Error(`Images ließen sich nicht in die Sandbox-Grundlage laden: ${lastLines(result.stderr, 6)}`);
     await must(run, ['exec', builder, 'touch', `/var/lib/docker/${COMPLETE_MARK}`], 'Seed-Markierung');
+    loaded = true;
   } finally {
-    // A stop lets dockerd write its state; the volume stays, the container goes.
+    // A stop lets dockerd write its state; the volume stays (unless the load failed).
     await run.run('docker', ['stop', '-t', '30', builder], { timeoutMs: 60_000 });
     await run.run('docker', ['rm', '-f', builder], { timeoutMs: 60_000 });
+    if (!loaded) await run.run('docker', ['volume', 'rm', '-f', volume], { timeoutMs: 60_000 });
   }
   log(`Sandbox-Grundlage ${volume} fertig nach ${Math.round((Date.now() - started) / 1000)} s`);
-  await removeOldSeeds(run, volume);
+  await removeOldSeeds(run, hash);
   return volume;
 }
 
-/** Seeds made from older images; one still being copied from is kept by Docker (in use). */
-async function removeOldSeeds(run: CommandRunner, keep: string): Promise<void> {
-  const listed = await run.run('docker', ['volume', 'ls', '-q', '--filter', `label=${SEED_LABEL}`], { timeoutMs: 30_000 });
-  for (const volume of listed.stdout.split('\n').map((line) => line.trim())) {
-    if (volume && volume !== keep) await run.run('docker', ['volume', 'rm', volume], { timeoutMs: 60_000 });
+/** Seeds of older images; Docker keeps one still in use (a copy or a build running). */
+async function removeOldSeeds(run: CommandRunner, hash: string): Promise<void> {
+  for (const volume of await seedVolumes(run, SEED_LABEL)) {
+    if (!volume.startsWith(`werkbank-seed-${hash}-`)) await run.run('docker', ['volume', 'rm', volume], { timeoutMs: 60_000 });
   }
 }
 
