@@ -39,6 +39,10 @@ export interface TerminalSessionOptions {
   env?: Record<string, string>;
   scrollback?: number;
   onDisposed?: (session: TerminalSession, reason: DisposeReason) => void;
+  /** Runs the shell elsewhere (a learner's sandbox) instead of bash on this host. */
+  command?: string[];
+  /** Ends what `command` started, which outlives its client (`docker exec`). */
+  hangUp?: () => Promise<void>;
 }
 
 export class TerminalSession {
@@ -49,6 +53,7 @@ export class TerminalSession {
   private readonly serializer: InstanceType<typeof SerializeAddon>;
   private readonly graceMs: number;
   private readonly onDisposed: TerminalSessionOptions['onDisposed'];
+  private readonly hangUp: TerminalSessionOptions['hangUp'];
   private peer: TerminalPeer | null = null;
   private unackedBytes = 0;
   private mirrorPendingBytes = 0;
@@ -79,6 +84,7 @@ export class TerminalSession {
     this.learnerId = options.learnerId;
     this.graceMs = options.graceMs;
     this.onDisposed = options.onDisposed;
+    this.hangUp = options.hangUp;
     const { cols, rows } = clampSize(options.cols, options.rows);
     this.mirror = new HeadlessTerminal({
       cols,
@@ -94,6 +100,7 @@ export class TerminalSession {
       rows,
       ...(options.env ? { env: options.env } : {}),
       ...(options.pathPrefix ? { pathPrefix: options.pathPrefix } : {}),
+      ...(options.command ? { command: options.command } : {}),
     });
     this.pid = this.pty.pid;
     this.pty.onData((data) => this.onPtyOutput(data as unknown as Buffer));
@@ -232,6 +239,7 @@ export class TerminalSession {
     if (!this.exited) {
       // SIGHUP, like a closed terminal window: bash passes it on to its jobs.
       this.pty.kill('SIGHUP');
+      this.hangUp?.().catch((error: unknown) => console.error('[terminal] Shell in der Sandbox nicht beendet:', error));
     }
     this.mirror.dispose();
     this.onDisposed?.(this, reason);
