@@ -42,11 +42,12 @@ export default defineConfig({
           label: 'Lektionen',
           items: lessonLinks().map(({ slug, title }) => ({ label: title, link: `/${slug}/` })),
         },
-        { label: 'Mein Fortschritt', link: '/fortschritt/' },
+        { label: 'Dein Fortschritt', link: '/fortschritt/' },
         { label: 'Für Lehrende', link: '/lehrende/' },
       ],
       components: {
         PageFrame: './src/components/PageFrame.astro',
+        SkipLink: './src/components/SkipLink.astro',
       },
       customCss: ['./src/styles/werkbank.css'],
     }),

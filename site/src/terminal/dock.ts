@@ -4,7 +4,7 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import { fetchTicket, TerminalConnection, type ConnectionState } from './connection.ts';
-import { readLayout, saveLayout, applyLayout, clampDockSize, type DockLayout } from './layout.ts';
+import { readLayout, saveLayout, applyLayout, clampDockSize, dockSizeLimits, sideDockFits, type DockLayout } from './layout.ts';
 import { mountRunButtons } from './run-buttons.ts';
 
 declare global {
@@ -23,6 +23,65 @@ const STATE_TEXT: Record<ConnectionState['kind'], string> = {
   refused: 'Das Terminal wurde abgelehnt.',
 };
 
+// What xterm.js says to screen readers, in the course's language.
+Terminal.strings.promptLabel = 'Terminal-Eingabe';
+Terminal.strings.tooMuchOutput = 'Zu viel Ausgabe zum Vorlesen.';
+
+/** How long an Escape waits for a Tab (leave the terminal) before the shell gets it. */
+const ESCAPE_WAIT_MS = 400;
+
+const TABBABLE =
+  'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
+
+/** The control a Tab (or Shift+Tab) from `from` would reach if the terminal let it go. */
+function neighbourOf(from: Element, backwards: boolean): HTMLElement | undefined {
+  const candidates = [...document.querySelectorAll<HTMLElement>(TABBABLE)].filter(
+    (node) => !node.closest('.xterm') && node.tabIndex >= 0 && node.checkVisibility(),
+  );
+  const after = candidates.filter((node) => from.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_FOLLOWING);
+  const before = candidates.filter((node) => from.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_PRECEDING);
+  // Past either end it wraps around, as Tab does within a page.
+  return backwards ? (before.at(-1) ?? candidates.at(-1)) : (after[0] ?? candidates[0]);
+}
+
+/** Tab belongs to the shell (completion), so the terminal would keep the keyboard for
+ * good. Escape followed by Tab (or Shift+Tab) leaves it instead. Escape alone still
+ * reaches the program (vim): it is held back briefly and sent as soon as another key
+ * comes or the wait is over, in the order typed. */
+function letKeyboardOut(term: Terminal): void {
+  let pendingEscape: number | undefined;
+  const flushEscape = () => {
+    if (pendingEscape === undefined) return;
+    clearTimeout(pendingEscape);
+    pendingEscape = undefined;
+    term.input('\x1b', true);
+  };
+  term.attachCustomKeyEventHandler((event) => {
+    if (event.type !== 'keydown') return true;
+    if (pendingEscape !== undefined) {
+      if (['Shift', 'Control', 'Alt', 'Meta'].includes(event.key)) return true;
+      if (event.key === 'Tab' && !event.ctrlKey && !event.altKey && !event.metaKey) {
+        clearTimeout(pendingEscape);
+        pendingEscape = undefined;
+        event.preventDefault();
+        const textarea = term.textarea;
+        const target = textarea && neighbourOf(textarea, event.shiftKey);
+        if (target) target.focus();
+        else term.blur();
+        return false;
+      }
+      flushEscape();
+    }
+    if (event.key === 'Escape' && !event.ctrlKey && !event.altKey && !event.metaKey && !event.shiftKey) {
+      event.preventDefault();
+      pendingEscape = window.setTimeout(flushEscape, ESCAPE_WAIT_MS);
+      return false;
+    }
+    return true;
+  });
+  term.textarea?.setAttribute('aria-describedby', 'wb-dock-keys');
+}
+
 function createTerminal(screen: HTMLElement): { term: Terminal; fit: () => void } {
   const term = new Terminal({
     cursorBlink: true,
@@ -34,6 +93,7 @@ function createTerminal(screen: HTMLElement): { term: Terminal; fit: () => void 
   const fitAddon = new FitAddon();
   term.loadAddon(fitAddon);
   term.open(screen);
+  letKeyboardOut(term);
   const fit = () => {
     if (screen.offsetWidth > 0 && screen.offsetHeight > 0) fitAddon.fit();
   };
@@ -60,21 +120,46 @@ async function useGpuRenderer(term: Terminal): Promise<void> {
   }
 }
 
+/** What a screen reader says about the resize handle: which way it moves, and the size. */
+function describeSeparator(separator: HTMLElement | null, layout: DockLayout): void {
+  if (!separator) return;
+  const { min, max } = dockSizeLimits(layout.side);
+  // The handle is a line between lesson and terminal: upright when the dock is on the right.
+  separator.setAttribute('aria-orientation', layout.side === 'right' ? 'vertical' : 'horizontal');
+  separator.setAttribute('aria-valuemin', String(min));
+  separator.setAttribute('aria-valuemax', String(max));
+  separator.setAttribute('aria-valuenow', String(Math.min(max, Math.max(min, layout.size))));
+  separator.setAttribute('aria-valuetext', `${layout.size} Pixel ${layout.side === 'right' ? 'breit' : 'hoch'}`);
+}
+
 function wireLayoutControls(dock: HTMLElement, refit: () => void): void {
   let layout = readLayout();
-  const update = (next: DockLayout) => {
-    layout = next;
-    applyLayout(layout);
-    saveLayout(layout);
-    requestAnimationFrame(refit);
-  };
   const sideButton = dock.querySelector<HTMLButtonElement>('[data-action="side"]');
   const collapseButton = dock.querySelector<HTMLButtonElement>('[data-action="collapse"]');
   const separator = dock.querySelector<HTMLElement>('.wb-dock-resizer');
+  const show = (next: DockLayout) => {
+    layout = next;
+    applyLayout(layout);
+    describeSeparator(separator, layout);
+  };
+  const update = (next: DockLayout) => {
+    show(next);
+    saveLayout(layout);
+    requestAnimationFrame(refit);
+  };
+  show({ ...layout, size: clampDockSize(layout.side, layout.size) });
+  // A phone turned upright, a window made narrow: the side dock gives way (not saved, so
+  // the wider screen gets it back on the next visit).
+  window.addEventListener('resize', () => {
+    const side = layout.side === 'right' && !sideDockFits() ? 'bottom' : layout.side;
+    show({ ...layout, side, size: clampDockSize(side, side === layout.side ? layout.size : window.innerHeight * 0.4) });
+  });
 
-  sideButton?.addEventListener('click', () =>
-    update({ ...layout, side: layout.side === 'right' ? 'bottom' : 'right' }),
-  );
+  sideButton?.addEventListener('click', () => {
+    const side = layout.side === 'right' || !sideDockFits() ? 'bottom' : 'right';
+    // Each side has its own limits: a tall bottom dock is far too wide on the right.
+    update({ ...layout, side, size: clampDockSize(side, side === 'right' ? window.innerWidth * 0.42 : window.innerHeight * 0.4) });
+  });
   collapseButton?.addEventListener('click', () => update({ ...layout, collapsed: !layout.collapsed }));
 
   separator?.addEventListener('pointerdown', (down) => {
@@ -83,8 +168,7 @@ function wireLayoutControls(dock: HTMLElement, refit: () => void): void {
     document.documentElement.dataset.wbResizing = '';
     const onMove = (move: PointerEvent) => {
       const size = layout.side === 'right' ? window.innerWidth - move.clientX : window.innerHeight - move.clientY;
-      layout = { ...layout, size: clampDockSize(layout.side, size), collapsed: false };
-      applyLayout(layout);
+      show({ ...layout, size: clampDockSize(layout.side, size), collapsed: false });
     };
     const onUp = () => {
       separator.removeEventListener('pointermove', onMove);
@@ -147,6 +231,16 @@ export function mountTerminalDock(dock: HTMLElement): void {
     term.focus();
   });
   window.werkbankTerminal = { term, connection };
+  // "Zum Terminal" (the skip link at the top of a lesson) puts the keyboard in the shell.
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('a[href="#wb-terminal"]')) {
+    link.addEventListener('click', (event) => {
+      event.preventDefault();
+      if (document.documentElement.dataset.wbDockCollapsed === 'true') {
+        dock.querySelector<HTMLButtonElement>('[data-action="collapse"]')?.click();
+      }
+      term.focus();
+    });
+  }
   mountRunButtons(document, (text) => {
     if (document.documentElement.dataset.wbDockCollapsed === 'true') {
       dock.querySelector<HTMLButtonElement>('[data-action="collapse"]')?.click();

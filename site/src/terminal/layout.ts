@@ -11,15 +11,38 @@ export interface DockLayout {
 
 export const LAYOUT_STORAGE_KEY = 'werkbank.terminal';
 
+/** Narrower than this, a lesson wraps a word or two per line. */
+const LESSON_MIN_WIDTH = 320;
+const DOCK_MIN_SIZE: Record<DockSide, number> = { right: 320, bottom: 160 };
+
+/** Starlight's sidebar (18.75rem) stands beside the lesson from 50rem on. The inline
+ * script in TerminalDock.astro repeats this rule for the first paint. */
+function sidebarWidth(viewportWidth: number): number {
+  return viewportWidth >= 800 ? 300 : 0;
+}
+
+/** A side dock only where the lesson keeps its minimum width beside the smallest dock. */
+export function sideDockFits(viewportWidth = window.innerWidth): boolean {
+  return viewportWidth - sidebarWidth(viewportWidth) - DOCK_MIN_SIZE.right >= LESSON_MIN_WIDTH;
+}
+
+export function dockSizeLimits(side: DockSide): { min: number; max: number } {
+  const min = DOCK_MIN_SIZE[side];
+  const max =
+    side === 'right'
+      ? Math.min(window.innerWidth * 0.8, window.innerWidth - sidebarWidth(window.innerWidth) - LESSON_MIN_WIDTH)
+      : window.innerHeight * 0.8;
+  return { min, max: Math.round(Math.max(min, max)) };
+}
+
 export function clampDockSize(side: DockSide, size: number): number {
-  const viewport = side === 'right' ? window.innerWidth : window.innerHeight;
-  const minimum = side === 'right' ? 320 : 160;
-  return Math.round(Math.max(minimum, Math.min(size, viewport * 0.8)));
+  const { min, max } = dockSizeLimits(side);
+  return Math.round(Math.max(min, Math.min(size, max)));
 }
 
 export function readLayout(): DockLayout {
   const root = document.documentElement;
-  const side: DockSide = root.dataset.wbDock === 'bottom' ? 'bottom' : 'right';
+  const side: DockSide = root.dataset.wbDock === 'bottom' || !sideDockFits() ? 'bottom' : 'right';
   const size = Number.parseFloat(root.style.getPropertyValue('--wb-dock-size'));
   return {
     side,
@@ -30,6 +53,7 @@ export function readLayout(): DockLayout {
 
 export function applyLayout(layout: DockLayout): void {
   const root = document.documentElement;
+  root.dataset.wbDockSideFits = String(sideDockFits());
   root.dataset.wbDock = layout.side;
   root.dataset.wbDockCollapsed = String(layout.collapsed);
   root.style.setProperty('--wb-dock-size', `${layout.size}px`);

@@ -20,6 +20,12 @@ const ACTION: Record<ClusterStatus['phase'], { label: string; path: string } | n
   deleting: null,
 };
 
+const BUSY_LABEL: Partial<Record<ClusterStatus['phase'], string>> = {
+  queued: 'Wartet auf einen Platz …',
+  creating: 'Wird gestartet …',
+  deleting: 'Wird gelöscht …',
+};
+
 const STEP_MARK: Record<ProgressStep['state'], string> = { running: '…', done: '✓', failed: '✗' };
 
 function seconds(from: number, to: number): string {
@@ -47,10 +53,20 @@ export function mountClusterPanel(panel: HTMLElement): void {
     panel.dataset.phase = status.phase;
     summary.textContent = status.message;
     const action = ACTION[status.phase];
-    button.hidden = !action || (status.phase === 'failed' && status.error?.retryable === false);
+    const busy = BUSY_LABEL[status.phase];
+    // While the cluster is made the button stays, busy: hiding it would drop the keyboard
+    // focus of the learner who just pressed it to the top of the page.
+    button.hidden = !(action || busy) || (status.phase === 'failed' && status.error?.retryable === false);
     if (action) {
       button.textContent = action.label;
       button.dataset.path = action.path;
+      button.removeAttribute('aria-busy');
+      button.removeAttribute('aria-disabled');
+    } else if (busy) {
+      button.textContent = busy;
+      delete button.dataset.path;
+      button.setAttribute('aria-busy', 'true');
+      button.setAttribute('aria-disabled', 'true');
     }
     const now = Date.now();
     steps.replaceChildren(
@@ -74,9 +90,10 @@ export function mountClusterPanel(panel: HTMLElement): void {
 
   button.addEventListener('click', async () => {
     const path = button.dataset.path;
-    if (!path) return;
+    if (!path || button.getAttribute('aria-busy') === 'true') return;
     if (path.endsWith('/reset') && !confirm('Dein Cluster wird gelöscht und neu erstellt. Alles darin geht verloren. Fortfahren?')) return;
-    button.disabled = true;
+    button.setAttribute('aria-busy', 'true');
+    button.setAttribute('aria-disabled', 'true');
     try {
       const response = await fetch(path, { method: 'POST', credentials: 'same-origin' });
       const body = (await response.json()) as { cluster?: ClusterStatus; error?: string };
@@ -87,7 +104,11 @@ export function mountClusterPanel(panel: HTMLElement): void {
     } catch {
       summary.textContent = 'Der Runner antwortet nicht. Prüfe, ob „./werkbank start“ noch läuft, und lade die Seite neu.';
     } finally {
-      button.disabled = false;
+      // A transient phase rendered meanwhile keeps the button busy until its next status.
+      if (button.dataset.path) {
+        button.removeAttribute('aria-busy');
+        button.removeAttribute('aria-disabled');
+      }
     }
   });
 

@@ -163,7 +163,10 @@ function wireStep(lab: HTMLElement, labId: string, step: HTMLElement): void {
   if (!stepId || !button || !box) return;
 
   button.addEventListener('click', async () => {
-    button.disabled = true;
+    // Busy but not `disabled`: a disabled button loses the keyboard focus to the page.
+    if (button.getAttribute('aria-busy') === 'true') return;
+    button.setAttribute('aria-disabled', 'true');
+    button.setAttribute('aria-busy', 'true');
     button.textContent = BUSY_LABEL;
     box.setAttribute('aria-busy', 'true');
     box.dataset.outcome = 'busy';
@@ -177,7 +180,8 @@ function wireStep(lab: HTMLElement, labId: string, step: HTMLElement): void {
       else if (result.ok) await refreshProgress(lab, labId);
     } finally {
       box.removeAttribute('aria-busy');
-      button.disabled = false;
+      button.removeAttribute('aria-busy');
+      button.removeAttribute('aria-disabled');
       button.textContent = BUTTON_LABEL;
     }
   });

@@ -1,0 +1,137 @@
+// The course without a mouse and on a phone: the terminal can be reached, used and left
+// by keyboard alone, controls keep the focus while they work, the dock's resize handle
+// tells assistive technology its size, and a phone gets no side dock.
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { freshPagePerTest, labStep, poll, waitForPrompt, waitForTerminalText } from './browser.ts';
+
+const baseUrl = inject('baseUrl');
+let page: Page;
+freshPagePerTest((fresh) => {
+  page = fresh;
+});
+
+/** What has the keyboard focus: the terminal's input or some other control's name. */
+function focused(): Promise<string> {
+  return page.evaluate(() => {
+    const active = document.activeElement;
+    if (!active || active === document.body) return 'body';
+    if (active.closest('.xterm')) return 'terminal';
+    return (active.getAttribute('aria-label') || active.textContent || active.tagName).trim();
+  });
+}
+
+async function tabTo(name: string, maxPresses = 8): Promise<void> {
+  for (let press = 0; press < maxPresses; press++) {
+    await page.keyboard.press('Tab');
+    if ((await focused()) === name) return;
+  }
+  throw new Error(`"${name}" nach ${maxPresses}× Tab nicht erreicht (Fokus: ${await focused()})`);
+}
+
+describe('terminal by keyboard', () => {
+  it('is reached by the "Zum Terminal" skip link, takes typing, and is left with Esc then Tab', async () => {
+    await page.goto(`${baseUrl}/lektionen/grundlagen/`);
+    await waitForPrompt(page);
+    await tabTo('Zum Terminal', 3);
+    await page.keyboard.press('Enter');
+    expect(await focused()).toBe('terminal');
+    expect(await page.getByRole('textbox', { name: 'Terminal-Eingabe' }).count()).toBe(1);
+
+    await page.keyboard.type('echo "per Tastatur"\n');
+    await waitForTerminalText(page, /^per Tastatur$/m);
+
+    // Tab alone belongs to the shell (completion).
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('terminal');
+
+    // The way out is written in the terminal bar ...
+    expect(await page.locator('.wb-dock-bar').textContent()).toContain('Esc, dann Tab: Terminal verlassen');
+    // ... and works both ways.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).not.toBe('terminal');
+    expect(await focused()).not.toBe('body');
+    await page.locator('.wb-dock-screen .xterm').click();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    expect(await focused()).not.toBe('terminal');
+    expect(await focused()).not.toBe('body');
+  });
+
+  it('still sends Escape alone to the program in the terminal (as vim needs it)', async () => {
+    await page.goto(`${baseUrl}/lektionen/grundlagen/`);
+    await waitForPrompt(page);
+    await page.locator('.wb-dock-screen .xterm').click();
+    await page.keyboard.type(`read -rsn1 key; printf 'Taste %d\\n' "'$key"\n`);
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Escape');
+    await waitForTerminalText(page, /^Taste 27$/m);
+    // Escape and a key right after it arrive in that order (Alt-key combinations in bash).
+    await page.keyboard.type(`read -rsn2 keys; printf '%s\\n' "$keys" | od -An -c\n`);
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('x');
+    await waitForTerminalText(page, /^\s+033\s+x\s+\\n$/m);
+  });
+
+  it('offers a resize handle that tells its size and direction and moves with the arrow keys', async () => {
+    await page.goto(`${baseUrl}/lektionen/grundlagen/`);
+    const separator = page.getByRole('separator', { name: /Größe des Terminals/ });
+    expect(await separator.getAttribute('aria-orientation')).toBe('vertical');
+    const [now, min, max] = await Promise.all(
+      ['aria-valuenow', 'aria-valuemin', 'aria-valuemax'].map(async (name) => Number(await separator.getAttribute(name))),
+    );
+    expect(min).toBeGreaterThan(0);
+    expect(now).toBeGreaterThanOrEqual(min!);
+    expect(max).toBeGreaterThanOrEqual(now!);
+    await separator.press('ArrowLeft');
+    await poll(async () => Number(await separator.getAttribute('aria-valuenow'))).toBeGreaterThan(now!);
+
+    await page.getByRole('button', { name: 'Nach unten' }).click();
+    expect(await separator.getAttribute('aria-orientation')).toBe('horizontal');
+  });
+});
+
+describe('focus while a check runs', () => {
+  it('stays on "Prüfen", which says it is busy and does not check twice', async () => {
+    await page.route('**/api/labs/speicher/progress', (route) => route.fulfill({ json: { lab: 'speicher', title: 'x', steps: [] } }));
+    let requests = 0;
+    let answer: () => void = () => {};
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    await page.route('**/api/labs/speicher/steps/pvc/check', async (route) => {
+      requests += 1;
+      await answered;
+      await route.fulfill({
+        json: { lab: 'speicher', step: 'pvc', passed: false, results: [{ checkId: 'pvc-bound', passed: false, message: 'Den PVC „daten“ gibt es noch nicht.' }] },
+      });
+    });
+    await page.goto(`${baseUrl}/lektionen/speicher/`);
+    const button = labStep(page, 'speicher', 'pvc').locator('.wb-check-button');
+    await button.focus();
+    await page.keyboard.press('Enter');
+    await poll(() => button.getAttribute('aria-busy')).toBe('true');
+    expect(await button.evaluate((node) => node === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    answer();
+    await poll(() => labStep(page, 'speicher', 'pvc').locator('.wb-check-result').getAttribute('data-outcome')).toBe('failed');
+    expect(await button.getAttribute('aria-busy')).not.toBe('true');
+    expect(await button.evaluate((node) => node === document.activeElement)).toBe(true);
+    expect(requests).toBe(1);
+  });
+});
+
+describe('on a phone (390 × 844)', () => {
+  it('docks the terminal below the lesson, offers no side dock, and nothing scrolls sideways', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    // A learner who put the terminal on the right on their laptop.
+    await page.addInitScript(() => localStorage.setItem('werkbank.terminal', JSON.stringify({ side: 'right', size: 600, collapsed: false })));
+    await page.goto(`${baseUrl}/lektionen/grundlagen/`);
+    expect(await page.getAttribute('html', 'data-wb-dock')).toBe('bottom');
+    expect(await page.getByRole('button', { name: 'Nach rechts' }).isVisible()).toBe(false);
+    const lesson = await page.locator('.sl-markdown-content').first().boundingBox();
+    expect(lesson!.width).toBeGreaterThan(300);
+    await waitForPrompt(page);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  });
+});
