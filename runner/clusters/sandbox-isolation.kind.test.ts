@@ -130,7 +130,8 @@ describe('from B\'s terminal, nothing of A, the runner or the host can be reache
 
   test('A\'s kubeconfig and cluster: B\'s kubectl sees B\'s own cluster only', async () => {
     const { a, b } = learners;
-    expect((await attempt(a.terminal, 'kubectl create configmap nur-bei-a --from-literal=x=1')).code).toBe(0);
+    const created = await attempt(a.terminal, 'kubectl create configmap nur-bei-a --from-literal=x=1');
+    expect(created.code, created.output).toBe(0);
     expect((await attempt(a.terminal, 'kubectl get configmap nur-bei-a -o name')).output).toContain('configmap/nur-bei-a');
     const fromB = await attempt(b.terminal, 'kubectl get configmap nur-bei-a -o name');
     expect(fromB.code).not.toBe(0);
@@ -252,7 +253,11 @@ describe('each learner\'s own work', () => {
       const solution = await readFile(join(repoRoot, 'labs', 'compose-zu-kubernetes', 'solutions', `${step}.sh`), 'utf8');
       const script = join(runner.sessions.homeOf(a.id), `loesung-${step}.sh`);
       await writeFile(script, solution);
-      const ran = await attempt(a.terminal, `(cd ~/compose-zu-kubernetes && bash -euo pipefail ~/loesung-${step}.sh >/tmp/${step}.log 2>&1) || tail -n 20 /tmp/${step}.log`, 300_000);
+      const ran = await attempt(
+        a.terminal,
+        `cd ~/compose-zu-kubernetes; bash -euo pipefail ~/loesung-${step}.sh >/tmp/${step}.log 2>&1; rc=$?; cd ~; [ $rc = 0 ] || tail -n 20 /tmp/${step}.log; (exit $rc)`,
+        300_000,
+      );
       expect(ran.code, ran.output).toBe(0);
       const answer = await check(a.learner, 'compose-zu-kubernetes', step);
       expect(answer.passed, answer.results.map((result) => result.message).join('\n')).toBe(true);
@@ -274,26 +279,38 @@ describe('limits: one learner\'s excess stays in their sandbox', () => {
     expect(hog.code).toBe(137);
     await b.terminal.waitFor(/Arbeitsspeicher gebraucht und wurde beendet/, 10_000);
 
+    /** A's keystroke echo: from typing a command to seeing its output, 40 times. */
+    const echoTimes = async (label: string): Promise<{ p50: number; p95: number }> => {
+      const echoes: number[] = [];
+      for (let i = 0; i < 40; i += 1) {
+        const started = performance.now();
+        a.terminal.type(`echo ${label}-${i}\n`);
+        await a.terminal.waitFor(new RegExp(`^${label}-${i}$`, 'm'), 5_000);
+        echoes.push(performance.now() - started);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      echoes.sort((x, y) => x - y);
+      return { p50: echoes[20]!, p95: echoes[Math.floor(echoes.length * 0.95)]! };
+    };
+    const quiet = await echoTimes('ruhig');
     b.terminal.type(':(){ :|:& };:\n');
-    await b.terminal.waitFor(/Limit von \d+ Prozessen erreicht/, 60_000);
-    const echoes: number[] = [];
-    for (let i = 0; i < 40; i += 1) {
-      const started = performance.now();
-      a.terminal.type(`echo tick-${i}\n`);
-      await a.terminal.waitFor(new RegExp(`^tick-${i}$`, 'm'), 5_000);
-      echoes.push(performance.now() - started);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    try {
+      await b.terminal.waitFor(/Limit von \d+ Prozessen erreicht/, 60_000);
+      const bombed = await echoTimes('bombe');
+      console.log(
+        `[sandbox] Echo von A: ohne Last p50 ${quiet.p50.toFixed(1)} / p95 ${quiet.p95.toFixed(1)} ms; ` +
+          `während der Fork-Bombe in B p50 ${bombed.p50.toFixed(1)} / p95 ${bombed.p95.toFixed(1)} ms`,
+      );
+      // 50 ms on top of what this machine needs anyway (other tests' clusters share it).
+      expect(bombed.p95).toBeLessThan(50 + quiet.p95);
+      expect((await fetch(`${runner.url}/api/health`)).status).toBe(200);
+      // B's cluster (same sandbox, another cgroup) still answers.
+      const accessB = await manager.clusterFor(b.id);
+      await accessB!.kubeConfig.makeApiClient(CoreV1Api).listNamespace();
+    } finally {
+      // The bomb lives in the shell's cgroup only: emptying it ends the bomb (and B's shell).
+      await docker('exec', b.sandbox, 'sh', '-c', 'p=/sys/fs/cgroup/pids/werkbank-shell/cgroup.procs; for i in $(seq 50); do [ -s $p ] || exit 0; xargs -r kill -9 <$p; done; exit 1');
     }
-    echoes.sort((x, y) => x - y);
-    const p95 = echoes[Math.floor(echoes.length * 0.95)]!;
-    console.log(`[sandbox] Echo von A während der Fork-Bombe in B: p50 ${echoes[20]!.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`);
-    expect(p95).toBeLessThan(50);
-    expect((await fetch(`${runner.url}/api/health`)).status).toBe(200);
-    // B's cluster (same sandbox, another cgroup) still answers.
-    const accessB = await manager.clusterFor(b.id);
-    await accessB!.kubeConfig.makeApiClient(CoreV1Api).listNamespace();
-    // The bomb lives in the shell's cgroup only: emptying it ends the bomb (and B's shell).
-    await docker('exec', b.sandbox, 'sh', '-c', 'p=/sys/fs/cgroup/pids/werkbank-shell/cgroup.procs; for i in $(seq 50); do [ -s $p ] || exit 0; xargs -r kill -9 <$p; done; exit 1');
   });
 });
 

@@ -245,8 +245,9 @@ export class SandboxProvider implements ClusterProvider {
       if (created.code !== 0) throw createFailed(lastLines(created.stderr));
       progress.finish();
 
-      // The learner's copy names the API server as seen inside the sandbox.
-      await this.mustDocker(['exec', name, 'kubectl', '--kubeconfig', INNER_KUBECONFIG, 'config', 'set-cluster', `kind-${INNER_CLUSTER}`, `--server=https://127.0.0.1:${API_PORT}`], 'Kubeconfig');
+      // The learner's copy names the API server as seen inside the sandbox; the
+      // certificate names localhost (not 127.0.0.1, with the address set to 0.0.0.0).
+      await this.mustDocker(['exec', name, 'kubectl', '--kubeconfig', INNER_KUBECONFIG, 'config', 'set-cluster', `kind-${INNER_CLUSTER}`, `--server=https://localhost:${API_PORT}`], 'Kubeconfig');
       await this.saveAdminKubeconfig(name);
       const config = new KubeConfig();
       config.loadFromFile(this.adminKubeconfigPath(name));
