@@ -12,6 +12,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { asClusterError, ClusterError, lowMemory } from './errors.ts';
 import { learnerShortId } from './kubeconfig.ts';
 import { ProgressTracker } from './progress.ts';
+import { creatingText, deletingText, noneText, queuedText, readyText } from './status-text.ts';
 import type { ClusterHandle, ClusterProvider, ProgressCallback, ProgressStep } from './provider.ts';
 import { readState, StateWriter, type ClusterEntry, type ManagerState } from './state.ts';
 import { learnerDir, learnerHome } from '../learner-dir.ts';
@@ -166,7 +167,7 @@ export class ClusterManager {
     const provider = this.options.provider.name;
     const cluster = this.clusterOf(learnerId);
     if (cluster?.deleting) {
-      return { phase: 'deleting', provider, clusterName: cluster.name, steps: [], message: 'Dein Cluster wird gelöscht …' };
+      return { phase: 'deleting', provider, clusterName: cluster.name, steps: [], message: deletingText() };
     }
     if (cluster && usable(cluster)) {
       return {
@@ -176,7 +177,7 @@ export class ClusterManager {
         steps: cluster.steps,
         startedAt: cluster.startedAt,
         ...(cluster.readyAt ? { readyAt: cluster.readyAt } : {}),
-        message: `Dein Cluster „${cluster.name}“ ist bereit. Im Terminal gilt KUBECONFIG ab dem nächsten Prompt; probiere „kubectl get nodes“.`,
+        message: readyText(cluster.name),
       };
     }
     if (cluster) {
@@ -188,7 +189,7 @@ export class ClusterManager {
         steps: cluster.steps,
         startedAt: cluster.startedAt,
         estimateSeconds: estimate,
-        message: `Dein Cluster wird erstellt, das dauert etwa ${estimate} Sekunden. Das Terminal kannst du schon benutzen.`,
+        message: creatingText(estimate, this.options.provider.sandbox !== undefined),
       };
     }
     const position = this.queue.indexOf(learnerId);
@@ -200,9 +201,7 @@ export class ClusterManager {
         steps: [],
         queuePosition: position + 1,
         estimateSeconds: this.estimateSeconds(),
-        message: full
-          ? `Alle ${this.options.maxClusters} Cluster-Plätze dieses Rechners sind belegt. Du bist auf Platz ${position + 1} der Warteschlange; sobald ein Platz frei wird, geht es von selbst weiter.`
-          : `Gerade entstehen andere Cluster. Du bist auf Platz ${position + 1} der Warteschlange; es geht von selbst weiter.`,
+        message: queuedText(position + 1, full, this.options.maxClusters),
       };
     }
     const failure = this.failures.get(learnerId);
@@ -215,7 +214,7 @@ export class ClusterManager {
         error: { code: failure.code, message: failure.message, output: failure.output, retryable: failure.retryable },
       };
     }
-    return { phase: 'none', provider, steps: [], message: 'Du hast noch keinen Cluster. Starte ihn mit „Cluster starten“.' };
+    return { phase: 'none', provider, steps: [], message: noneText() };
   }
 
   /** Calls `listener` with every new status of this learner until the returned function is called. */
