@@ -4,21 +4,21 @@
 // also tells two runners (or a test run) on one machine apart, so neither deletes the
 // other's clusters as orphans.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, statfs, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { lastLines, processRunner, type CommandRunner, type CommandResult } from './commands.ts';
-import { ClusterError, createFailed, dockerDown, kindMissing, lowDisk } from './errors.ts';
+import { checkDockerRoom } from './docker-room.ts';
+import { ClusterError, createFailed, dockerDown, kindMissing } from './errors.ts';
 import { learnerKubeconfig } from './kubeconfig.ts';
-import { installAddons } from './addons.ts';
+import { afterCreate } from './after-create.ts';
 import type { LabNodeImage } from './lab-node-image.ts';
 import { NodeImages } from './node-images.ts';
 import { kindPhaseOf, ProgressTracker } from './progress.ts';
 import type { ClusterHandle, ClusterProvider, ImageLoadResult, ProgressCallback, ProviderInfo } from './provider.ts';
-import { waitUntilReady } from './readiness.ts';
 
 const CLUSTER_LABEL = 'io.x-k8s.kind.cluster';
 /** A new node writes its etcd, logs and unpacked images into Docker's data root. */
@@ -101,14 +101,7 @@ export class KindProvider implements ClusterProvider {
 
   async preflight(): Promise<void> {
     if (!existsSync(this.options.kindBinary)) throw kindMissing(this.options.kindBinary);
-    const info = await this.exec('docker', ['info', '--format', '{{.DockerRootDir}}'], { timeoutMs: 15_000 });
-    if (info.code !== 0) throw dockerDown(lastLines(info.stderr, 4));
-    const root = info.stdout.trim();
-    const disk = root ? await statfs(root).catch(() => null) : null;
-    if (disk) {
-      const freeMiB = Math.floor((disk.bavail * disk.bsize) / (1 << 20));
-      if (freeMiB < DISK_PER_CLUSTER_MIB) throw lowDisk(root, freeMiB, DISK_PER_CLUSTER_MIB);
-    }
+    await checkDockerRoom((args) => this.exec('docker', args, { timeoutMs: 15_000 }), DISK_PER_CLUSTER_MIB);
   }
 
   private async ensureOwnerFile(): Promise<void> {
@@ -168,22 +161,16 @@ export class KindProvider implements ClusterProvider {
       progress.finish();
       const config = new KubeConfig();
       config.loadFromFile(this.adminKubeconfigPath(name));
-      // CoreDNS needs seconds after kind returns; the images go in meanwhile.
-      const ready = waitUntilReady(config, { coreDns: true }, { timeoutMs: this.options.readyTimeoutMs ?? 180_000 });
-      ready.catch(() => {}); // awaited below; a failed image load must not leave it unhandled
-
-      progress.start('images', 'Lab-Images werden in den Cluster geladen');
-      const images = await this.loadImages(name, (await this.options.labImages()).filter((image) => !baked.includes(image)));
-      progress.finish(images.missing.length > 0 ? `Nicht gebaut, daher nicht geladen: ${images.missing.join(', ')}` : undefined);
-
-      progress.start('ready', 'Warten auf Knoten, CoreDNS und StorageClass');
-      await ready;
-      progress.finish();
-
-      progress.start('addons', 'Add-ons werden installiert (metrics-server, Traefik)');
-      const missingManifests = await installAddons(config, await this.options.addonManifests(), name, this.log);
-      progress.finish(missingManifests.length > 0 ? `Fehlt: ${missingManifests.join(', ')}` : undefined);
-
+      await afterCreate({
+        config,
+        progress,
+        clusterName: name,
+        imagesToLoad: (await this.options.labImages()).filter((image) => !baked.includes(image)),
+        loadImages: (images) => this.loadImages(name, images),
+        addonManifests: await this.options.addonManifests(),
+        readyTimeoutMs: this.options.readyTimeoutMs ?? 180_000,
+        log: this.log,
+      });
       return this.handle(name);
     } catch (error) {
       if (error instanceof ClusterError) {

@@ -7,20 +7,20 @@
 // out of the sandbox before any learner got it, so what a learner does to their own
 // kubeconfig never changes what "Prüfen" looks at.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, rmdir, statfs, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { installAddons } from './addons.ts';
+import { afterCreate } from './after-create.ts';
 import { lastLines, processRunner, type CommandRunner, type CommandResult } from './commands.ts';
-import { ClusterError, createFailed, dockerDown, lowDisk } from './errors.ts';
+import { checkDockerRoom } from './docker-room.ts';
+import { ClusterError, createFailed, dockerDown } from './errors.ts';
 import { moveHomeBack, moveHomeIntoSlot } from './home-slot.ts';
 import { learnerKubeconfig } from './kubeconfig.ts';
 import { NodeImages } from './node-images.ts';
 import { kindPhaseOf, ProgressTracker } from './progress.ts';
 import type { ClusterHandle, ClusterProvider, CreateHooks, ImageLoadResult, ProgressCallback, ProviderInfo, SandboxAccess } from './provider.ts';
-import { waitUntilReady } from './readiness.ts';
 import { copySeed, ensureSeed, waitForInnerDocker } from './sandbox-seed.ts';
 
 export const SANDBOX_PREFIX = 'werkbank-';
@@ -155,14 +155,7 @@ export class SandboxProvider implements ClusterProvider {
   }
 
   async preflight(): Promise<void> {
-    const info = await this.docker(['info', '--format', '{{.DockerRootDir}}'], 15_000);
-    if (info.code !== 0) throw dockerDown(lastLines(info.stderr, 4));
-    const root = info.stdout.trim();
-    const disk = root ? await statfs(root).catch(() => null) : null;
-    if (disk) {
-      const freeMiB = Math.floor((disk.bavail * disk.bsize) / (1 << 20));
-      if (freeMiB < DISK_PER_SANDBOX_MIB) throw lowDisk(root, freeMiB, DISK_PER_SANDBOX_MIB);
-    }
+    await checkDockerRoom((args) => this.docker(args, 15_000), DISK_PER_SANDBOX_MIB);
     if (!(await this.images.present(this.options.sandboxImage))) {
       throw new ClusterError(
         'node-image-missing',
@@ -251,20 +244,16 @@ export class SandboxProvider implements ClusterProvider {
       await this.saveAdminKubeconfig(name);
       const config = new KubeConfig();
       config.loadFromFile(this.adminKubeconfigPath(name));
-      const ready = waitUntilReady(config, { coreDns: true }, { timeoutMs: this.options.readyTimeoutMs ?? 180_000 });
-      ready.catch(() => {});
-      if (baked.length < labImages.length) {
-        progress.start('images', 'Lab-Images werden in den Cluster geladen');
-        const loaded = await this.loadImages(name, labImages.filter((image) => !baked.includes(image)));
-        progress.finish(loaded.missing.length > 0 ? `Nicht gebaut, daher nicht geladen: ${loaded.missing.join(', ')}` : undefined);
-      }
-      progress.start('ready', 'Warten auf Knoten, CoreDNS und StorageClass');
-      await ready;
-      progress.finish();
-
-      progress.start('addons', 'Add-ons werden installiert (metrics-server, Traefik)');
-      const missing = await installAddons(config, await this.options.addonManifests(), name, this.log);
-      progress.finish(missing.length > 0 ? `Fehlt: ${missing.join(', ')}` : undefined);
+      await afterCreate({
+        config,
+        progress,
+        clusterName: name,
+        imagesToLoad: labImages.filter((image) => !baked.includes(image)),
+        loadImages: (images) => this.loadImages(name, images),
+        addonManifests: await this.options.addonManifests(),
+        readyTimeoutMs: this.options.readyTimeoutMs ?? 180_000,
+        log: this.log,
+      });
       return this.handle(name);
     } catch (error) {
       const failure = error instanceof ClusterError ? error : createFailed(error instanceof Error ? error.message : String(error), error);
