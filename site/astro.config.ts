@@ -36,6 +36,8 @@ export default defineConfig({
       // The terminal takes the right-hand side of a lesson; a table of contents would
       // compete with it for space.
       tableOfContents: false,
+      // Our own 404 page (src/pages/404.astro) shows the way back into the course.
+      disable404Route: true,
       sidebar: [
         { label: 'Kursübersicht', link: '/' },
         {

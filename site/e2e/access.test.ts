@@ -115,7 +115,7 @@ describe('focus while a check runs', () => {
     await page.keyboard.press('Enter');
     answer();
     await poll(() => labStep(page, 'speicher', 'pvc').locator('.wb-check-result').getAttribute('data-outcome')).toBe('failed');
-    expect(await button.getAttribute('aria-busy')).not.toBe('true');
+    await poll(() => button.getAttribute('aria-busy')).toBeNull();
     expect(await button.evaluate((node) => node === document.activeElement)).toBe(true);
     expect(requests).toBe(1);
   });
@@ -133,5 +133,35 @@ describe('on a phone (390 × 844)', () => {
     expect(lesson!.width).toBeGreaterThan(300);
     await waitForPrompt(page);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  });
+});
+
+describe('wording and ways back', () => {
+  it('calls it "Dein Fortschritt" and "Übung" throughout, with spaces where they belong', async () => {
+    await page.goto(baseUrl);
+    expect(await page.locator('.wb-lesson-meta').first().textContent()).toMatch(/Minuten · Dein Fortschritt/);
+    expect(await page.getByRole('link', { name: 'Dein Fortschritt' }).count()).toBeGreaterThan(0);
+    expect(await page.getByText('Mein Fortschritt').count()).toBe(0);
+    await page.goto(`${baseUrl}/lektionen/speicher/`);
+    expect(await page.locator('.wb-lab-workdir').textContent()).toMatch(/für diese Übung .* wechsle mit cd ~\/speicher dorthin/s);
+  });
+
+  it('leads from the 404 page back to the course', async () => {
+    const response = await page.goto(`${baseUrl}/lektionen/gibt-es-nicht/`);
+    expect(response?.status()).toBe(404);
+    await page.getByRole('link', { name: 'Zur Kursübersicht' }).click();
+    await page.waitForURL(`${baseUrl}/`);
+    expect(await page.locator('h1').first().textContent()).toContain('Kubernetes zum Anfassen');
+  });
+
+  it('lists the labs for instructors in course order, not by id', async () => {
+    const lab = (id: string) => ({ lab: id, title: id, steps: [{ id: 'a', title: 'a' }] });
+    await page.route('**/api/lehrende/progress', (route) =>
+      route.fulfill({ json: { labs: ['autoscaling', 'grundlagen', 'speicher'].map(lab), learners: [] } }),
+    );
+    await page.goto(`${baseUrl}/lehrende/`);
+    await page.getByLabel('Token für Lehrende').fill('egal');
+    await page.getByRole('button', { name: 'Anzeigen' }).click();
+    await poll(() => page.locator('.wb-class-matrix h2').allTextContents()).toEqual(['grundlagen', 'speicher', 'autoscaling']);
   });
 });

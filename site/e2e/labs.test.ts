@@ -190,7 +190,7 @@ describe('progress pages with the runner’s answers stubbed', () => {
     await page.route('**/api/progress', (route) => route.fulfill({ json: { labs: [speicher] } }));
     await page.goto(baseUrl);
     const card = page.locator('.wb-lesson-card', { hasText: 'Persistente Daten' });
-    await poll(() => card.locator('.wb-lesson-progress').textContent()).toBe('Lab: 1 von 2 Schritten geschafft');
+    await poll(() => card.locator('.wb-lesson-progress').textContent()).toBe('Übung: 1 von 2 Schritten geschafft');
     // A lab the learner has not touched says nothing yet.
     expect(await page.locator('.wb-lesson-card', { hasText: 'Kubernetes-Grundlagen' }).locator('.wb-lesson-progress').textContent()).toBe('');
   });

@@ -51,7 +51,7 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<ApiResu
         failure: { kind: 'no-cluster', message: text ?? 'Du hast noch keinen fertigen Cluster. Starte ihn oben am Terminal.' },
       };
     case 404:
-      return { ok: false, failure: { kind: 'not-found', message: text ?? 'Dieses Lab kennt der Runner nicht.' } };
+      return { ok: false, failure: { kind: 'not-found', message: text ?? 'Diese Übung kennt der Runner nicht.' } };
     case 401:
     case 403:
       return { ok: false, failure: { kind: 'unauthorized', message: text ?? 'Zugriff verweigert.' } };

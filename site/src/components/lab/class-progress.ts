@@ -91,6 +91,21 @@ export function readMatrix(body: unknown): ClassMatrix {
   return { labs, learners };
 }
 
+/** Lab ids in the order their lessons come in the course (built into the page). */
+function courseOrder(box: HTMLElement): string[] {
+  return (box.dataset.labOrder ?? '').split(' ').filter(Boolean);
+}
+
+/** The runner lists labs by id; instructors think in the course's order. Labs no lesson
+ * uses come last, by id. */
+export function inCourseOrder(labs: ClassLab[], order: string[]): ClassLab[] {
+  const rank = (lab: ClassLab) => {
+    const index = order.indexOf(lab.lab);
+    return index === -1 ? order.length : index;
+  };
+  return [...labs].sort((a, b) => rank(a) - rank(b) || a.lab.localeCompare(b.lab));
+}
+
 async function loadMatrix(token: string): Promise<Loaded> {
   let response: Response;
   try {
@@ -189,7 +204,7 @@ export function mountClassProgress(root: Document): void {
     bar.hidden = false;
     if (loaded.ok) {
       const { labs, learners } = loaded.matrix;
-      matrixBox.replaceChildren(...labs.map((lab) => labTable(lab, learners)));
+      matrixBox.replaceChildren(...inCourseOrder(labs, courseOrder(matrixBox)).map((lab) => labTable(lab, learners)));
       const time = new Date().toLocaleTimeString('de-DE');
       if (status.textContent !== '') status.textContent = '';
       updated.textContent =

@@ -14,6 +14,6 @@ export async function mountOverviewProgress(root: ParentNode = document): Promis
     const total = labs.reduce((sum, lab) => sum + lab.steps.length, 0);
     const done = labs.reduce((sum, lab) => sum + passedCount(lab), 0);
     slot.dataset.state = done === total ? 'done' : 'open';
-    slot.textContent = done === total ? `✓ Lab geschafft (${total} von ${total} Schritten)` : `Lab: ${done} von ${total} Schritten geschafft`;
+    slot.textContent = done === total ? `✓ Übung geschafft (${total} von ${total} Schritten)` : `Übung: ${done} von ${total} Schritten geschafft`;
   }
 }
