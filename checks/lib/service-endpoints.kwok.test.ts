@@ -1,6 +1,7 @@
 import { describe, expect } from 'vitest';
 import { createDeployment, deployment, podNames, restartedAgo, runCheck, service, waitForAvailable } from '../testing/check-helpers.ts';
 import { kwokTest as test } from '../testing/kwok-test.ts';
+import { waitFor } from '../testing/wait.ts';
 import { serviceEndpoints } from './service-endpoints.ts';
 
 describe('service-endpoints', () => {
@@ -119,6 +120,11 @@ describe('service-endpoints', () => {
     await createDeployment(kube, namespace, deployment('web'));
     await kube.core.createNamespacedService({ namespace, body: service('web', { app: 'web' }) });
     await waitForAvailable(kube, namespace, 'web', 1);
+    // The EndpointSlice follows the pod a moment later; the check is about a ready endpoint.
+    await waitFor('die EndpointSlice von web nennt einen bereiten Endpunkt', async () => {
+      const slices = await kube.discovery.listNamespacedEndpointSlice({ namespace, labelSelector: 'kubernetes.io/service-name=web' });
+      return slices.items.some((slice) => (slice.endpoints ?? []).some((e) => e.conditions?.ready === true));
+    });
     const [pod] = await podNames(kube, namespace, 'web');
     await restartedAgo(kube, namespace, pod!, 20_000);
 
