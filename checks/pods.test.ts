@@ -2,7 +2,7 @@
 // that keeps failing, a container between two crashes. Waiting fixes none of them.
 import type { V1Pod } from '@kubernetes/client-node';
 import { describe, expect, test } from 'vitest';
-import { explainPodProblems, isStuck, podProblem } from './pods.ts';
+import { explainPodProblems, isStuck, ownedByDeployment, podProblem } from './pods.ts';
 
 const now = Date.parse('2026-01-01T12:00:00Z');
 const ago = (seconds: number) => new Date(now - seconds * 1000);
@@ -49,5 +49,16 @@ describe('podProblem', () => {
     expect(long).toMatchObject({ kind: 'never-ready', detail: '120' });
     expect(explainPodProblems([long!], 'ns')).toContain('die Readiness-Probe schlägt immer wieder fehl');
     expect(podProblem(pod(false, { state: { running: { startedAt: ago(5) } } }, probe), now)?.kind).toBe('not-ready');
+  });
+});
+
+describe('ownedByDeployment', () => {
+  const owned = (replicaSet: string) =>
+    ({ metadata: { name: 'p', ownerReferences: [{ kind: 'ReplicaSet', name: replicaSet, apiVersion: 'apps/v1', uid: 'u' }] } }) as V1Pod;
+
+  test('the pods of web-canary are not the pods of web', () => {
+    expect(ownedByDeployment(owned('web-5d8f9c7b6'), 'web')).toBe(true);
+    expect(ownedByDeployment(owned('web-canary-5d8f9c7b6'), 'web')).toBe(false);
+    expect(ownedByDeployment(owned('web-canary-5d8f9c7b6'), 'web-canary')).toBe(true);
   });
 });

@@ -183,3 +183,14 @@ export function explainPodProblems(problems: PodProblem[], namespace: string): s
       return undefined;
   }
 }
+
+/**
+ * Whether a ReplicaSet owns this Pod on behalf of Deployment `name`: its name is the
+ * Deployment's plus one pod-template hash (no dash in it), so the pods of `web-canary`
+ * never count for `web`.
+ */
+export function ownedByDeployment(pod: V1Pod, name: string): boolean {
+  return (pod.metadata?.ownerReferences ?? []).some(
+    (o) => o.kind === 'ReplicaSet' && o.name.startsWith(`${name}-`) && /^[a-z0-9]+$/.test(o.name.slice(name.length + 1)),
+  );
+}

@@ -6,7 +6,7 @@ import { count, kubectl, q, sentences } from '../format.ts';
 import { readOrUndefined } from '../kube.ts';
 import { byName, kinds, missingObject } from '../missing.ts';
 import { inNamespace, objectName, replicaCount } from '../params.ts';
-import { explainPodProblems, explainWaiting, podProblem, type PodProblem } from '../pods.ts';
+import { explainPodProblems, explainWaiting, ownedByDeployment, podProblem, type PodProblem } from '../pods.ts';
 import { matchesSelector } from '../selectors.ts';
 
 export const deploymentAvailable = defineCheck({
@@ -81,7 +81,7 @@ async function restartingPods(ctx: CheckRunContext, deployment: V1Deployment, na
     (pod) =>
       !pod.metadata?.deletionTimestamp &&
       // Another workload whose labels overlap the selector must not count against this one.
-      (pod.metadata?.ownerReferences ?? []).some((o) => o.kind === 'ReplicaSet' && o.name.startsWith(`${name}-`)) &&
+      ownedByDeployment(pod, name) &&
       matchesSelector(deployment.spec?.selector, pod.metadata?.labels),
   );
   return pods.map((pod) => podProblem(pod)).filter((p) => p?.kind === 'restarting') as PodProblem[];

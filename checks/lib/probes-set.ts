@@ -5,6 +5,7 @@ import { defineCheck, fail, isVerdict, notYet, pass, type CheckRunContext, type 
 import { kubectl, list, q, sentences } from '../format.ts';
 import { The, kinds, within } from '../missing.ts';
 import { containerName, workloadParams } from '../params.ts';
+import { ownedByDeployment } from '../pods.ts';
 import { readWorkload } from '../workload.ts';
 
 const probeKind = z.enum(['readiness', 'liveness', 'startup']);
@@ -92,7 +93,7 @@ function ownPods(pods: V1Pod[], kind: string, name: string): V1Pod[] {
     if (pod.metadata?.deletionTimestamp) return false;
     if (kind === 'Pod') return pod.metadata?.name === name;
     const owners = pod.metadata?.ownerReferences ?? [];
-    if (kind === 'Deployment') return owners.some((o) => o.kind === 'ReplicaSet' && o.name.startsWith(`${name}-`));
+    if (kind === 'Deployment') return ownedByDeployment(pod, name);
     return owners.some((o) => o.kind === kind && o.name === name);
   });
 }
