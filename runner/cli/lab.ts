@@ -7,6 +7,7 @@ import { formatProblem, loadLabs, type LoadedLab } from '../labs/load.ts';
 import { junitReport } from '../labs/report.ts';
 import { selfTestLab, type LabReport, type SelfTestTarget } from '../labs/self-test.ts';
 import { freshLabCluster, kindTarget } from '../labs/test-cluster.ts';
+import { loadClusterConfig } from '../clusters/config.ts';
 
 const USAGE = `Aufruf:
   werkbank lab validate
@@ -50,7 +51,11 @@ async function test(ids: string[], values: Record<string, string | boolean | und
     const clusterName = values['cluster-name'];
     target = kindTarget(values.kubeconfig, typeof clusterName === 'string' ? clusterName : undefined);
   } else {
-    console.log('Erstelle eine frische Sandbox mit kind-Cluster, wie Lernende sie bekommen …');
+    console.log(
+      loadClusterConfig().provider === 'kind'
+        ? 'Erstelle einen frischen kind-Cluster auf diesem Rechner …'
+        : 'Erstelle eine frische Sandbox mit kind-Cluster, wie Lernende sie bekommen …',
+    );
     const fresh = await freshLabCluster(loadConfig().dataDir, (step) => {
       if (step.state !== 'running') console.log(`  ${step.state === 'done' ? '✓' : '✗'} ${step.label}${step.detail ? ` (${step.detail})` : ''}`);
     });
