@@ -16,7 +16,7 @@ import { loadConfig } from '../config.ts';
 import { labSetupPreparer } from '../labs/cluster-setup.ts';
 import { loadOfferedLabs } from '../labs/load.ts';
 import { startRunner, type Runner } from '../server.ts';
-import { newLearner, TerminalClient, type Learner } from '../testing/terminal-client.ts';
+import { learnerIdOf, newLearner, TerminalClient, type Learner } from '../testing/terminal-client.ts';
 import { linkLearnerTools } from '../tools.ts';
 import { KindProvider } from './kind-provider.ts';
 import { ClusterManager, type ClusterManagerOptions, type ClusterStatus } from './manager.ts';
@@ -112,7 +112,7 @@ test('a learner starts their cluster from the page, sees German progress, and ku
   const clusters = manager({ prepareCluster: labSetupPreparer(labs) });
   runner = await startRunner(config, { toolDirs: [await linkLearnerTools(dataDir)], clusters, loadedLabs: labs });
   learner = await newLearner(runner.url);
-  learnerId = learner.cookie.split('=')[1]!;
+  learnerId = learnerIdOf(learner);
   const terminal = await TerminalClient.connect(runner.url, learner);
   await terminal.waitForPrompt();
 

@@ -15,6 +15,12 @@ export async function newLearner(baseUrl: string): Promise<Learner> {
   return { cookie };
 }
 
+/** The learner id inside the signed cookie ("<id>.<signature>"), as the runner knows them. */
+export function learnerIdOf(learner: Learner): string {
+  const value = learner.cookie.slice(learner.cookie.indexOf('=') + 1);
+  return value.split('.')[0]!;
+}
+
 export async function ticketFor(baseUrl: string, learner: Learner): Promise<string> {
   const response = await fetch(`${baseUrl}${TICKET_PATH}`, {
     method: 'POST',
