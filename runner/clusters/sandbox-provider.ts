@@ -241,6 +241,7 @@ export class SandboxProvider implements ClusterProvider {
       // The learner's copy names the API server as seen inside the sandbox; the
       // certificate names localhost (not 127.0.0.1, with the address set to 0.0.0.0).
       await this.mustDocker(['exec', name, 'kubectl', '--kubeconfig', INNER_KUBECONFIG, 'config', 'set-cluster', `kind-${INNER_CLUSTER}`, `--server=https://localhost:${API_PORT}`], 'Kubeconfig');
+      await rm(this.adminKubeconfigPath(name), { force: true }); // a same-named sandbox's before
       await this.saveAdminKubeconfig(name);
       const config = new KubeConfig();
       config.loadFromFile(this.adminKubeconfigPath(name));
@@ -264,26 +265,41 @@ export class SandboxProvider implements ClusterProvider {
     }
   }
 
-  /** Reads the cluster's kubeconfig out of the sandbox into the runner's data dir, with
-   * the sandbox's current address (it may change when the sandbox restarts). */
+  /** The runner's kubeconfig for the cluster, in its data dir, with the sandbox's current
+   * address (it may change when the sandbox restarts). It is read out of the sandbox once,
+   * before any learner had it; later only the address is updated, because a learner may
+   * have rewritten the file inside by then. */
   private async saveAdminKubeconfig(name: string): Promise<void> {
-    const inner = await this.mustDocker(['exec', name, 'cat', INNER_KUBECONFIG], 'Kubeconfig lesen', 30_000);
-    await writeFile(this.adminKubeconfigPath(name), await this.outerKubeconfig(name, inner), { mode: 0o600 });
+    const path = this.adminKubeconfigPath(name);
+    const known = existsSync(path) ? await readFile(path, 'utf8') : null;
+    const source = known ?? (await this.mustDocker(['exec', name, 'cat', INNER_KUBECONFIG], 'Kubeconfig lesen', 30_000));
+    await mkdir(this.dir(name), { recursive: true, mode: 0o700 });
+    await writeFile(path, await this.runnerKubeconfig(name, source), { mode: 0o600 });
   }
 
-  private async outerKubeconfig(name: string, innerYaml: string): Promise<string> {
+  private async runnerKubeconfig(name: string, yaml: string): Promise<string> {
     const address = await this.mustDocker(['inspect', '--format', `{{(index .NetworkSettings.Networks "${SANDBOX_NETWORK}").IPAddress}}`, name], 'Adresse der Sandbox', 30_000);
     if (!address) throw createFailed(`Die Sandbox ${name} hat keine Adresse im Netz ${SANDBOX_NETWORK}.`);
     const config = new KubeConfig();
-    config.loadFromString(innerYaml);
+    config.loadFromString(yaml);
     const clusters = config.clusters.map((cluster) => ({
-      ...cluster,
+      name: cluster.name,
       server: `https://${address}:${API_PORT}`,
+      ...(cluster.caData ? { caData: cluster.caData } : {}),
+      skipTLSVerify: false,
       // The API server's certificate names localhost, not the sandbox's address.
       tlsServerName: 'localhost',
     }));
+    // Only key material: an exec or auth-provider entry would run a program on this host
+    // whenever the runner talks to the cluster, and the file came from inside a sandbox.
+    const users = config.users.map((user) => ({
+      name: user.name,
+      ...(user.certData ? { certData: user.certData } : {}),
+      ...(user.keyData ? { keyData: user.keyData } : {}),
+      ...(user.token ? { token: user.token } : {}),
+    }));
     const outer = new KubeConfig();
-    outer.loadFromOptions({ clusters, users: config.users, contexts: config.contexts, currentContext: config.currentContext });
+    outer.loadFromOptions({ clusters, users, contexts: config.contexts, currentContext: config.currentContext });
     return stringify(JSON.parse(outer.exportConfig()));
   }
 
