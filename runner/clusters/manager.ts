@@ -393,6 +393,7 @@ export class ClusterManager {
       this.log(`${cluster.name} ließ sich nicht löschen: ${asClusterError(error).output || String(error)}`);
     }
     this.clusters.delete(cluster.name);
+    this.kubeConfigs.delete(cluster.name);
     await this.persist();
     this.emit(formerOwner);
     this.pump();

@@ -23,15 +23,16 @@ import { kindPhaseOf, ProgressTracker } from './progress.ts';
 import type { ClusterHandle, ClusterProvider, CreateHooks, ImageLoadResult, ProgressCallback, ProviderInfo, SandboxAccess } from './provider.ts';
 import { copySeed, ensureSeed, waitForInnerDocker } from './sandbox-seed.ts';
 
-export const SANDBOX_PREFIX = 'werkbank-';
+const SANDBOX_PREFIX = 'werkbank-';
 export const SANDBOX_NETWORK = 'werkbank-sandboxes';
 /** Every sandbox carries these, so nothing of a runner's is ever orphaned: `./werkbank
- * stop` and a later runner find them by label, even once the data dir is gone. */
+ * stop` and a later runner find them by label, even once the data dir is gone. Which
+ * learner has a sandbox is in the runner's state (a pool sandbox gets its learner after
+ * it was made, and Docker cannot relabel a running container). */
 export const LABELS = {
   sandbox: 'werkbank.sandbox',
   runner: 'werkbank.runner',
   dataDir: 'werkbank.data-dir',
-  learner: 'werkbank.learner',
 } as const;
 /** Inside every sandbox: the learner's cluster has kind's default name. */
 const INNER_CLUSTER = 'kind';

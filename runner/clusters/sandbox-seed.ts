@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { lastLines, type CommandRunner } from './commands.ts';
 
-export const SEED_LABEL = 'werkbank.sandbox-seed';
+const SEED_LABEL = 'werkbank.sandbox-seed';
 const COMPLETE_MARK = '.werkbank-seed-complete';
 
 async function must(run: CommandRunner, args: string[], what: string, timeoutMs = 600_000): Promise<string> {

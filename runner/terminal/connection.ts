@@ -20,7 +20,7 @@ export function newTerminalStats(): TerminalStats {
 
 const HELLO_TIMEOUT_MS = 10_000;
 /** The close reason the page shows in the terminal bar (at most 123 bytes). */
-export const SANDBOX_FAILED_REASON = 'Deine Sandbox startet nicht. Details und „Erneut versuchen“ im Cluster-Bereich.';
+const SANDBOX_FAILED_REASON = 'Deine Sandbox startet nicht. Details und „Erneut versuchen“ im Cluster-Bereich.';
 const KEEPALIVE_INTERVAL_MS = 15_000;
 
 function toBuffer(data: RawData): Buffer {
