@@ -11,7 +11,6 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { freemem, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { nodeImage } from '../checks/testing/kind-cluster.ts';
 import { addonManifests, labImages } from '../docker/images/images.ts';
 import { toolchain } from '../docker/toolchain/paths.ts';
@@ -20,9 +19,9 @@ import { KindProvider } from '../runner/clusters/kind-provider.ts';
 import { KwokProvider } from '../runner/clusters/kwok-provider.ts';
 import { ExistingClusterProvider } from '../runner/clusters/existing-provider.ts';
 import { ClusterManager, type ClusterStatus } from '../runner/clusters/manager.ts';
+import { bareKindSeconds, containerMemoryMiB, untilReady } from './kind-measure.ts';
 import { median } from './stats.ts';
 import type { ClusterProvider } from '../runner/clusters/provider.ts';
-import { waitUntilReady } from '../runner/clusters/readiness.ts';
 
 const numbers = process.argv.slice(2).filter((arg) => !arg.startsWith('--')).map(Number);
 const [pairs = 2, kwokCount = 3, sharedLearners = 100] = numbers;
@@ -33,12 +32,6 @@ const dataDir = await mkdtemp(join(tmpdir(), 'werkbank-bench-clusters-'));
 const seconds = (from: number) => (performance.now() - from) / 1000;
 const mib = (bytes: number) => bytes / (1 << 20);
 
-async function containerMemoryMiB(container: string): Promise<number> {
-  const { stdout } = await processRunner.run('docker', ['stats', '--no-stream', '--format', '{{.MemUsage}}', container]);
-  const match = /^\s*([\d.]+)\s*(KiB|MiB|GiB)/.exec(stdout);
-  if (!match) throw new Error(`docker stats: ${stdout}`);
-  return Number(match[1]) * { KiB: 1 / 1024, MiB: 1, GiB: 1024 }[match[2] as 'KiB' | 'MiB' | 'GiB'];
-}
 
 function manager(provider: ClusterProvider, poolSize = 0): ClusterManager {
   return new ClusterManager({
@@ -53,14 +46,6 @@ function manager(provider: ClusterProvider, poolSize = 0): ClusterManager {
   });
 }
 
-async function untilReady(clusters: ClusterManager, learnerId: string): Promise<ClusterStatus> {
-  for (;;) {
-    const status = clusters.status(learnerId);
-    if (status.phase === 'ready') return status;
-    if (status.phase === 'failed') throw new Error(`${status.message}\n${status.error?.output ?? ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 // 1. The image every cluster starts from: the node image with the lab images baked in.
 const kind = new KindProvider({
@@ -81,19 +66,6 @@ console.log(`Node-Image mit Lab-Images (${clusterImage.baked.length} Images): ${
 
 // 2. Bare kind and the runner on that same image, alternating so load from other work
 // on the machine hits both alike.
-async function bareKind(): Promise<number> {
-  const name = 'werkbank-bench-bare';
-  const kubeconfig = join(dataDir, 'bare.kubeconfig');
-  const begin = performance.now();
-  const result = await processRunner.run(tools.kind, ['create', 'cluster', '--name', name, '--image', clusterImage.image, '--kubeconfig', kubeconfig]);
-  if (result.code !== 0) throw new Error(result.stderr);
-  const config = new KubeConfig();
-  config.loadFromFile(kubeconfig);
-  await waitUntilReady(config, { coreDns: true });
-  const took = seconds(begin);
-  await processRunner.run(tools.kind, ['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfig]);
-  return took;
-}
 
 const clusters = manager(kind);
 await clusters.ready;
@@ -101,7 +73,7 @@ const bareSeconds: number[] = [];
 const runnerSeconds: number[] = [];
 let cold: ClusterStatus | null = null;
 for (let pair = 1; pair <= pairs; pair++) {
-  bareSeconds.push(await bareKind());
+  bareSeconds.push(await bareKindSeconds(clusterImage.image, join(dataDir, 'bare.kubeconfig')));
   const learner = `benchlearner0000000000${pair}`;
   started = performance.now();
   await clusters.start(learner);

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
 const available = readdirSync(import.meta.dirname)
-  .filter((file) => file.endsWith('.ts') && !['run.ts', 'stats.ts'].includes(file))
+  .filter((file) => file.endsWith('.ts') && !['run.ts', 'stats.ts', 'kind-measure.ts'].includes(file))
   .map((file) => file.replace(/\.ts$/, ''));
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !available.includes(name));

@@ -11,19 +11,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, freemem, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { nodeImage } from '../checks/testing/kind-cluster.ts';
 import { addonManifests, labImages } from '../docker/images/images.ts';
 import { toolchain } from '../docker/toolchain/paths.ts';
-import { processRunner } from '../runner/clusters/commands.ts';
 import { loadClusterConfig } from '../runner/clusters/config.ts';
 import { KindProvider } from '../runner/clusters/kind-provider.ts';
 import { ClusterManager, type ClusterStatus } from '../runner/clusters/manager.ts';
-import { waitUntilReady } from '../runner/clusters/readiness.ts';
 import { SandboxProvider } from '../runner/clusters/sandbox-provider.ts';
 import { loadConfig, repoRoot } from '../runner/config.ts';
 import { startRunner } from '../runner/server.ts';
 import { newLearner, TerminalClient } from '../runner/testing/terminal-client.ts';
+import { bareKindSeconds, containerMemoryMiB, untilReady } from './kind-measure.ts';
 import { median } from './stats.ts';
 
 const [pairs = 2, prompts = 10] = process.argv.slice(2).map(Number);
@@ -34,21 +32,7 @@ const seconds = (from: number) => (performance.now() - from) / 1000;
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 const quiet = () => {};
 
-async function containerMemoryMiB(container: string): Promise<number> {
-  const { stdout } = await processRunner.run('docker', ['stats', '--no-stream', '--format', '{{.MemUsage}}', container]);
-  const match = /^\s*([\d.]+)\s*(KiB|MiB|GiB)/.exec(stdout);
-  if (!match) throw new Error(`docker stats: ${stdout}`);
-  return Number(match[1]) * { KiB: 1 / 1024, MiB: 1, GiB: 1024 }[match[2] as 'KiB' | 'MiB' | 'GiB'];
-}
 
-async function untilReady(clusters: ClusterManager, learnerId: string): Promise<ClusterStatus> {
-  for (;;) {
-    const status = clusters.status(learnerId);
-    if (status.phase === 'ready') return status;
-    if (status.phase === 'failed') throw new Error(`${status.message}\n${status.error?.output ?? ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const kind = new KindProvider({ stateDir: join(dataDir, 'kind'), kindBinary: tools.kind, nodeImages: [image], labImages, addonManifests, log: quiet });
 const sandbox = new SandboxProvider({
@@ -63,19 +47,6 @@ const sandbox = new SandboxProvider({
 });
 const clusterImage = await kind.clusterImage();
 
-async function bareKind(): Promise<number> {
-  const name = 'werkbank-bench-bare';
-  const kubeconfig = join(dataDir, 'bare.kubeconfig');
-  const begin = performance.now();
-  const result = await processRunner.run(tools.kind, ['create', 'cluster', '--name', name, '--image', clusterImage.image, '--kubeconfig', kubeconfig]);
-  if (result.code !== 0) throw new Error(result.stderr);
-  const config = new KubeConfig();
-  config.loadFromFile(kubeconfig);
-  await waitUntilReady(config, { coreDns: true });
-  const took = seconds(begin);
-  await processRunner.run(tools.kind, ['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfig]);
-  return took;
-}
 
 // The first sandbox also loads the seed volume once; that is set-up, not per learner.
 let started = performance.now();
@@ -89,7 +60,7 @@ const bareSeconds: number[] = [];
 const sandboxSeconds: number[] = [];
 let cold: ClusterStatus | null = null;
 for (let pair = 1; pair <= pairs; pair++) {
-  bareSeconds.push(await bareKind());
+  bareSeconds.push(await bareKindSeconds(clusterImage.image, join(dataDir, 'bare.kubeconfig')));
   const learner = `benchsandbox0000000000${pair}`;
   started = performance.now();
   await clusters.start(learner);
