@@ -35,7 +35,7 @@ async function takeLock(): Promise<InstanceLock> {
   }
 }
 
-/** Sandboxes labelled with a data dir that is gone. */
+/** Sandboxes (and their volumes) labelled with a data dir that is gone. */
 async function removeAbandoned(): Promise<string[]> {
   const { stdout } = await run('docker', ['ps', '-a', '--filter', `label=${LABELS.sandbox}`, '--format', `{{.Names}}\t{{.Label "${LABELS.dataDir}"}}`]);
   const removed: string[] = [];
@@ -45,6 +45,14 @@ async function removeAbandoned(): Promise<string[]> {
     await run('docker', ['rm', '-f', '-v', name]);
     await run('docker', ['volume', 'rm', '-f', `${name}-docker`]);
     removed.push(name);
+  }
+  // A sandbox cut off while it was being made leaves only its Docker volume.
+  const volumes = await run('docker', ['volume', 'ls', '--filter', `label=${LABELS.dataDir}`, '--format', `{{.Name}}\t{{.Label "${LABELS.dataDir}"}}`]);
+  for (const line of volumes.stdout.split('\n').filter(Boolean)) {
+    const [volume = '', dataDir = ''] = line.split('\t');
+    if (!dataDir || existsSync(dataDir)) continue;
+    await run('docker', ['volume', 'rm', '-f', volume]);
+    removed.push(volume);
   }
   return removed;
 }

@@ -113,6 +113,10 @@ afterAll(async () => {
   for (const { terminal } of Object.values(learners)) await terminal?.close().catch(() => {});
   await runner?.close();
   for (const name of await provider.listOurs().catch(() => [])) await provider.delete(name).catch(() => {});
+  // A sandbox still being made when the runner closed leaves its Docker volume behind.
+  for (const volume of (await docker('volume', 'ls', '-q', '--filter', `label=${LABELS.dataDir}=${dataDir}`)).split('\n').filter(Boolean)) {
+    await docker('volume', 'rm', '-f', volume).catch(() => '');
+  }
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -327,9 +331,12 @@ describe('lifecycle', () => {
     }
     expect(await docker('ps', '-a', '--filter', `name=^${a.sandbox}$`, '--format', '{{.Names}}')).toBe('');
     expect(await docker('volume', 'ls', '-q', '--filter', `name=^${a.sandbox}-docker$`)).toBe('');
-    // … and the home, back on the host, has all of A's files.
+    // … and the home, back on the host, has all of A's files, and so has A's new sandbox.
     const home = runner.sessions.homeOf(a.id);
     expect(await readFile(join(home, 'geheim.txt'), 'utf8')).toBe('geheim-von-a\n');
     expect(existsSync(join(home, 'compose-zu-kubernetes', 'shop', 'Dockerfile'))).toBe(true);
+    const next = await manager.sandboxFor(a.id);
+    expect(next).not.toBe(a.sandbox);
+    expect(await docker('exec', next, 'cat', '/root/geheim.txt')).toBe('geheim-von-a');
   });
 });
