@@ -73,3 +73,10 @@ export function lastLines(text: string, count = 12): string {
     .slice(-count)
     .join('\n');
 }
+
+/** A docker command's trimmed stdout; a non-zero exit throws `what` with its last error lines. */
+export async function dockerOutput(run: CommandRunner, args: string[], what: string, timeoutMs = 600_000): Promise<string> {
+  const result = await run.run('docker', args, { timeoutMs });
+  if (result.code !== 0) throw new Error(`${what}: ${lastLines(result.stderr, 6)}`);
+  return result.stdout.trim();
+}

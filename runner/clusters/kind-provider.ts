@@ -5,7 +5,6 @@
 // other's clusters as orphans.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
@@ -17,6 +16,7 @@ import { learnerKubeconfig } from './kubeconfig.ts';
 import { afterCreate } from './after-create.ts';
 import type { LabNodeImage } from './lab-node-image.ts';
 import { NodeImages } from './node-images.ts';
+import { ensureOwnerId, ownerFilePath } from './owner-file.ts';
 import { kindPhaseOf, ProgressTracker } from './progress.ts';
 import type { ClusterHandle, ClusterProvider, ImageLoadResult, ProgressCallback, ProviderInfo } from './provider.ts';
 
@@ -66,7 +66,7 @@ export class KindProvider implements ClusterProvider {
   }
 
   private get ownerFile(): string {
-    return join(this.options.stateDir, 'owner');
+    return ownerFilePath(this.options.stateDir);
   }
 
   private clusterDir(name: string): string {
@@ -104,13 +104,7 @@ export class KindProvider implements ClusterProvider {
     await checkDockerRoom((args) => this.exec('docker', args, { timeoutMs: 15_000 }), DISK_PER_CLUSTER_MIB);
   }
 
-  private async ensureOwnerFile(): Promise<void> {
-    if (existsSync(this.ownerFile)) return;
-    await mkdir(this.options.stateDir, { recursive: true });
-    await writeFile(this.ownerFile, `${randomBytes(8).toString('hex')}\n`, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    });
-  }
+
 
   /** The image new clusters start from (lab images baked in when possible). */
   clusterImage(): Promise<LabNodeImage> {
@@ -129,7 +123,7 @@ export class KindProvider implements ClusterProvider {
       const imageChoice = this.clusterImage();
       imageChoice.catch(() => {});
       await this.preflight();
-      await this.ensureOwnerFile();
+      await ensureOwnerId(this.options.stateDir);
       progress.start('prepare-image', 'Node-Image mit Lab-Images wird vorbereitet');
       const { image, baked } = await imageChoice;
       progress.finish(baked.length > 0 ? `Enthält: ${baked.join(', ')}` : undefined);

@@ -4,7 +4,7 @@
 // layers are shared read-only by all node containers, so it costs disk once.
 // Same technique as docker/kind-node/build.sh uses for the component images.
 import { createHash } from 'node:crypto';
-import { lastLines, type CommandRunner } from './commands.ts';
+import { dockerOutput, lastLines, type CommandRunner } from './commands.ts';
 
 export const BAKED_LABEL = 'werkbank.lab-images';
 
@@ -37,12 +37,6 @@ async function label(docker: Docker, image: string, name: string): Promise<strin
   return result.code === 0 ? result.stdout.trim() : null;
 }
 
-async function must(docker: Docker, args: string[], what: string, timeoutMs = 600_000): Promise<string> {
-  const result = await docker.run.run('docker', args, { timeoutMs });
-  if (result.code !== 0) throw new Error(`${what}: ${lastLines(result.stderr, 6)}`);
-  return result.stdout.trim();
-}
-
 /** `<base repository>-labs:<tag>-<inputs>` with the present lab images baked in; rebuilt only when the base or an
  * image changed. Returns null when none of the images exist here. */
 export async function labNodeImage(run: CommandRunner, base: string, images: string[], log: (message: string) => void): Promise<LabNodeImage | null> {
@@ -66,18 +60,18 @@ export async function labNodeImage(run: CommandRunner, base: string, images: str
   if ((await label(docker, target, 'werkbank.inputs')) === inputs) return { image: target, baked };
 
   log(`Node-Image mit Lab-Images wird gebaut: ${target} (${baked.join(', ')})`);
-  const builder = await must(docker, ['run', '-d', '--privileged', '--entrypoint', 'sleep', base, 'infinity'], 'Build-Container startet nicht', 120_000);
+  const builder = await dockerOutput(run, ['run', '-d', '--privileged', '--entrypoint', 'sleep', base, 'infinity'], 'Build-Container startet nicht', 120_000);
   try {
     // The builder's PID 1 (sleep) reaps nobody, so a bash stays containerd's parent.
-    await must(docker, [
+    await dockerOutput(run, [
       'exec', builder, 'bash', '-c',
       'nohup bash -c "containerd >/var/log/containerd-labs.log 2>&1; true" & for _ in $(seq 100); do ctr version >/dev/null 2>&1 && exit 0; sleep 0.2; done; cat /var/log/containerd-labs.log; exit 1',
     ], 'containerd im Build-Container startet nicht');
     // Not unpacked (unpacking on overlayfs inside a container fails; the CRI unpacks on
     // first use) and pinned, so the kubelet's image GC never removes them.
     await pipeSaveIntoImport(run, builder, baked);
-    await must(docker, ['exec', builder, 'bash', '-c', 'pkill containerd; while pgrep -x containerd >/dev/null; do sleep 0.1; done; rm -f /var/log/containerd-labs.log'], 'containerd hält nicht an');
-    await must(docker, [
+    await dockerOutput(run, ['exec', builder, 'bash', '-c', 'pkill containerd; while pgrep -x containerd >/dev/null; do sleep 0.1; done; rm -f /var/log/containerd-labs.log'], 'containerd hält nicht an');
+    await dockerOutput(run, [
       'commit',
       '--change', 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]',
       '--change', 'CMD []',

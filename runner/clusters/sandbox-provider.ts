@@ -8,7 +8,6 @@
 // kubeconfig never changes what "Prüfen" looks at.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
@@ -19,6 +18,7 @@ import { ClusterError, createFailed, dockerDown } from './errors.ts';
 import { moveHomeBack, moveHomeIntoSlot } from './home-slot.ts';
 import { learnerKubeconfig } from './kubeconfig.ts';
 import { NodeImages } from './node-images.ts';
+import { ensureOwnerId, ownerFilePath } from './owner-file.ts';
 import { kindPhaseOf, ProgressTracker } from './progress.ts';
 import type { ClusterHandle, ClusterProvider, CreateHooks, ImageLoadResult, ProgressCallback, ProviderInfo, SandboxAccess } from './provider.ts';
 import { copySeed, ensureSeed, waitForInnerDocker } from './sandbox-seed.ts';
@@ -102,7 +102,7 @@ export class SandboxProvider implements ClusterProvider {
   }
 
   private get ownerFile(): string {
-    return join(this.options.stateDir, 'owner');
+    return ownerFilePath(this.options.stateDir);
   }
 
   private dir(name: string): string {
@@ -144,16 +144,7 @@ export class SandboxProvider implements ClusterProvider {
     return result.stdout.trim();
   }
 
-  /** This runner's id (random, kept in the data dir), the value of its sandboxes' runner label. */
-  private async runnerId(): Promise<string> {
-    if (!existsSync(this.ownerFile)) {
-      await mkdir(this.options.stateDir, { recursive: true, mode: 0o700 });
-      await writeFile(this.ownerFile, `${randomBytes(8).toString('hex')}\n`, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EEXIST') throw error;
-      });
-    }
-    return (await readFile(this.ownerFile, 'utf8')).trim();
-  }
+
 
   async preflight(): Promise<void> {
     await checkDockerRoom((args) => this.docker(args, 15_000), DISK_PER_SANDBOX_MIB);
@@ -191,7 +182,7 @@ export class SandboxProvider implements ClusterProvider {
       const imageChoice = this.images.clusterImage();
       imageChoice.catch(() => {});
       await this.preflight();
-      const runnerId = await this.runnerId();
+      const runnerId = await ensureOwnerId(this.options.stateDir);
       await this.ensureNetwork();
 
       progress.start('prepare-image', 'Node-Image und Lab-Images für Sandboxen werden vorbereitet');

@@ -5,16 +5,10 @@
 // which is plain file copying. A seed is labelled with the hash of everything in it, so
 // a rebuilt image makes a new seed and the old one is removed.
 import { createHash, randomBytes } from 'node:crypto';
-import { lastLines, type CommandRunner } from './commands.ts';
+import { dockerOutput, lastLines, type CommandRunner } from './commands.ts';
 
 const SEED_LABEL = 'werkbank.sandbox-seed';
 const COMPLETE_MARK = '.werkbank-seed-complete';
-
-async function must(run: CommandRunner, args: string[], what: string, timeoutMs = 600_000): Promise<string> {
-  const result = await run.run('docker', args, { timeoutMs });
-  if (result.code !== 0) throw new Error(`${what}: ${lastLines(result.stderr, 6)}`);
-  return result.stdout.trim();
-}
 
 async function imageId(run: CommandRunner, image: string): Promise<string | null> {
   const result = await run.run('docker', ['image', 'inspect', '--format', '{{.Id}}', image], { timeoutMs: 30_000 });
@@ -78,8 +72,8 @@ export async function ensureSeed({ run, sandboxImage, images, log }: SeedOptions
   const volume = `werkbank-seed-${hash}-${randomBytes(3).toString('hex')}`;
   log(`Sandbox-Grundlage wird geladen (einmal je Image-Stand): ${present.map(({ image }) => image).join(', ')}`);
   const started = Date.now();
-  await must(run, ['volume', 'create', '--label', `${SEED_LABEL}=${hash}`, volume], 'Seed-Volume');
-  const builder = await must(
+  await dockerOutput(run, ['volume', 'create', '--label', `${SEED_LABEL}=${hash}`, volume], 'Seed-Volume');
+  const builder = await dockerOutput(
     run,
     ['run', '-d', '--privileged', '--cgroupns=private', '--network', 'none', '-v', `${volume}:/var/lib/docker`, sandboxImage],
     'Seed-Container startet nicht',
@@ -92,7 +86,7 @@ export async function ensureSeed({ run, sandboxImage, images, log }: SeedOptions
     // Through a shell, so the gigabytes never pass through Node.
     const result = await run.run('bash', ['-c', `set -o pipefail; docker save ${quoted} | docker exec -i ${builder} docker load -q`], { timeoutMs: 1_800_000 });
     if (result.code !== 0) throw new Error(`Images ließen sich nicht in die Sandbox-Grundlage laden: ${lastLines(result.stderr, 6)}`);
-    await must(run, ['exec', builder, 'touch', `/var/lib/docker/${COMPLETE_MARK}`], 'Seed-Markierung');
+    await dockerOutput(run, ['exec', builder, 'touch', `/var/lib/docker/${COMPLETE_MARK}`], 'Seed-Markierung');
     loaded = true;
   } finally {
     // A stop lets dockerd write its state; the volume stays (unless the load failed).
@@ -114,8 +108,8 @@ async function removeOldSeeds(run: CommandRunner, hash: string): Promise<void> {
 
 /** A new volume holding a copy of the seed: the sandbox's Docker data root. */
 export async function copySeed(run: CommandRunner, sandboxImage: string, seed: string, volume: string, labels: string[]): Promise<void> {
-  await must(run, ['volume', 'create', ...labels.flatMap((label) => ['--label', label]), volume], 'Volume der Sandbox');
-  await must(
+  await dockerOutput(run, ['volume', 'create', ...labels.flatMap((label) => ['--label', label]), volume], 'Volume der Sandbox');
+  await dockerOutput(
     run,
     ['run', '--rm', '--network', 'none', '-v', `${seed}:/from:ro`, '-v', `${volume}:/to`, '--entrypoint', 'cp', sandboxImage, '-a', '/from/.', '/to/'],
     'Kopie der Sandbox-Grundlage',
