@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds kind, kubectl, helm, Kubernetes, etcd, kwok and metrics-server from the Go
+# Builds kind, kubectl, helm, Kubernetes, etcd, kwok, metrics-server and the registry from the Go
 # modules pinned in docker/versions.env into the cache (outside the repo). These
 # machines reach the Go module proxy but not the release downloads, so nothing here
 # fetches a prebuilt binary. Each binary is built once per version and per content of
@@ -40,6 +40,7 @@ TOOLS=(
   "kwokctl                 kwok            sigs.k8s.io/kwok/cmd/kwokctl"
   "metrics-server          metrics-server  sigs.k8s.io/metrics-server/cmd/metrics-server"
   "helm                    helm            helm.sh/helm/v3/cmd/helm"
+  "registry                distribution    github.com/distribution/distribution/v3/cmd/registry"
 )
 
 unit_version() {
@@ -50,6 +51,7 @@ unit_version() {
     helm) echo "$HELM_VERSION" ;;
     kwok) echo "$KWOK_VERSION" ;;
     metrics-server) echo "$METRICS_SERVER_VERSION" ;;
+    distribution) echo "$DISTRIBUTION_VERSION" ;;
     *) die "unbekannte Einheit $1" ;;
   esac
 }
@@ -85,6 +87,7 @@ unit_module() { # the upstream module whose version versions.env pins
     helm) echo helm.sh/helm/v3 ;;
     kwok) echo sigs.k8s.io/kwok ;;
     metrics-server) echo sigs.k8s.io/metrics-server ;;
+    distribution) echo github.com/distribution/distribution/v3 ;;
   esac
 }
 
@@ -320,7 +323,10 @@ update_module() { # $1 = unit
 
 update_modules() {
   local unit
-  for unit in kubernetes etcd kind helm kwok metrics-server; do
+  local -a units=(kubernetes etcd kind helm kwok metrics-server distribution)
+  # --update-modules <unit>: only that one (a new unit must not re-resolve the others).
+  [[ -n "${1:-}" ]] && units=("$1")
+  for unit in "${units[@]}"; do
     update_module "$unit"
   done
   say "Module neu geschrieben; bitte docker/toolchain/modules/ einchecken."
@@ -338,7 +344,7 @@ main() {
   # Left by a build that was killed; under the lock nobody else is using them.
   rm -rf "$OUT"/.build.*
   case "${1:-}" in
-    --update-modules) update_modules ;;
+    --update-modules) update_modules "${2:-}" ;;
     "") build_all ;;
     *) die "Unbekannte Option: $1 (erlaubt: --update-modules)" ;;
   esac

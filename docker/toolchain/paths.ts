@@ -9,7 +9,7 @@ import { z } from 'zod';
 const versionsFile = join(import.meta.dirname, '..', 'versions.env');
 
 /** The build units of build.sh; each is one Go wrapper module under modules/. */
-export type Unit = 'kubernetes' | 'etcd' | 'kind' | 'helm' | 'kwok' | 'metrics-server';
+export type Unit = 'kubernetes' | 'etcd' | 'kind' | 'helm' | 'kwok' | 'metrics-server' | 'distribution';
 
 /** Every binary build.sh makes, and the unit it comes from (same table as TOOLS there). */
 export const binaries = {
@@ -27,6 +27,7 @@ export const binaries = {
   kwokctl: 'kwok',
   'metrics-server': 'metrics-server',
   helm: 'helm',
+  registry: 'distribution',
 } as const satisfies Record<string, Unit>;
 
 export type Binary = keyof typeof binaries;
@@ -39,6 +40,7 @@ const versionsSchema = z.object({
   HELM_VERSION: version,
   KWOK_VERSION: version,
   METRICS_SERVER_VERSION: version,
+  DISTRIBUTION_VERSION: version,
 });
 
 export type Toolchain = Record<Binary, string> & {
@@ -91,6 +93,7 @@ export function toolchain(options: ToolchainOptions = {}): Toolchain {
     helm: v.HELM_VERSION,
     kwok: v.KWOK_VERSION,
     'metrics-server': v.METRICS_SERVER_VERSION,
+    distribution: v.DISTRIBUTION_VERSION,
   };
   const dir = join(cacheDir(options.env), 'toolchain');
   const unitDir = (unit: Unit) => join(dir, `${unit}-${versions[unit]}`);
