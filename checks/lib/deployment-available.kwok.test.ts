@@ -114,4 +114,23 @@ describe('deployment-available', () => {
     expect(stable.message).toBe('Das Deployment ‚web‘ ist verfügbar: 1 von 1 Replika bereit.');
     expect(stable.passed).toBe(true);
   });
+  // Near miss: a namespace that enforces Pod Security "restricted" refuses the pods; the
+  // reason is Pod Security, not a ServiceAccount or a quota.
+  test.concurrent('pods refused by Pod Security are named as such, with the first violation', async ({ kube, namespace }) => {
+    const labelled = await kube.core.readNamespace({ name: namespace });
+    labelled.metadata!.labels = { ...labelled.metadata?.labels, 'pod-security.kubernetes.io/enforce': 'restricted' };
+    await kube.core.replaceNamespace({ name: namespace, body: labelled });
+    await createDeployment(kube, namespace, deployment('sicher'));
+    await waitFor('ReplicaFailure am Deployment sicher', async () => {
+      const current = await kube.apps.readNamespacedDeployment({ name: 'sicher', namespace });
+      return current.status?.conditions?.some((c) => c.type === 'ReplicaFailure' && c.status === 'True');
+    });
+
+    const result = await runCheck(kube, namespace, deploymentAvailable, { name: 'sicher' });
+
+    expect(result.passed).toBe(false);
+    expect(result.message).toMatch(/^Das Deployment ‚sicher‘ kann keine Pods anlegen: Pod Security \(restricted\) lehnt den Pod ab: allowPrivilegeEscalation != false \(container "web" must set securityContext\.allowPrivilegeEscalation=false\) – und 3 weitere Punkte\./);
+    expect(result.message).not.toContain('ServiceAccount');
+    expect(result.message).toContain('Tipp: Ergänze den securityContext');
+  });
 });

@@ -6,6 +6,7 @@ import { count, kubectl, q, sentences } from '../format.ts';
 import { readOrUndefined } from '../kube.ts';
 import { byName, kinds, missingObject } from '../missing.ts';
 import { inNamespace, objectName, replicaCount } from '../params.ts';
+import { explainCreateFailure } from '../create-failure.ts';
 import { explainPodProblems, explainWaiting, ownedByDeployment, podProblem, type PodProblem } from '../pods.ts';
 import { matchesSelector } from '../selectors.ts';
 
@@ -103,13 +104,11 @@ export async function whyNotAvailable(
   const conditions = deployment.status?.conditions ?? [];
   const replicaFailure = conditions.find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
   if (replicaFailure) {
-    return fail(
-      sentences(
-        `Das Deployment ${q(name)} kann keine Pods anlegen: „${replicaFailure.message ?? replicaFailure.reason ?? ''}“`,
-        'Tipp: Oft fehlt ein ServiceAccount oder eine ResourceQuota/LimitRange verbietet die Pods',
-      ),
-      { data: { ...data, reason: replicaFailure.reason }, hint },
-    );
+    const { reason, tip } = explainCreateFailure(replicaFailure.message ?? replicaFailure.reason ?? '');
+    return fail(sentences(`Das Deployment ${q(name)} kann keine Pods anlegen: ${reason}`, `Tipp: ${tip}`), {
+      data: { ...data, reason: replicaFailure.reason, message: replicaFailure.message },
+      hint: `Nachsehen: ${kubectl(`describe replicaset -l ${selectorText(deployment)}`, namespace)}`,
+    });
   }
   const pods = (await ctx.kube.core.listNamespacedPod({ namespace })).items.filter(
     (pod) => !pod.metadata?.deletionTimestamp && matchesSelector(deployment.spec?.selector, pod.metadata?.labels),
@@ -140,4 +139,10 @@ export async function whyNotAvailable(
     ),
     { data: withPods, hint },
   );
+}
+
+/** The Deployment's matchLabels as a label selector for kubectl, e.g. "app=sicher". */
+function selectorText(deployment: V1Deployment): string {
+  const labels = deployment.spec?.selector?.matchLabels ?? {};
+  return Object.entries(labels).map(([key, value]) => `${key}=${value}`).join(',') || `app=${deployment.metadata?.name ?? ''}`;
 }
