@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import { container, createDeployment, deployment, podNames, runCheck, unreadySince, waitForAvailable } from '../testing/check-helpers.ts';
+import { container, createDeployment, deployment, podNames, restartedAgo, runCheck, unreadySince, waitForAvailable } from '../testing/check-helpers.ts';
 import { kwokTest as test } from '../testing/kwok-test.ts';
 import { probesSet } from './probes-set.ts';
 
@@ -76,5 +76,40 @@ describe('probes-set', () => {
 
     expect(failing.message).toBe('Das Deployment ‚kaputt‘ hat readinessProbe, und sie schlägt wie gewünscht fehl.');
     expect(failing.passed).toBe(true);
+  });
+  // Near miss: a step about a liveness probe that restarts the container; a restart from a
+  // crash (a wrong command) must not pass. Only the kubelet's liveness events make it pass.
+  test.concurrent('a restart without a failed liveness probe does not pass; one the probe caused does', async ({ kube, namespace }) => {
+    await createDeployment(kube, namespace, deployment('kaputt', { containers: [container({ livenessProbe: { tcpSocket: { port: 9999 }, periodSeconds: 5 } })] }));
+    await waitForAvailable(kube, namespace, 'kaputt', 1);
+    const [pod] = await podNames(kube, namespace, 'kaputt');
+    await restartedAgo(kube, namespace, pod!, 5_000);
+    const params = { name: 'kaputt', probes: ['liveness'], failing: true };
+
+    const crashed = await runCheck(kube, namespace, probesSet, params);
+
+    expect(crashed.passed).toBe(false);
+    expect(crashed.message).toContain(`Der Container ‚web‘ im Pod ‚${pod}‘ wurde neu gestartet, aber nicht von der Liveness-Probe: er endete selbst (Error, Exit-Code 1)`);
+    expect(crashed.message).toContain(`kubectl logs ${pod} --previous -n ${namespace}`);
+
+    const now = new Date();
+    await kube.core.createNamespacedEvent({
+      namespace,
+      body: {
+        metadata: { name: `${pod}.liveness` },
+        involvedObject: { kind: 'Pod', name: pod, namespace, fieldPath: 'spec.containers{web}' },
+        reason: 'Killing',
+        message: 'Container web failed liveness probe, will be restarted',
+        type: 'Normal',
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+        source: { component: 'kubelet' },
+      },
+    });
+    const probed = await runCheck(kube, namespace, probesSet, params);
+
+    expect(probed.message).toBe('Das Deployment ‚kaputt‘ hat livenessProbe, und sie schlägt wie gewünscht fehl.');
+    expect(probed.passed).toBe(true);
   });
 });

@@ -149,7 +149,25 @@ async function failingVerdict(
       );
     }
     if (probe === 'liveness') {
-      if (withProbe.some((s) => (s.status.restartCount ?? 0) > 0)) continue;
+      const restarted = withProbe.filter((s) => (s.status.restartCount ?? 0) > 0);
+      if (restarted.length > 0) {
+        // A restart proves the probe only when the kubelet says the probe caused it: a
+        // container that crashes by itself (a wrong command) restarts just the same.
+        if (await killedByLiveness(ctx, namespace, restarted.map((s) => s.pod.metadata?.name ?? ''))) continue;
+        const [first] = restarted;
+        const pod = first!.pod.metadata?.name ?? '';
+        const ended = first!.status.lastState?.terminated;
+        return fail(
+          sentences(
+            `Der Container ${q(first!.status.name)} im Pod ${q(pod)} wurde neu gestartet, aber nicht von der Liveness-Probe: er endete selbst${
+              ended ? ` (${ended.reason ?? 'beendet'}, Exit-Code ${ended.exitCode})` : ''
+            }`,
+            `Warum, zeigt „${kubectl(`logs ${pod} --previous`, namespace)}“`,
+            'Tipp: Lass den Container normal laufen und die livenessProbe auf einen Port zeigen, auf dem die App nicht antwortet, z. B. tcpSocket auf 9999',
+          ),
+          { data, hint },
+        );
+      }
       const patient = running.some((s) => {
         const p = s.spec?.livenessProbe;
         const patienceMs = ((p?.initialDelaySeconds ?? 0) + (p?.periodSeconds ?? 10) * (p?.failureThreshold ?? 3) + 30) * 1000;
@@ -190,4 +208,19 @@ function runningSeconds(startedAt: Date | string | undefined): number {
 /** When a readiness probe has had its first chance to succeed, in seconds after the start. */
 function firstProbeSeconds(probe: V1Probe | undefined): number {
   return (probe?.initialDelaySeconds ?? 0) + (probe?.periodSeconds ?? 10) + 5;
+}
+
+/**
+ * Whether the kubelet restarted a container of these pods because its liveness probe
+ * failed: its events "Liveness probe failed: …" (Unhealthy) or "Container … failed
+ * liveness probe, will be restarted" (Killing).
+ */
+async function killedByLiveness(ctx: CheckRunContext, namespace: string, pods: string[]): Promise<boolean> {
+  const events = await ctx.kube.core.listNamespacedEvent({ namespace, fieldSelector: 'involvedObject.kind=Pod' });
+  return events.items.some(
+    (event) =>
+      pods.includes(event.involvedObject.name ?? '') &&
+      ((event.reason === 'Killing' && /failed liveness probe/i.test(event.message ?? '')) ||
+        (event.reason === 'Unhealthy' && /^Liveness probe failed/i.test(event.message ?? ''))),
+  );
 }
