@@ -1,23 +1,30 @@
-// The command-line tools a learner's shell gets on its PATH: kubectl, kind and helm
-// from the pinned toolchain, linked into one directory so nothing else from the build
-// cache (kube-apiserver, etcd, …) shows up in the learner's tab completion.
-import { existsSync } from 'node:fs';
+// The command-line tools a learner's shell gets on its PATH: kubectl, kind and helm as
+// docker/toolchain/resolve.ts chooses them (the user's own when the version fits, else a
+// verified download, else the source build), linked into one directory so nothing else
+// from the build cache (kube-apiserver, etcd, …) shows up in the learner's tab completion.
 import { mkdir, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { toolchain, type Binary } from '../docker/toolchain/paths.ts';
+import { resolveLearnerTools, type ResolveOptions, type ToolResolution } from '../docker/toolchain/resolve.ts';
+import type { LearnerTool } from '../docker/toolchain/tool-version.ts';
 
-const LEARNER_TOOLS: Binary[] = ['kubectl', 'kind', 'helm'];
+/** Links the chosen tools into `<dataDir>/bin` and returns that directory. Tools not
+ * there yet are left out; `./werkbank start` downloads or builds them. */
+export async function linkLearnerTools(dataDir: string, options: ResolveOptions = {}): Promise<string> {
+  return (await linkResolvedTools(dataDir, options)).binDir;
+}
 
-/** Links the built tools into `<dataDir>/bin` and returns that directory. Tools not
- * built yet are left out; `./werkbank toolchain` builds them. */
-export async function linkLearnerTools(dataDir: string): Promise<string> {
+/** As linkLearnerTools, and also says which binary each link points to and why. */
+export async function linkResolvedTools(
+  dataDir: string,
+  options: ResolveOptions = {},
+): Promise<{ binDir: string; tools: Record<LearnerTool, ToolResolution> }> {
   const binDir = join(dataDir, 'bin');
   await mkdir(binDir, { recursive: true });
-  const tools = toolchain();
-  for (const tool of LEARNER_TOOLS) {
-    const link = join(binDir, tool);
+  const tools = resolveLearnerTools(options);
+  for (const resolution of Object.values(tools)) {
+    const link = join(binDir, resolution.tool);
     await rm(link, { force: true });
-    if (existsSync(tools[tool])) await symlink(tools[tool], link);
+    if (resolution.chosen) await symlink(resolution.chosen.path, link);
   }
-  return binDir;
+  return { binDir, tools };
 }
