@@ -4,6 +4,7 @@ import { createRegistry, type AnyCheck } from './core.ts';
 import { commandOutput } from './lib/command-output.ts';
 import { configData } from './lib/config-data.ts';
 import { configMapUsed } from './lib/configmap-used.ts';
+import { configValuesUsed } from './lib/config-values-used.ts';
 import { deploymentAvailable } from './lib/deployment-available.ts';
 import { helmReleaseDeployed } from './lib/helm-release-deployed.ts';
 import { hpaScaled } from './lib/hpa-scaled.ts';
@@ -42,6 +43,7 @@ const registry = createRegistry([
   commandOutput,
   configData,
   configMapUsed,
+  configValuesUsed,
   deploymentAvailable,
   helmReleaseDeployed,
   hpaScaled,
