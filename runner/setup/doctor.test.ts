@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import type { RunCommand } from './command.ts';
+import { formatReport, formatShort, runDoctor } from './doctor.ts';
+
+/** A machine whose docker and go answer as given; everything else is read for real. */
+function fakeMachine(dockerUp: boolean): RunCommand {
+  return async (command, args) => {
+    if (command === 'docker' && args[0] === 'info') {
+      return dockerUp
+        ? { ok: true, missing: false, stdout: JSON.stringify({ ServerVersion: '27.3.1', CgroupVersion: '2', DefaultRuntime: 'runc' }), stderr: '' }
+        : { ok: false, missing: false, stdout: '{"ServerVersion":""}', stderr: 'Cannot connect to the Docker daemon' };
+    }
+    if (command === 'docker') return { ok: true, missing: false, stdout: 'sha256:1', stderr: '' };
+    return { ok: true, missing: false, stdout: 'go1.26.8\n', stderr: '' };
+  };
+}
+
+describe('doctor report', () => {
+  it('prints one line per finding with a mark, and the result at the end', async () => {
+    const report = await runDoctor({ run: fakeMachine(true), env: { ...process.env, WERKBANK_OFFLINE: '1' } });
+    const text = formatReport(report);
+    expect(text).toMatch(/^Docker\n {2}✓ Docker-Engine: läuft, Version 27\.3\.1$/m);
+    expect(text).toMatch(/✓ cgroup-Version: v2/);
+    expect(text).toMatch(/Werkzeuge\n {2}✓ Node\.js: v\d+/);
+  });
+
+  it('gives `start` a short form that names what blocks clusters', async () => {
+    const report = await runDoctor({ run: fakeMachine(false) });
+    expect(report.blocked).toBe(true);
+    const [first, second, third] = formatShort(report).split('\n');
+    expect(first).toMatch(/^Prüfung: Docker nicht bereit; kind .*, kubectl .*, helm .*\.$/);
+    expect(second).toMatch(/^Lab-Cluster blockiert durch: Docker-Engine – Einzelheiten: \.\/werkbank doctor$/);
+    expect(third).toBeUndefined();
+  });
+});
