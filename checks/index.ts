@@ -2,6 +2,7 @@
 // checks by id and validates their parameters), the runner and the grader.
 import { createRegistry, type AnyCheck } from './core.ts';
 import { commandOutput } from './lib/command-output.ts';
+import { configCurrent } from './lib/config-current.ts';
 import { configData } from './lib/config-data.ts';
 import { configMapUsed } from './lib/configmap-used.ts';
 import { configValuesUsed } from './lib/config-values-used.ts';
@@ -41,6 +42,7 @@ export {
 // createRegistry refuses duplicate ids, so a copy-pasted id fails at import time.
 const registry = createRegistry([
   commandOutput,
+  configCurrent,
   configData,
   configMapUsed,
   configValuesUsed,

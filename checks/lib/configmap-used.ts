@@ -2,11 +2,12 @@
 import type { V1PodSpec } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { defineCheck, fail, isVerdict, pass } from '../core.ts';
-import { kubectl, list, q, quotedList, sentences } from '../format.ts';
+import { brief, kubectl, list, q, quotedList, sentences } from '../format.ts';
 import { readOrUndefined } from '../kube.ts';
 import { byName, kinds, missingObject, The, within } from '../missing.ts';
 import { containerName, objectName, workloadParams } from '../params.ts';
 import { allContainers, readWorkload } from '../workload.ts';
+import { configMapMounts, envWiring, samePath } from '../config-routes.ts';
 
 const via = z.enum(['env', 'envFrom', 'volume']);
 type Via = z.output<typeof via>;
@@ -22,6 +23,13 @@ export const configMapUsed = defineCheck({
     /** How the ConfigMap must be used; any way when absent. */
     via: via.optional(),
     container: containerName.optional(),
+    /**
+     * Variables the application reads, which must come from this ConfigMap (envFrom or
+     * configMapKeyRef): a literal value or another source is a different wiring.
+     */
+    env: z.array(z.string().min(1)).default([]),
+    /** Where the application reads the ConfigMap's files: the volume must be mounted there. */
+    mountPath: z.string().startsWith('/').optional(),
   }),
   async run(params, ctx) {
     const namespace = params.namespace ?? ctx.namespace;
@@ -69,6 +77,8 @@ export const configMapUsed = defineCheck({
     if (containers.length === 0) {
       return fail(`${within(kinds[params.kind], params.name)} gibt es keinen Container ${q(params.container ?? '')}.`, { data, hint });
     }
+    const wiring = wrongWiring(workload.podSpec, params, keys);
+    if (wiring) return fail(wiring, { data, hint });
     const references = findReferences(workload.podSpec, containers, params.configMap);
     data.references = references;
     const matching = references.filter(
@@ -158,4 +168,52 @@ function findReferences(spec: V1PodSpec, containerNames: string[], configMap: st
     }
   }
   return references;
+}
+
+/**
+ * The first place where the container is wired differently than the application reads
+ * (German sentences), or undefined when every asked variable and the mount path fit.
+ */
+function wrongWiring(
+  spec: V1PodSpec,
+  params: { configMap: string; container?: string | undefined; env: string[]; mountPath?: string | undefined },
+  keys: readonly string[],
+): string | undefined {
+  const named = allContainers(spec, false).find(({ container }) => params.container === undefined || container.name === params.container);
+  if (!named) return undefined;
+  const { container } = named;
+  const cm = params.configMap;
+  for (const name of params.env) {
+    const { source } = envWiring(container, name, (other) => (other === cm ? keys : undefined));
+    if (source.kind === 'configMap' && source.configMap === cm) continue;
+    const wired =
+      source.kind === 'literal'
+        ? `steht als fester Wert (value: ${q(brief(source.value, 60))}) im Container ${q(container.name)}`
+        : source.kind === 'secret'
+          ? `kommt aus dem Secret ${q(source.secret)}`
+          : source.kind === 'configMap'
+            ? `kommt aus der ConfigMap ${q(source.configMap)}`
+            : source.kind === 'other'
+              ? 'kommt aus einer anderen Quelle (valueFrom)'
+              : `fehlt im Container ${q(container.name)}`;
+    const literalTip = source.kind === 'literal' ? ` und lösch den „value:“-Eintrag unter env – er hat Vorrang vor envFrom` : '';
+    return sentences(
+      `Die Umgebungsvariable ${q(name)} ${wired}; die Anwendung soll sie aus der ConfigMap ${q(cm)} lesen`,
+      keys.includes(name) ? undefined : `In der ConfigMap fehlt dafür noch der Schlüssel ${q(name)}`,
+      `Tipp: Hol sie mit „envFrom: - configMapRef: {name: ${cm}}“ oder „valueFrom: configMapKeyRef: {name: ${cm}, key: ${name}}“${literalTip}`,
+    );
+  }
+  if (params.mountPath !== undefined) {
+    const mounts = configMapMounts(spec, container, cm);
+    if (mounts.some((m) => samePath(m.mountPath, params.mountPath!) && m.subPath === undefined)) return undefined;
+    const wired =
+      mounts.length > 0
+        ? `ist im Container ${q(container.name)} unter ${quotedList(mounts.map((m) => (m.subPath ? `${m.mountPath} (subPath ${m.subPath})` : m.mountPath)))} eingebunden`
+        : `ist im Container ${q(container.name)} nicht als Volume eingebunden`;
+    return sentences(
+      `Die ConfigMap ${q(cm)} ${wired}, die Anwendung liest ihre Dateien aber unter ${q(params.mountPath)}`,
+      `Tipp: Setz im Container „volumeMounts: - {name: <volume>, mountPath: ${params.mountPath}}“ ohne subPath (Volume „configMap: {name: ${cm}}“)`,
+    );
+  }
+  return undefined;
 }

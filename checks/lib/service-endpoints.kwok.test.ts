@@ -138,4 +138,28 @@ describe('service-endpoints', () => {
 
     expect(steady.passed).toBe(true);
   });
+  // Near miss (services step 4): the step deletes the pods and watches the EndpointSlice
+  // follow; the pods from before the Service must not pass it. Replaced ones do.
+  test.concurrent('pods older than the Service fail a step that replaces them; new pods pass', async ({ kube, namespace }) => {
+    await createDeployment(kube, namespace, deployment('web', { replicas: 2 }));
+    await waitForAvailable(kube, namespace, 'web', 2);
+    // Timestamps are whole seconds: the Service must come a second later than the pods.
+    const [first] = await podNames(kube, namespace, 'web');
+    const podCreated = (await kube.core.readNamespacedPod({ name: first!, namespace })).metadata!.creationTimestamp!;
+    await waitFor('eine Sekunde nach dem Pod', async () => Date.now() >= new Date(podCreated).getTime() + 2_000);
+    await kube.core.createNamespacedService({ namespace, body: service('web', { app: 'web' }) });
+    const params = { name: 'web', minReady: 2, replacedPods: true };
+
+    const before = await runCheck(kube, namespace, serviceEndpoints, params, { timeoutMs: 30_000 });
+
+    expect(before.passed).toBe(false);
+    expect(before.message).toMatch(/^Der Service ‚web‘ hat bereite Endpunkte, aber alle 2 Pods dahinter sind älter als der Service \(‚web-[a-z0-9-]+‘ und ‚web-[a-z0-9-]+‘\)\./);
+    expect(before.message).toContain(`Tipp: „kubectl delete pod -l app=web -n ${namespace}“`);
+
+    await kube.core.deleteCollectionNamespacedPod({ namespace, labelSelector: 'app=web' });
+    const after = await runCheck(kube, namespace, serviceEndpoints, params, { timeoutMs: 30_000 });
+
+    expect(after.message).toMatch(/^Der Service ‚web‘ hat 2 bereite Endpunkte/);
+    expect(after.passed).toBe(true);
+  });
 });

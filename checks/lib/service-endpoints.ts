@@ -18,9 +18,14 @@ export const serviceEndpoints = defineCheck({
     minReady: z.number().int().min(1).default(1),
     /** The type the step asks for; without it any type with endpoints passes. */
     type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer']).optional(),
+    /**
+     * The pods behind the Service must have been replaced since it was created (the step
+     * deletes them and watches the EndpointSlice follow).
+     */
+    replacedPods: z.boolean().default(false),
     namespace: inNamespace,
   }),
-  async run({ name, minReady, type: expectedType, namespace: explicit }, ctx) {
+  async run({ name, minReady, type: expectedType, replacedPods, namespace: explicit }, ctx) {
     const namespace = explicit ?? ctx.namespace;
     const { kube } = ctx;
     const [service, slices] = await Promise.all([
@@ -68,6 +73,19 @@ export const serviceEndpoints = defineCheck({
             'Tipp: Setz targetPort auf den containerPort deiner Anwendung (oder auf dessen Namen)',
           ),
           { data: { ...data, ...unreachable }, hint },
+        );
+      }
+      const created = new Date(service.metadata?.creationTimestamp ?? 0).getTime();
+      const old = replacedPods ? pods.filter((pod) => new Date(pod.metadata?.creationTimestamp ?? 0).getTime() < created) : [];
+      if (old.length > 0) {
+        const selectorText = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
+        return fail(
+          sentences(
+            `Der Service ${q(name)} hat bereite Endpunkte, aber ${old.length === pods.length && old.length > 1 ? 'alle ' : ''}${count(old.length, 'Pod', 'Pods')} dahinter ${old.length === 1 ? 'ist' : 'sind'} älter als der Service (${someOf(old.map((pod) => pod.metadata?.name ?? ''))})`,
+            'In diesem Schritt sollen sie ersetzt werden, damit du siehst, wie die EndpointSlice den neuen Pods folgt',
+            `Tipp: „${kubectl(`delete pod -l ${selectorText || 'app=…'}`, namespace)}“, danach noch einmal prüfen`,
+          ),
+          { data: { ...data, oldPods: old.map((pod) => pod.metadata?.name ?? '') }, hint },
         );
       }
       const restarting = pods.map((pod) => podProblem(pod)).filter((p) => p?.kind === 'restarting') as PodProblem[];
