@@ -27,7 +27,8 @@ export default defineLab({
       checks: [
         { check: 'deployment-available', params: { name: 'app' } },
         { check: 'secret-referenced', params: { name: 'app', secret: 'db-zugang', key: 'password', env: 'DB_PASSWORD' } },
-        { check: 'configmap-used', params: { name: 'app', configMap: 'app-config' } },
+        // The app reads DB_HOST and LOG_LEVEL from its environment and its files under /etc/app.
+        { check: 'configmap-used', params: { name: 'app', configMap: 'app-config', env: ['DB_HOST', 'LOG_LEVEL'], mountPath: '/etc/app' } },
       ],
       hint: 'DB_PASSWORD braucht valueFrom.secretKeyRef mit name: db-zugang und key: password, nie einen value.',
       solution: 'solutions/deployment.sh',
@@ -35,7 +36,11 @@ export default defineLab({
     {
       id: 'aenderung',
       title: 'Eine Änderung übernehmen',
-      checks: [{ check: 'config-data', params: { kind: 'ConfigMap', name: 'app-config', values: { LOG_LEVEL: 'debug' } } }],
+      checks: [
+        { check: 'config-data', params: { kind: 'ConfigMap', name: 'app-config', values: { LOG_LEVEL: 'debug' } } },
+        // The change counts only once the running app sees it: its environment is set at start.
+        { check: 'config-current', params: { name: 'app', configMap: 'app-config', key: 'LOG_LEVEL' } },
+      ],
       hint: 'Setz LOG_LEVEL in app-config.yaml auf debug und wende die Datei an; die Umgebungsvariable ändert sich erst mit kubectl rollout restart deployment/app.',
       solution: 'solutions/aenderung.sh',
     },
