@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { addonManifests, labImages } from '../../docker/images/images.ts';
 import { toolchain } from '../../docker/toolchain/paths.ts';
+import { resolveTool } from '../../docker/toolchain/resolve.ts';
 import type { ClusterConfig } from './config.ts';
 import { ExistingClusterProvider } from './existing-provider.ts';
 import { KindProvider } from './kind-provider.ts';
@@ -31,7 +32,8 @@ export function createProvider(config: ClusterConfig, dataDir: string): ClusterP
     case 'existing':
       return new ExistingClusterProvider({ stateDir, kubeconfigPath: config.existingKubeconfig ?? '' });
     case 'kind':
-      return new KindProvider({ stateDir, kindBinary: tools.kind, ...images });
+      // The same kind the learner's shell gets: the user's own when it fits, else ours.
+      return new KindProvider({ stateDir, kindBinary: resolveTool('kind').chosen?.path ?? tools.kind, ...images });
     case 'sandbox':
       return new SandboxProvider({
         stateDir,

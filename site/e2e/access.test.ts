@@ -3,7 +3,7 @@
 // tells assistive technology its size, and a phone gets no side dock.
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { freshPagePerTest, labStep, poll, waitForPrompt, waitForTerminalText } from './browser.ts';
+import { freshPagePerTest, labStep, poll, typeInTerminal, waitForPrompt, waitForTerminalText } from './browser.ts';
 
 const baseUrl = inject('baseUrl');
 let page: Page;
@@ -90,6 +90,37 @@ describe('terminal by keyboard', () => {
 
     await page.getByRole('button', { name: 'Nach unten' }).click();
     expect(await separator.getAttribute('aria-orientation')).toBe('horizontal');
+  });
+});
+
+describe('screen-reader mode', () => {
+  /** What assistive technology gets of the terminal (Playwright's view of the accessibility tree). */
+  const heard = () => page.locator('#wb-terminal').ariaSnapshot();
+
+  it('is off by default; switched on, the output is in the accessibility tree, and the browser remembers it', async () => {
+    await page.goto(`${baseUrl}/lektionen/grundlagen/`);
+    await waitForPrompt(page);
+    const toggle = page.getByRole('button', { name: 'Bildschirmleser-Modus' });
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+    // The output differs from the command, so only the output can match.
+    await typeInTerminal(page, 'echo hallo-$((6*7))\n');
+    await waitForTerminalText(page, /^hallo-42$/m);
+    expect(await heard()).not.toContain('hallo-42');
+
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+    await poll(heard).toContain('hallo-42');
+    expect(await page.getByRole('list', { name: 'Terminal-Ausgabe' }).count()).toBe(1);
+    await typeInTerminal(page, 'echo welt-$((6*7))\n');
+    await poll(heard).toContain('welt-42');
+
+    await page.reload();
+    await waitForPrompt(page);
+    expect(await page.getByRole('button', { name: 'Bildschirmleser-Modus' }).getAttribute('aria-pressed')).toBe('true');
+    await poll(heard).toContain('welt-42');
+
+    await page.getByRole('button', { name: 'Bildschirmleser-Modus' }).click();
+    expect(await heard()).not.toContain('welt-42');
   });
 });
 

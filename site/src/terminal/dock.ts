@@ -27,6 +27,39 @@ const STATE_TEXT: Record<ConnectionState['kind'], string> = {
 Terminal.strings.promptLabel = 'Terminal-Eingabe';
 Terminal.strings.tooMuchOutput = 'Zu viel Ausgabe zum Vorlesen.';
 
+/** Where the browser remembers that the learner wants the terminal read out. */
+const SCREEN_READER_STORAGE_KEY = 'werkbank.screenReader';
+
+/** xterm's screen-reader mode puts the terminal's rows into the accessibility tree and
+ * announces new output; it costs some speed, so it is the learner's choice (remembered
+ * per browser) and off by default. */
+function wireScreenReaderSwitch(dock: HTMLElement, term: Terminal): void {
+  const button = dock.querySelector<HTMLButtonElement>('[data-action="screen-reader"]');
+  if (!button) return;
+  const apply = (on: boolean) => {
+    term.options.screenReaderMode = on;
+    button.setAttribute('aria-pressed', String(on));
+    // xterm's row list has no name of its own; a screen reader announces this one.
+    dock.querySelector('.xterm-accessibility-tree')?.setAttribute('aria-label', 'Terminal-Ausgabe');
+  };
+  let on = false;
+  try {
+    on = localStorage.getItem(SCREEN_READER_STORAGE_KEY) === 'on';
+  } catch {
+    // Storage blocked: the mode starts off.
+  }
+  apply(on);
+  button.addEventListener('click', () => {
+    on = !on;
+    apply(on);
+    try {
+      localStorage.setItem(SCREEN_READER_STORAGE_KEY, on ? 'on' : 'off');
+    } catch {
+      // Private mode or full storage: it holds for this page only.
+    }
+  });
+}
+
 /** How long an Escape waits for a Tab (leave the terminal) before the shell gets it. */
 const ESCAPE_WAIT_MS = 400;
 
@@ -230,6 +263,7 @@ export function mountTerminalDock(dock: HTMLElement): void {
     connection.reopen();
     term.focus();
   });
+  wireScreenReaderSwitch(dock, term);
   window.werkbankTerminal = { term, connection };
   // "Zum Terminal" (the skip link at the top of a lesson) puts the keyboard in the shell.
   for (const link of document.querySelectorAll<HTMLAnchorElement>('a[href="#wb-terminal"]')) {
