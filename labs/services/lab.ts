@@ -30,6 +30,14 @@ export default defineLab({
       solution: 'solutions/dns.sh',
     },
     {
+      id: 'folgen',
+      title: 'Der Service folgt den Pods',
+      // Pods younger than the Service show that the step replaced them; the EndpointSlice followed.
+      checks: [{ check: 'service-endpoints', params: { name: 'web', minReady: 3, type: 'ClusterIP', replacedPods: true } }],
+      hint: 'kubectl delete pod -l app=web löscht alle Pods von web; das Deployment legt neue an, und die EndpointSlice von web zeigt ihre neuen Adressen.',
+      solution: 'solutions/folgen.sh',
+    },
+    {
       id: 'nodeport',
       title: 'Von außen über einen NodePort',
       checks: [{ check: 'service-endpoints', params: { name: 'web-nodeport', minReady: 3, type: 'NodePort' } }],
