@@ -20,8 +20,32 @@ const envSchema = z.object({
   WERKBANK_MAX_SHELLS: z.coerce.number().int().min(1).default(200),
   /** Ticket and cluster requests per client (IP address) and minute, also the burst size. */
   WERKBANK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  /** OpenID Connect: set the issuer and learners sign in; unset: anonymous pseudonyms. */
+  WERKBANK_OIDC_ISSUER: z.url().optional(),
+  WERKBANK_OIDC_CLIENT_ID: z.string().optional(),
+  WERKBANK_OIDC_CLIENT_SECRET: z.string().optional(),
+  WERKBANK_OIDC_SCOPES: z.string().default('openid profile email'),
+  /** The claim that makes someone an instructor (a group list or a role string) … */
+  WERKBANK_OIDC_INSTRUCTOR_CLAIM: z.string().default('groups'),
+  /** … and the value it must hold (unset: the claim must be `true`). */
+  WERKBANK_OIDC_INSTRUCTOR_VALUE: z.string().optional(),
+  /** The runner's address as browsers see it (the provider's redirect URI starts with it);
+   * unset: taken from each request's Host. */
+  WERKBANK_PUBLIC_URL: z.url().optional(),
+  WERKBANK_OIDC_SESSION_HOURS: z.coerce.number().min(0.1).default(12),
   XDG_DATA_HOME: z.string().optional(),
 });
+
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret?: string;
+  scopes: string;
+  instructorClaim: string;
+  instructorValue?: string;
+  publicUrl?: string;
+  sessionHours: number;
+}
 
 export interface RunnerConfig {
   host: string;
@@ -40,6 +64,27 @@ export interface RunnerConfig {
   rateLimitPerMinute: number;
   /** Fixed instructor token; absent: the one kept in <dataDir>/instructor-token. */
   instructorToken?: string;
+  /** Sign-in with OpenID Connect; absent: anonymous learners with signed pseudonym cookies. */
+  oidc?: OidcSettings;
+}
+
+function oidcSettings(e: z.infer<typeof envSchema>): OidcSettings | undefined {
+  if (!e.WERKBANK_OIDC_ISSUER) return undefined;
+  if (!e.WERKBANK_OIDC_CLIENT_ID) throw new Error('WERKBANK_OIDC_ISSUER ist gesetzt, aber WERKBANK_OIDC_CLIENT_ID fehlt. Trag die Client-ID ein, die der Anmeldedienst für Werkbank vergeben hat.');
+  const issuer = new URL(e.WERKBANK_OIDC_ISSUER);
+  if (issuer.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname)) {
+    throw new Error(`WERKBANK_OIDC_ISSUER muss mit https:// beginnen (nur ein Anmeldedienst auf diesem Rechner darf http nutzen): ${e.WERKBANK_OIDC_ISSUER}`);
+  }
+  return {
+    issuer: e.WERKBANK_OIDC_ISSUER,
+    clientId: e.WERKBANK_OIDC_CLIENT_ID,
+    ...(e.WERKBANK_OIDC_CLIENT_SECRET ? { clientSecret: e.WERKBANK_OIDC_CLIENT_SECRET } : {}),
+    scopes: e.WERKBANK_OIDC_SCOPES,
+    instructorClaim: e.WERKBANK_OIDC_INSTRUCTOR_CLAIM,
+    ...(e.WERKBANK_OIDC_INSTRUCTOR_VALUE ? { instructorValue: e.WERKBANK_OIDC_INSTRUCTOR_VALUE } : {}),
+    ...(e.WERKBANK_PUBLIC_URL ? { publicUrl: e.WERKBANK_PUBLIC_URL } : {}),
+    sessionHours: e.WERKBANK_OIDC_SESSION_HOURS,
+  };
 }
 
 export const repoRoot = resolve(import.meta.dirname, '..');
@@ -51,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
     throw new Error(`Ungültige Einstellung in der Umgebung:\n  ${problems.join('\n  ')}`);
   }
   const e = parsed.data;
+  const oidc = oidcSettings(e);
   const dataHome = e.XDG_DATA_HOME ?? join(homedir(), '.local', 'share');
   return {
     host: e.WERKBANK_HOST,
@@ -65,5 +111,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
     maxShells: e.WERKBANK_MAX_SHELLS,
     rateLimitPerMinute: e.WERKBANK_RATE_LIMIT_PER_MINUTE,
     ...(e.WERKBANK_INSTRUCTOR_TOKEN ? { instructorToken: e.WERKBANK_INSTRUCTOR_TOKEN } : {}),
+    ...(oidc ? { oidc } : {}),
   };
 }

@@ -9,6 +9,7 @@ import { setActiveClusterManager, type ClusterManager, type LearnerCluster } fro
 import type { RunnerConfig } from './config.ts';
 import { handleClusterRoute } from './http/clusters.ts';
 import { handleLabRoute } from './http/labs.ts';
+import { AUTH_PREFIX, LOGIN_PATH, OidcLogin } from './auth/oidc-login.ts';
 import { LearnerIdentity } from './http/learner.ts';
 import { clientAddress } from './http/proxy.ts';
 import { RateLimiter } from './http/rate-limit.ts';
@@ -73,7 +74,16 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
   // of every learner's home.
   const loadedLabs = deps.labs ? null : (deps.loadedLabs ?? (await loadOfferedLabs()));
   migrateLegacyLearnerDirs(config.dataDir);
-  const learners = new LearnerIdentity({ dataDir: config.dataDir, trustProxy: config.trustProxy });
+  const login = config.oidc
+    ? new OidcLogin({
+        dataDir: config.dataDir,
+        trustProxy: config.trustProxy,
+        settings: config.oidc,
+        originAllowed: (request) => originAllowed(request, origins),
+      })
+    : null;
+  // Signed in: the learner id belongs to the person; otherwise to the browser's pseudonym cookie.
+  const learners = login ? login.learners() : new LearnerIdentity({ dataDir: config.dataDir, trustProxy: config.trustProxy });
   const rateLimit = new RateLimiter({ capacity: config.rateLimitPerMinute, perMinute: config.rateLimitPerMinute });
   const sessions = new TerminalSessions({
     dataDir: config.dataDir,
@@ -137,6 +147,16 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
       });
       return;
     }
+    if (path.startsWith(AUTH_PREFIX)) {
+      if (login && (await login.handle(req, res, path))) return;
+      if (!login && path === `${AUTH_PREFIX}me` && req.method === 'GET') return sendJson(res, 200, { enabled: false, user: null });
+    }
+    // With sign-in, nothing but the health check answers without it (instructors' routes
+    // check their session or token themselves).
+    if (login && !path.startsWith('/api/lehrende/') && !login.session(req)) {
+      sendJson(res, 401, { ok: false, error: 'Bitte melde dich zuerst an: oben rechts auf „Anmelden“.', login: LOGIN_PATH });
+      return;
+    }
     if (path === TICKET_PATH && req.method === 'POST') {
       if (!originAllowed(req, origins)) {
         sendError(res, 403, 'Diese Seite darf kein Terminal öffnen.');
@@ -167,6 +187,12 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
       instructorToken: instructorToken.token,
       learners,
       originAllowed: (request: IncomingMessage) => originAllowed(request, origins),
+      ...(login
+        ? {
+            instructorSession: (request: IncomingMessage) => login.session(request)?.instructor ?? null,
+            displayName: (learnerId: string) => login.accounts.displayName(learnerId),
+          }
+        : {}),
     };
     if (await handleLabRoute(req, res, path, labContext)) return;
     sendError(res, 404, `Unbekannte API-Adresse: ${req.method} ${path}`);

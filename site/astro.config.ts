@@ -50,6 +50,7 @@ export default defineConfig({
       components: {
         PageFrame: './src/components/PageFrame.astro',
         SkipLink: './src/components/SkipLink.astro',
+        SocialIcons: './src/components/SocialIcons.astro',
         Search: './src/components/search/Search.astro',
       },
       customCss: ['./src/styles/werkbank.css'],

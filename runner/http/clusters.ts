@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { asClusterError } from '../clusters/errors.ts';
 import type { ClusterManager, ClusterStatus } from '../clusters/manager.ts';
-import type { LearnerIdentity } from './learner.ts';
+import type { LearnerSource } from './learner.ts';
 import { sendError, sendJson } from './respond.ts';
 
 export const CLUSTER_PATH = '/api/cluster';
@@ -22,7 +22,7 @@ const NO_CLUSTERS: ClusterStatus = {
 
 export interface ClusterRouteContext {
   clusters: ClusterManager | null;
-  learners: LearnerIdentity;
+  learners: LearnerSource;
   /** Per-client limit for starting and resetting clusters; sends the 429 itself. */
   withinRateLimit: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Origin check for state-changing requests (a foreign page must not start clusters). */

@@ -15,8 +15,8 @@ import type { Lab } from '../labs/schema.ts';
 import { runStep } from '../labs/run-step.ts';
 import { bearerToken, tokenMatches } from '../progress/instructor-token.ts';
 import type { ProgressStore } from '../progress/store.ts';
-import { classMatrixView, labProgressView, type CheckResultView, type LabProgressView } from '../progress/views.ts';
-import type { LearnerIdentity } from './learner.ts';
+import { classMatrixView, labProgressView, learnerPseudonym, type CheckResultView, type LabProgressView } from '../progress/views.ts';
+import type { LearnerSource } from './learner.ts';
 import { sendError, sendJson } from './respond.ts';
 
 export const NO_CLUSTER_MESSAGE =
@@ -25,7 +25,7 @@ const BODY_LIMIT_BYTES = 16 * 1024;
 
 export interface LabRouteContext {
   /** Reads (and hands out) the signed learner cookie. */
-  learners: LearnerIdentity;
+  learners: LearnerSource;
   /** The labs this runner offers, by id. */
   labs: ReadonlyMap<string, Lab>;
   store: ProgressStore;
@@ -35,6 +35,21 @@ export interface LabRouteContext {
   learnersWithClusters?: () => string[];
   /** Origin check for state-changing requests (a foreign page must not record progress). */
   originAllowed: (req: IncomingMessage) => boolean;
+  /** With sign-in: whether the request's session is an instructor's (null: no session). */
+  instructorSession?: (req: IncomingMessage) => boolean | null;
+  /** With sign-in: the learner's name or e-mail address for instructors. */
+  displayName?: (learnerId: string) => string | null;
+}
+
+/** Pseudonym → name for the learners given, so instructors see who is who. */
+function namesByPseudonym(context: LabRouteContext, learnerIds: Iterable<string>): Map<string, string> {
+  const names = new Map<string, string>();
+  if (!context.displayName) return names;
+  for (const learnerId of learnerIds) {
+    const name = context.displayName(learnerId);
+    if (name) names.set(learnerPseudonym(learnerId), name);
+  }
+  return names;
 }
 
 const revealBodySchema = z.strictObject({ what: z.enum(['hint', 'solution']) });
@@ -134,10 +149,18 @@ function newCheckJob(context: LabRouteContext, learnerId: string, lab: Lab, step
   return { done: run(), abort, waiters: 0 };
 }
 
-/** Answers 401 unless the request carries the instructors' token. */
+/** Answers 401 unless the request carries the instructors' token (or, with sign-in, comes
+ * from an instructor's session; the token stays for `werkbank grade` on the runner's machine). */
 function instructorAllowed(req: IncomingMessage, res: ServerResponse, context: LabRouteContext): boolean {
   const given = bearerToken(req.headers.authorization);
   if (given && tokenMatches(context.instructorToken, given)) return true;
+  if (context.instructorSession) {
+    const instructor = context.instructorSession(req);
+    if (instructor === true) return true;
+    if (instructor === false) sendError(res, 403, 'Dieser Bereich ist nur für Lehrende. Dein Konto hat die Rolle für Lehrende nicht; frag die Verwaltung deines Anmeldedienstes.');
+    else sendError(res, 401, 'Dieser Bereich ist nur für Lehrende. Melde dich oben mit „Anmelden“ an.');
+    return false;
+  }
   res.setHeader('WWW-Authenticate', 'Bearer realm="werkbank-lehrende"');
   sendError(res, 401, 'Dieser Bereich ist nur für Lehrende. Gib das Token ein, das der Runner beim Start ausgegeben hat.');
   return false;
@@ -151,7 +174,15 @@ export async function handleLabRoute(
   context: LabRouteContext,
 ): Promise<boolean> {
   if (path === '/api/lehrende/progress' && req.method === 'GET') {
-    if (instructorAllowed(req, res, context)) sendJson(res, 200, classMatrixView([...context.labs.values()], context.store.classProgress()));
+    if (!instructorAllowed(req, res, context)) return true;
+    const records = context.store.classProgress();
+    const matrix = classMatrixView([...context.labs.values()], records);
+    const names = namesByPseudonym(context, new Set(records.map((record) => record.learner)));
+    const learners = matrix.learners.map((learner) => {
+      const name = names.get(learner.learner);
+      return name ? { ...learner, name } : learner;
+    });
+    sendJson(res, 200, { ...matrix, learners });
     return true;
   }
   if (path === '/api/lehrende/grade' && req.method === 'POST') {
@@ -159,7 +190,14 @@ export async function handleLabRoute(
     const abort = new AbortController();
     res.once('close', () => abort.abort());
     const learners = context.learnersWithClusters?.() ?? [];
-    sendJson(res, 200, await gradeLearners([...context.labs.values()], learners, context.clusterFor, abort.signal));
+    const report = await gradeLearners([...context.labs.values()], learners, context.clusterFor, abort.signal);
+    // Signed-in learners are graded by name (or e-mail address), the others by pseudonym.
+    const names = namesByPseudonym(context, learners);
+    sendJson(res, 200, {
+      ...report,
+      skipped: report.skipped.map((pseudonym) => names.get(pseudonym) ?? pseudonym),
+      rows: report.rows.map((row) => ({ ...row, learner: names.get(row.learner) ?? row.learner })),
+    });
     return true;
   }
   if (path === '/api/progress' && req.method === 'GET') {

@@ -23,13 +23,21 @@ export function readCookie(req: IncomingMessage, name: string): string | null {
   return null;
 }
 
+/** Where a request's learner id comes from: the pseudonym cookie, or a login session. */
+export interface LearnerSource {
+  /** The learner id of this request, or null. */
+  of(req: IncomingMessage): string | null;
+  /** The learner id, made (and its cookie set) when the request has none. */
+  ensure(req: IncomingMessage, res: ServerResponse): string;
+}
+
 export interface LearnerIdentityOptions {
   dataDir: string;
   /** Believe X-Forwarded-Proto (a reverse proxy in front terminates https). */
   trustProxy: boolean;
 }
 
-export class LearnerIdentity {
+export class LearnerIdentity implements LearnerSource {
   private readonly options: LearnerIdentityOptions;
   /** Ids from before signing whose directories were migrated: accepted unsigned once more,
    * then re-issued signed. */

@@ -31,8 +31,10 @@ class CourseFull extends Error {}
 export async function fetchTicket(): Promise<string> {
   const response = await fetch(TICKET_PATH, { method: 'POST', credentials: 'same-origin' });
   if (!response.ok) {
-    const body = (await response.json().catch(() => ({}))) as { error?: string };
+    const body = (await response.json().catch(() => ({}))) as { error?: string; login?: string };
     const message = body.error ?? `Fehler ${response.status}`;
+    // The runner wants a sign-in first: off to it, and back to this page afterwards.
+    if (response.status === 401 && body.login) window.location.assign(`${body.login}?returnTo=${encodeURIComponent(window.location.pathname + window.location.search)}`);
     if (response.status === 503 && body.error) throw new CourseFull(message);
     throw response.status < 500 ? new TicketRefused(message) : new Error(message);
   }

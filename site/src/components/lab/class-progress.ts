@@ -106,10 +106,11 @@ export function inCourseOrder(labs: ClassLab[], order: string[]): ClassLab[] {
   return [...labs].sort((a, b) => rank(a) - rank(b) || a.lab.localeCompare(b.lab));
 }
 
-async function loadMatrix(token: string): Promise<Loaded> {
+async function loadMatrix(token: string | null): Promise<Loaded> {
   let response: Response;
   try {
-    response = await fetch('/api/lehrende/progress', { headers: { Authorization: `Bearer ${token}` }, cache: 'no-store' });
+    // Without a token the instructor's sign-in session (when the runner has sign-in) decides.
+    response = await fetch('/api/lehrende/progress', { headers: token ? { Authorization: `Bearer ${token}` } : {}, cache: 'no-store' });
   } catch {
     return { ok: false, status: 0, message: NETWORK_MESSAGE };
   }
@@ -119,6 +120,15 @@ async function loadMatrix(token: string): Promise<Loaded> {
     return { ok: false, status: response.status, message: typeof error === 'string' ? error : `Fehler ${response.status}` };
   }
   return { ok: true, matrix: readMatrix(body) };
+}
+
+async function signInEnabled(): Promise<boolean> {
+  try {
+    const response = await fetch('/api/auth/me', { cache: 'no-store' });
+    return response.ok && asRecord(await response.json()).enabled === true;
+  } catch {
+    return false;
+  }
 }
 
 function cellText(cell: StepCell | undefined): string {
@@ -195,8 +205,9 @@ export function mountClassProgress(root: Document): void {
 
   const refresh = async () => {
     const token = sessionStorage.getItem(TOKEN_KEY);
-    if (!token) return askForToken('Gib das Token für Lehrende ein. Der Runner nennt es beim Start; es steht auch in der Datei „instructor-token“ in seinem Datenverzeichnis.');
-    const loaded = await loadMatrix(token);
+    // With sign-in on the runner, an instructor's session needs no token.
+    const loaded = token || (await signInEnabled()) ? await loadMatrix(token) : null;
+    if (!loaded || (!token && !loaded.ok)) return askForToken('Gib das Token für Lehrende ein. Der Runner nennt es beim Start; es steht auch in der Datei „instructor-token“ in seinem Datenverzeichnis.');
     if (!loaded.ok && (loaded.status === 401 || loaded.status === 403)) {
       return askForToken(`Das Token stimmt nicht (${loaded.message}). Gib es noch einmal ein.`);
     }
