@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { RunCommand } from './command.ts';
 import { formatReport, formatShort, runDoctor } from './doctor.ts';
 
@@ -15,7 +18,18 @@ function fakeMachine(dockerUp: boolean): RunCommand {
   };
 }
 
+const userBin = mkdtempSync(join(tmpdir(), 'werkbank-doctor-path-'));
+afterAll(() => rmSync(userBin, { recursive: true, force: true }));
+
 describe('doctor report', () => {
+  it('names a kind on PATH of the wrong version and why it is not used', async () => {
+    writeFileSync(join(userBin, 'kind'), '#!/bin/sh\necho "kind v0.20.0 go1.21.0 linux/amd64"\n');
+    chmodSync(join(userBin, 'kind'), 0o755);
+    const env = { ...process.env, PATH: `${userBin}:${process.env.PATH}`, WERKBANK_OFFLINE: '' };
+    const text = formatReport(await runDoctor({ run: fakeMachine(true), env }));
+    expect(text).toMatch(/nicht genommen: kind v0\.20\.0 passt nicht – Werkbank braucht kind \d+\.\d+\.x/);
+  });
+
   it('prints one line per finding with a mark, and the result at the end', async () => {
     const report = await runDoctor({ run: fakeMachine(true), env: { ...process.env, WERKBANK_OFFLINE: '1' } });
     const text = formatReport(report);
