@@ -17,6 +17,7 @@ import { namespaceExists } from './lib/namespace-exists.ts';
 import { podSecurity } from './lib/pod-security.ts';
 import { probesSet } from './lib/probes-set.ts';
 import { pvcBound } from './lib/pvc-bound.ts';
+import { pvcRebound } from './lib/pvc-rebound.ts';
 import { rbacAllows } from './lib/rbac-allows.ts';
 import { resourcesSet } from './lib/resources-set.ts';
 import { rolloutComplete } from './lib/rollout-complete.ts';
@@ -57,6 +58,7 @@ const registry = createRegistry([
   podSecurity,
   probesSet,
   pvcBound,
+  pvcRebound,
   rbacAllows,
   resourcesSet,
   rolloutComplete,
