@@ -25,7 +25,7 @@ export default defineLab({
       id: 'update',
       title: 'Version 2 ausrollen',
       checks: [{ check: 'rollout-complete', params: { name: 'web', image: 'werkbank/demo-app:2', container: 'app' } }],
-      hint: 'docker tag werkbank/demo-app:1 werkbank/demo-app:2, kind load docker-image werkbank/demo-app:2, dann kubectl set image deployment/web app=werkbank/demo-app:2.',
+      hint: 'Ein Dockerfile mit FROM werkbank/demo-app:1 und ENV APP_VERSION=2, docker build -t werkbank/demo-app:2, kind load docker-image werkbank/demo-app:2, dann kubectl set image deployment/web app=werkbank/demo-app:2.',
       solution: 'solutions/update.sh',
     },
     {
