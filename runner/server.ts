@@ -26,6 +26,7 @@ import { MAX_PAYLOAD_BYTES, TERMINAL_PATH, TICKET_PATH, type TicketResponse } fr
 import { migrateLegacyLearnerDirs } from './learner-dir.ts';
 import { CourseFull, TerminalSessions, type ShellPlacement } from './terminal/sessions.ts';
 import { TicketStore } from './terminal/tickets.ts';
+import { CourseQueue } from './terminal/limits.ts';
 
 export interface Runner {
   url: string;
@@ -115,6 +116,16 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
     },
   });
   setActiveClusterManager(clusters);
+  // One seat per learner with a shell or a sandbox/cluster (creating or running): the cap
+  // bounds both, and who comes when it is full waits in line.
+  const courseQueue = new CourseQueue({
+    maxSeats: config.maxShells,
+    holders: () =>
+      new Set([
+        ...sessions.learnerIds(),
+        ...(clusters?.summary() ?? []).flatMap((cluster) => (cluster.owner && cluster.phase !== 'deleting' ? [cluster.owner] : [])),
+      ]),
+  });
   const tickets = new TicketStore();
   const terminalStats = newTerminalStats();
   const capabilities = capabilityProbe(toolDirs);
@@ -164,6 +175,11 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
       }
       if (!withinRateLimit(req, res)) return;
       const learnerId = learners.ensure(req, res);
+      const admission = courseQueue.admit(learnerId);
+      if (!admission.ok) {
+        sendJson(res, 503, { ok: false, error: admission.message, position: admission.position });
+        return;
+      }
       if (!sessions.hasRoomFor(learnerId)) {
         sendError(res, 503, new CourseFull(sessions.maxShells).message);
         return;
@@ -174,6 +190,8 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
     }
     const clusterContext = {
       clusters,
+      admit: (learnerId: string) => courseQueue.admit(learnerId),
+      seated: (learnerId: string) => courseQueue.seated(learnerId),
       learners,
       originAllowed: (request: IncomingMessage) => originAllowed(request, origins),
       withinRateLimit,
@@ -224,6 +242,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
     const redeemed = ticket !== null && tickets.redeem(ticket, learnerId);
     if (!originAllowed(req, origins)) return rejectUpgrade(socket, 403, 'Forbidden');
     if (!learnerId || !redeemed) return rejectUpgrade(socket, 401, 'Unauthorized');
+    courseQueue.seated(learnerId);
     wss.handleUpgrade(req, socket, head, (ws) => connectTerminal(ws, learnerId, sessions, terminalStats));
   });
 

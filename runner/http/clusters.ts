@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { asClusterError } from '../clusters/errors.ts';
 import type { ClusterManager, ClusterStatus } from '../clusters/manager.ts';
+import type { Admission } from '../terminal/limits.ts';
 import type { LearnerSource } from './learner.ts';
 import { sendError, sendJson } from './respond.ts';
 
@@ -23,6 +24,10 @@ const NO_CLUSTERS: ClusterStatus = {
 export interface ClusterRouteContext {
   clusters: ClusterManager | null;
   learners: LearnerSource;
+  /** The course's cap: a learner without a seat waits for one instead of getting a cluster. */
+  admit?: (learnerId: string) => Admission;
+  /** The learner's cluster now holds their seat. */
+  seated?: (learnerId: string) => void;
   /** Per-client limit for starting and resetting clusters; sends the 429 itself. */
   withinRateLimit: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Origin check for state-changing requests (a foreign page must not start clusters). */
@@ -59,9 +64,16 @@ export async function handleClusterRoute(
     return true;
   }
   const learnerId = context.learners.ensure(req, res);
+  const admission = context.admit?.(learnerId) ?? { ok: true };
+  if (!admission.ok) {
+    sendJson(res, 503, { ok: false, error: admission.message, position: admission.position, cluster: clusters.status(learnerId) });
+    return true;
+  }
   try {
     if (isStart) {
-      sendJson(res, 202, { ok: true, cluster: await clusters.start(learnerId) });
+      const cluster = await clusters.start(learnerId);
+      context.seated?.(learnerId);
+      sendJson(res, 202, { ok: true, cluster });
     } else {
       // Deleting takes seconds; the page follows along on the event stream.
       const reset = clusters.reset(learnerId);

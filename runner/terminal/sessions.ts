@@ -45,6 +45,11 @@ export class TerminalSessions {
     return this.live.size;
   }
 
+  /** Learners with a shell, live or starting (each holds a seat in the course). */
+  learnerIds(): string[] {
+    return [...this.live.keys(), ...this.starting.keys()];
+  }
+
   get(learnerId: string): TerminalSession | undefined {
     return this.live.get(learnerId);
   }
