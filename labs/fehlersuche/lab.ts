@@ -1,10 +1,10 @@
 import { defineLab } from '../define.ts';
 
-// Four independent faults in one namespace, made by the setup; each step describes only
+// Six independent faults in one namespace, made by the setup; each step describes only
 // what a user notices, and its checks look at the repaired state.
 export default defineLab({
   id: 'fehlersuche',
-  title: 'Fehlersuche: vier kaputte Anwendungen',
+  title: 'Fehlersuche: sechs kaputte Anwendungen',
   lesson: 'fehlersuche',
   namespace: 'fehlersuche',
   setup: { manifests: ['setup/kaputt.yaml'], script: 'setup/kaputt.sh' },
@@ -42,6 +42,28 @@ export default defineLab({
       ],
       hint: 'kubectl describe pvc uploads nennt die StorageClass, kubectl get storageclass zeigt, welche es gibt. Die Klasse eines PVC lässt sich nicht ändern: Deployment auf 0 skalieren, PVC löschen, mit storageClassName: standard neu anlegen, wieder hochskalieren.',
       solution: 'solutions/speicher.sh',
+    },
+    {
+      id: 'probe',
+      title: 'Der Bestand ist nie bereit',
+      checks: [
+        { check: 'deployment-available', params: { name: 'bestand', replicas: 1 } },
+        // Deleting the probe is no repair: the Service would send traffic to a pod not yet listening.
+        { check: 'probes-set', params: { name: 'bestand', probes: ['readiness'] } },
+      ],
+      hint: 'kubectl describe pod -l app=bestand zeigt unter Events „Readiness probe failed“. Vergleiche den Port der Probe mit dem containerPort, auf dem die App lauscht.',
+      solution: 'solutions/probe.sh',
+    },
+    {
+      id: 'podsecurity',
+      title: 'Der Rechner hat keinen einzigen Pod',
+      checks: [
+        { check: 'deployment-available', params: { name: 'rechner', replicas: 1, namespace: 'fehlersuche-sicher' } },
+        // Taking the label off the namespace would also make pods: the step wants them secured.
+        { check: 'pod-security', params: { name: 'rechner', namespace: 'fehlersuche-sicher' } },
+      ],
+      hint: 'Ohne Pods gibt es keine Pod-Events: kubectl describe replicaset -n fehlersuche-sicher zeigt, warum keiner entsteht. Der Namespace verlangt das Pod-Security-Level restricted – gib dem Pod-Template einen passenden securityContext.',
+      solution: 'solutions/podsecurity.sh',
     },
   ],
 });
