@@ -1,6 +1,8 @@
 // Where docker/toolchain/build.sh puts each binary it builds, derived from the pinned
-// versions in docker/versions.env. The runner, the tests and the kind node image ask
-// here instead of searching PATH, so they always get the versions the repo pins.
+// versions in docker/versions.env. The tests and the kind node image ask here instead of
+// searching PATH, so they always get the versions the repo pins. The learner tools the
+// runner hands out (kind, kubectl, helm) are chosen by resolve.ts, which may prefer the
+// user's own or a release download.
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
