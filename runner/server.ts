@@ -159,6 +159,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
       return;
     }
     if (path.startsWith(AUTH_PREFIX)) {
+      if (login && path === LOGIN_PATH && !withinRateLimit(req, res)) return;
       if (login && (await login.handle(req, res, path))) return;
       if (!login && path === `${AUTH_PREFIX}me` && req.method === 'GET') return sendJson(res, 200, { enabled: false, user: null });
     }

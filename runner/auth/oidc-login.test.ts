@@ -6,8 +6,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { loadConfig } from '../config.ts';
+import { startRunner, type Runner } from '../server.ts';
 import { startTestOidcProvider, type TestOidcProvider } from '../testing/oidc-provider.ts';
-import { startTestRunner, type TestRunner } from '../testing/runner-fixture.ts';
 import { LoginSessions, SESSION_COOKIE } from './login-sessions.ts';
 
 /** A cookie jar and redirect-following client, enough for the provider's plain HTML forms. */
@@ -35,22 +37,30 @@ class Client {
 }
 
 let idp: TestOidcProvider;
-let runner: TestRunner;
+let runner: Runner;
+let runnerData: string;
 
 beforeAll(async () => {
   idp = await startTestOidcProvider({
     anna: { name: 'Anna A.', email: 'anna@schule.example', groups: ['klasse'] },
     bert: { name: 'Bert B.', email: 'bert@schule.example', groups: ['klasse'] },
   });
-  runner = await startTestRunner({
-    instructorToken: 'token-fuer-grade',
-    oidc: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, scopes: 'openid profile email', instructorClaim: 'groups', instructorValue: 'lehrende', sessionHours: 1 },
-  });
+  runnerData = await mkdtemp(join(tmpdir(), 'werkbank-oidc-'));
+  const oidc = { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, scopes: 'openid profile email', instructorClaim: 'groups', instructorValue: 'lehrende', sessionHours: 1 };
+  runner = await startRunner(
+    { ...loadConfig({}), host: '127.0.0.1', port: 0, dataDir: runnerData, siteDir: null, rateLimitPerMinute: 100_000, instructorToken: 'token-fuer-grade', oidc },
+    {
+      // Grading with every signed-in learner's cluster gone: they are listed as skipped.
+      learnersWithClusters: () => (JSON.parse(readFileSync(join(runnerData, 'accounts.json'), 'utf8')) as { learnerId: string }[]).map((account) => account.learnerId),
+      clusterFor: () => Promise.resolve(null),
+    },
+  );
   idp.attach(runner.url);
 });
 afterAll(async () => {
-  await runner?.stop();
+  await runner?.close();
   await idp?.close();
+  await rm(runnerData, { recursive: true, force: true });
 });
 
 /** Goes from the runner's login through the provider's login and consent forms to the
@@ -111,6 +121,9 @@ describe('sign-in with OpenID Connect', () => {
     const classView = await fetch(`${runner.url}/api/lehrende/progress`, { headers: { authorization: 'Bearer token-fuer-grade' } });
     const learners = ((await classView.json()) as { learners: { name?: string }[] }).learners;
     expect(learners.map((learner) => learner.name)).toEqual(['Anna A.']);
+    // `werkbank grade` (the same token) lists them by name, too.
+    const grade = await fetch(`${runner.url}/api/lehrende/grade`, { method: 'POST', headers: { authorization: 'Bearer token-fuer-grade' } });
+    expect(((await grade.json()) as { skipped: string[] }).skipped).toEqual(['Anna A.', 'Bert B.']);
     // A signed-in learner without the instructor role does not get the class.
     expect((await bert.request(`${runner.url}/api/lehrende/progress`)).status).toBe(403);
   });

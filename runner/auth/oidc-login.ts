@@ -18,6 +18,8 @@ export const LOGIN_PATH = '/api/auth/login';
 const CALLBACK_PATH = '/api/auth/callback';
 const FLOW_COOKIE = 'werkbank_login';
 const FLOW_TTL_MS = 10 * 60_000;
+/** Sign-ins under way at most: anyone can start one, so their number must not grow unbounded. */
+const MAX_FLOWS = 10_000;
 
 /** One sign-in under way: what the callback must find again (kept here, not in the browser). */
 interface Flow {
@@ -193,6 +195,11 @@ export class OidcLogin {
     }
     const now = this.now();
     for (const [id, flow] of this.flows) if (flow.expiresAt <= now) this.flows.delete(id);
+    // The oldest first (a Map keeps insertion order): a flood ends only the flood's own sign-ins.
+    for (const id of this.flows.keys()) {
+      if (this.flows.size < MAX_FLOWS) break;
+      this.flows.delete(id);
+    }
     const flow: Flow = {
       state: oidc.randomState(),
       nonce: oidc.randomNonce(),
