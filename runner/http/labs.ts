@@ -20,7 +20,7 @@ import type { LearnerSource } from './learner.ts';
 import { sendError, sendJson } from './respond.ts';
 
 export const NO_CLUSTER_MESSAGE =
-  'Dein Cluster ist noch nicht bereit. Starte ihn rechts im Terminal-Bereich mit „Cluster starten“ und prüfe danach noch einmal.';
+  'Dein Cluster ist noch nicht bereit. Starte ihn im Terminal-Bereich mit „Cluster starten“ und prüfe danach noch einmal.';
 const BODY_LIMIT_BYTES = 16 * 1024;
 
 export interface LabRouteContext {

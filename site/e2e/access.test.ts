@@ -1,8 +1,12 @@
 // The course without a mouse and on a phone: the terminal can be reached, used and left
 // by keyboard alone, controls keep the focus while they work, the dock's resize handle
 // tells assistive technology its size, and a phone gets no side dock.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
+import { NO_CLUSTER_MESSAGE } from '../../runner/http/labs.ts';
+import { LESSONS_DIR } from '../lessons.ts';
 import { freshPagePerTest, labStep, poll, typeInTerminal, waitForPrompt, waitForTerminalText } from './browser.ts';
 
 const baseUrl = inject('baseUrl');
@@ -167,6 +171,73 @@ describe('on a phone (390 × 844)', () => {
   });
 });
 
+describe('a diagram on a phone (390 × 844)', () => {
+  /** Rendered size of the diagram against its drawn size: 1 means labels as drawn (12–15 px). */
+  const scaleOf = (svg: ReturnType<Page['locator']>) =>
+    svg.evaluate((node: SVGSVGElement) => node.getBoundingClientRect().width / node.viewBox.baseVal.width);
+
+  it('opens full size by keyboard, scrolls inside its dialog, and closes with Esc', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${baseUrl}/lektionen/grundlagen/`);
+    const inline = page.locator('.sl-markdown-content figure > svg').first();
+    expect(await scaleOf(inline)).toBeLessThan(0.7);
+
+    const open = page.getByRole('button', { name: 'Diagramm vergrößern' }).first();
+    await open.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: /nur er greift auf etcd zu/ });
+    await poll(() => dialog.isVisible()).toBe(true);
+    expect(await scaleOf(dialog.locator('svg').first())).toBeGreaterThanOrEqual(1);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+    await page.keyboard.press('Escape');
+    await poll(() => dialog.isVisible()).toBe(false);
+    expect(await open.evaluate((node) => node === document.activeElement)).toBe(true);
+
+    // A tap on the diagram opens it too.
+    await inline.click();
+    await poll(() => dialog.isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Schließen' }).click();
+    await poll(() => dialog.isVisible()).toBe(false);
+  });
+});
+
+describe('on a tablet (768 × 1024), with the terminal docked below', () => {
+  it('scrolls every focus stop of a lab lesson clear of the terminal and the header', async () => {
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await page.goto(`${baseUrl}/lektionen/speicher/`);
+    expect(await page.getAttribute('html', 'data-wb-dock')).toBe('bottom');
+    await waitForPrompt(page);
+    const hidden: string[] = [];
+    let stops = 0;
+    for (let press = 0; press < 200; press++) {
+      await page.keyboard.press('Tab');
+      // Where the focused control is, and what covers the page at the top and bottom.
+      const where = await page.evaluate(() => {
+        const active = document.activeElement as HTMLElement | null;
+        if (!active || active === document.body) return null;
+        const dock = document.getElementById('wb-terminal')!;
+        if (dock.contains(active)) return 'dock';
+        const box = active.getBoundingClientRect();
+        // Seen is what is on top in the middle of the control: not the terminal, not the
+        // header, not a lab's sticky progress bar.
+        const x = Math.min(innerWidth - 1, Math.max(0, box.left + box.width / 2));
+        const y = box.top + box.height / 2;
+        const onTop = y >= 0 && y < innerHeight ? document.elementFromPoint(x, y) : null;
+        const visible = onTop !== null && (active.contains(onTop) || onTop.contains(active));
+        const name = (active.getAttribute('aria-label') || active.getAttribute('title') || active.textContent || active.tagName).trim().slice(0, 40);
+        return { name, visible, covered: onTop ? `${onTop.tagName}.${onTop.className}`.slice(0, 60) : `y=${Math.round(y)}` };
+      });
+      if (where === 'dock') break;
+      if (where === null) continue;
+      stops += 1;
+      if (!where.visible) hidden.push(`${where.name} (unter ${where.covered})`);
+    }
+    expect(stops).toBeGreaterThan(20);
+    expect(hidden).toEqual([]);
+  });
+});
+
 describe('wording and ways back', () => {
   it('calls it "Dein Fortschritt" and "Übung" throughout, with spaces where they belong', async () => {
     await page.goto(baseUrl);
@@ -175,6 +246,19 @@ describe('wording and ways back', () => {
     expect(await page.getByText('Mein Fortschritt').count()).toBe(0);
     await page.goto(`${baseUrl}/lektionen/speicher/`);
     expect(await page.locator('.wb-lab-workdir').textContent()).toMatch(/für diese Übung .* wechsle mit cd ~\/speicher dorthin/s);
+  });
+
+  it('never says where the terminal is: it may be beside the lesson, below it, or folded away', () => {
+    const whereTerminal = /\b(rechts|links|unten|oben|neben)\b[^.\n]{0,30}\bTerminal|\bTerminal\b[^.\n]{0,30}\b(rechts|links|neben)\b/i;
+    const texts = readdirSync(LESSONS_DIR)
+      .filter((file) => file.endsWith('.mdx'))
+      .flatMap((file) =>
+        readFileSync(join(LESSONS_DIR, file), 'utf8')
+          .split('\n')
+          .map((line, index) => `lessons/${file}:${index + 1}: ${line}`),
+      );
+    texts.push(`runner/http/labs.ts: ${NO_CLUSTER_MESSAGE}`);
+    expect(texts.filter((line) => whereTerminal.test(line))).toEqual([]);
   });
 
   it('leads from the 404 page back to the course', async () => {

@@ -48,7 +48,7 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<ApiResu
     case 409:
       return {
         ok: false,
-        failure: { kind: 'no-cluster', message: text ?? 'Du hast noch keinen fertigen Cluster. Starte ihn oben am Terminal.' },
+        failure: { kind: 'no-cluster', message: text ?? 'Du hast noch keinen fertigen Cluster. Starte ihn im Terminal-Bereich mit „Cluster starten“.' },
       };
     case 404:
       return { ok: false, failure: { kind: 'not-found', message: text ?? 'Diese Übung kennt der Runner nicht.' } };

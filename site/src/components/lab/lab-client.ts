@@ -143,9 +143,15 @@ function goToClusterPanel(): void {
   }
 }
 
+/** "Start your cluster" would send the learner looking for a button that this runner
+ * does not show: it gives out no clusters (WERKBANK_CLUSTER_PROVIDER=none). */
+const NO_CLUSTERS_HERE =
+  'Dieser Runner stellt keine eigenen Cluster bereit, darum lässt sich der Schritt hier nicht prüfen. Frag deine Kursleitung nach einem Runner mit Clustern.';
+
 function showFailure(box: HTMLElement, failure: ApiFailure): void {
   box.dataset.outcome = failure.kind;
-  const parts: HTMLElement[] = [element('p', 'wb-check-title', failure.message)];
+  const noClustersHere = failure.kind === 'no-cluster' && window.werkbankCluster?.status?.provider === 'none';
+  const parts: HTMLElement[] = [element('p', 'wb-check-title', noClustersHere ? NO_CLUSTERS_HERE : failure.message)];
   // Only when this runner gives out clusters (the panel hides itself otherwise).
   if (failure.kind === 'no-cluster' && document.querySelector('.wb-cluster:not([hidden])')) {
     const go = element('button', 'wb-check-link', 'Zum Cluster-Bereich am Terminal');
