@@ -27,7 +27,7 @@ export default defineLab({
         // prod's changes must stay in prod: dev keeps its image.
         { check: 'rollout-complete', params: { name: 'web', image: 'werkbank/demo-app:1', container: 'app', namespace: 'kustomize-dev' } },
       ],
-      hint: 'Erst docker tag werkbank/demo-app:1 werkbank/demo-app:2 und kind load docker-image werkbank/demo-app:2. Im Overlay overlays/prod: namespace: kustomize-prod, replicas (name: web, count: 3), images (name: werkbank/demo-app, newTag: "2") und der Generator mit behavior: merge.',
+      hint: 'Ohne werkbank/demo-app:2 aus einer früheren Lektion: docker tag werkbank/demo-app:1 werkbank/demo-app:2; dann kind load docker-image werkbank/demo-app:2. Im Overlay overlays/prod: namespace: kustomize-prod, replicas (name: web, count: 3), images (name: werkbank/demo-app, newTag: "2") und der Generator mit behavior: merge.',
       solution: 'solutions/prod.sh',
     },
     {

@@ -1,4 +1,5 @@
-docker tag werkbank/demo-app:1 werkbank/demo-app:2
+# Only if no earlier lab (Deployments, Canary) made version 2 already.
+docker image inspect werkbank/demo-app:2 >/dev/null 2>&1 || docker tag werkbank/demo-app:1 werkbank/demo-app:2
 kind load docker-image werkbank/demo-app:2
 cat > overlays/prod/kustomization.yaml <<'YAML'
 apiVersion: kustomize.config.k8s.io/v1beta1
