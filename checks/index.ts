@@ -5,6 +5,7 @@ import { commandOutput } from './lib/command-output.ts';
 import { configCurrent } from './lib/config-current.ts';
 import { configData } from './lib/config-data.ts';
 import { configMapUsed } from './lib/configmap-used.ts';
+import { containerTerminated } from './lib/container-terminated.ts';
 import { configValuesUsed } from './lib/config-values-used.ts';
 import { deploymentAvailable } from './lib/deployment-available.ts';
 import { helmReleaseDeployed } from './lib/helm-release-deployed.ts';
@@ -46,6 +47,7 @@ const registry = createRegistry([
   configCurrent,
   configData,
   configMapUsed,
+  containerTerminated,
   configValuesUsed,
   deploymentAvailable,
   helmReleaseDeployed,
