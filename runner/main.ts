@@ -1,12 +1,16 @@
 // `./werkbank start`: the runner with the built site on one port.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { createClusterManager } from './clusters/index.ts';
 import { loadClusterConfig } from './clusters/config.ts';
 import { labSetupPreparer } from './labs/cluster-setup.ts';
 import { loadOfferedLabs } from './labs/load.ts';
-import { loadConfig } from './config.ts';
+import { loadConfig, repoRoot } from './config.ts';
 import { acquireInstanceLock, DataDirInUse } from './instance-lock.ts';
 import { migrateLegacyLearnerDirs } from './learner-dir.ts';
 import { startRunner } from './server.ts';
+import { Preparation } from './setup/preparation.ts';
+import { werkbankSteps } from './setup/werkbank-steps.ts';
 import { linkLearnerTools } from './tools.ts';
 
 const config = loadConfig();
@@ -21,8 +25,21 @@ migrateLegacyLearnerDirs(config.dataDir);
 const toolDir = await linkLearnerTools(config.dataDir);
 // Loaded before the clusters: the warm pool's first cluster already gets the labs' setups.
 const labs = await loadOfferedLabs();
-const clusters = createClusterManager(loadClusterConfig(), config.dataDir, { prepareCluster: labSetupPreparer(labs) });
-const runner = await startRunner(config, { toolDirs: [toolDir], clusters, loadedLabs: labs }).catch((error: NodeJS.ErrnoException) => {
+const clusterConfig = loadClusterConfig();
+// `./werkbank start` serves first: tools, Docker and images are made here in the
+// background; clusters (and sandbox shells) start when what they need is ready.
+const preparation =
+  process.env.WERKBANK_PREPARE_IN_BACKGROUND === '1' && clusterConfig.provider !== 'none'
+    ? new Preparation({
+        steps: werkbankSteps(repoRoot, clusterConfig.provider === 'sandbox'),
+        durationsFile: join(process.env.WERKBANK_CACHE ?? join(homedir(), '.cache', 'werkbank'), 'preparation-seconds.json'),
+      })
+    : null;
+const clusters = createClusterManager(clusterConfig, config.dataDir, {
+  prepareCluster: labSetupPreparer(labs),
+  ...(preparation ? { startAfter: preparation.whenReady('cluster') } : {}),
+});
+const runner = await startRunner(config, { toolDirs: [toolDir], clusters, loadedLabs: labs, preparation }).catch((error: NodeJS.ErrnoException) => {
   if (error.code === 'EADDRINUSE') {
     console.error(
       `Port ${config.port} ist schon belegt – vielleicht von einer Werkbank auf einem anderen Datenverzeichnis oder einem anderen Programm.\n` +
@@ -41,6 +58,9 @@ const { instructorToken } = runner;
 const tokenText =
   instructorToken.source === 'env' ? 'aus WERKBANK_INSTRUCTOR_TOKEN' : `${instructorToken.token} (gespeichert in ${instructorToken.path})`;
 console.log(`Lehrende: ${runner.url}/lehrende/ mit Token ${tokenText}\n`);
+// The learners' PATH links point at the tools once they are there (the toolchain may
+// have been built only now).
+void preparation?.start().then(() => linkLearnerTools(config.dataDir));
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

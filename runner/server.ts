@@ -27,6 +27,8 @@ import { migrateLegacyLearnerDirs } from './learner-dir.ts';
 import { CourseFull, TerminalSessions, type ShellPlacement } from './terminal/sessions.ts';
 import { TicketStore } from './terminal/tickets.ts';
 import { CourseQueue } from './terminal/limits.ts';
+import type { Preparation } from './setup/preparation.ts';
+import { preparationGate } from './setup/preparation-route.ts';
 
 export interface Runner {
   url: string;
@@ -52,6 +54,8 @@ export interface RunnerDependencies {
   learnersWithClusters?: () => string[];
   /** The learner's ready cluster for checks; the cluster manager's when absent. */
   clusterFor?: (learnerId: string) => Promise<LearnerCluster | null>;
+  /** What clusters (and sandbox shells) still wait for, made in the background. */
+  preparation?: Preparation | null;
 }
 
 /** Every learner's shell in their own sandbox: started there once it runs (from the pool,
@@ -129,6 +133,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
   const tickets = new TicketStore();
   const terminalStats = newTerminalStats();
   const capabilities = capabilityProbe(toolDirs);
+  const preparation = preparationGate(deps.preparation ?? null, Boolean(clusters?.provider.sandbox));
   const serveSite = config.siteDir ? siteHandler(config.siteDir) : null;
   let origins = new Set<string>();
   const labs = new Map((deps.labs ?? loadedLabs?.map((loaded) => loaded.lab) ?? []).map((lab) => [lab.id, lab]));
@@ -158,6 +163,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
       });
       return;
     }
+    if (preparation.handle(req, res, path)) return;
     if (path.startsWith(AUTH_PREFIX)) {
       if (login && path === LOGIN_PATH && !withinRateLimit(req, res)) return;
       if (login && (await login.handle(req, res, path))) return;
@@ -175,6 +181,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
         return;
       }
       if (!withinRateLimit(req, res)) return;
+      if (preparation.refuseTicket(res)) return;
       const learnerId = learners.ensure(req, res);
       const admission = courseQueue.admit(learnerId);
       if (!admission.ok) {
@@ -197,6 +204,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
       originAllowed: (request: IncomingMessage) => originAllowed(request, origins),
       withinRateLimit,
     };
+    if (req.method === 'POST' && path.startsWith('/api/cluster') && preparation.refuseCluster(res)) return;
     if (await handleClusterRoute(req, res, path, clusterContext)) return;
     const labContext = {
       labs,

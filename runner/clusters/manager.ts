@@ -74,6 +74,9 @@ export interface ClusterManagerOptions {
   /** How often idle clusters are looked for (default 60 s). */
   sweepIntervalMs?: number;
   prepareCluster?: ClusterPreparer;
+  /** Nothing is adopted or created before this resolves: `./werkbank start` builds the
+   * images in the background (runner/setup/preparation.ts) while the course is served. */
+  startAfter?: Promise<void>;
 }
 
 interface LiveCluster extends ClusterEntry {
@@ -107,6 +110,8 @@ export class ClusterManager {
   private poolPausedUntil = 0;
   private sweepTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Past startAfter: the state file is this manager's to keep. */
+  private adopting = false;
   readonly ready: Promise<void>;
 
   constructor(options: ClusterManagerOptions) {
@@ -115,7 +120,12 @@ export class ClusterManager {
     this.now = options.now ?? Date.now;
     this.writer = new StateWriter(join(this.stateDir, 'state.json'));
     this.events.setMaxListeners(0);
-    this.ready = this.adopt();
+    this.adopting = options.startAfter === undefined;
+    this.ready = (options.startAfter ?? Promise.resolve()).then(() => {
+      if (this.closed && !this.adopting) return;
+      this.adopting = true;
+      return this.adopt();
+    });
     this.ready.catch((error: unknown) => this.log(`Übernahme der Cluster fehlgeschlagen: ${String(error)}`));
     this.sweepTimer = setInterval(() => void this.sweepIdle(), options.sweepIntervalMs ?? 60_000);
     this.sweepTimer.unref();
@@ -634,6 +644,11 @@ export class ClusterManager {
   /** Stops background work; clusters stay (the next start adopts them). */
   async close(): Promise<void> {
     clearInterval(this.sweepTimer);
+    if (!this.adopting) {
+      // Closed while still waiting to start: the records on disk are untouched, keep them.
+      this.closed = true;
+      return;
+    }
     await this.ready.catch(() => {});
     await this.persist();
     this.closed = true;

@@ -1,0 +1,128 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { commandStep, Preparation, type PreparationNeed, type PreparationStep } from './preparation.ts';
+
+/** A step that does what the test says, when it says so. */
+function fakeStep(id: string, needs: PreparationNeed[], guessSeconds = 60) {
+  let finish!: () => void;
+  let fail!: (error: Error) => void;
+  const started: string[] = [];
+  const lines: string[] = [];
+  const step: PreparationStep = {
+    id,
+    label: `Baue ${id}`,
+    needs,
+    guessSeconds,
+    fix: `Führe „build ${id}“ aus.`,
+    run: (onLine) => {
+      started.push(id);
+      for (const line of lines) onLine(line);
+      return new Promise<void>((resolve, reject) => {
+        finish = resolve;
+        fail = reject;
+      });
+    },
+  };
+  return { step, started, lines, finish: () => finish(), fail: (message: string) => fail(new Error(message)) };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+const dir = mkdtempSync(join(tmpdir(), 'werkbank-preparation-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('background preparation', () => {
+  it('runs the steps one after another and says which of how many runs, with the time left', async () => {
+    const docker = fakeStep('docker', ['terminal', 'cluster'], 60);
+    const images = fakeStep('images', ['cluster'], 240);
+    const preparation = new Preparation({ steps: [docker.step, images.step], log: () => {} });
+    expect(preparation.state()).toMatchObject({ phase: 'running', terminalReady: false, clusterReady: false });
+    const done = preparation.start();
+    await settle();
+    expect(docker.started).toEqual(['docker']);
+    expect(images.started).toEqual([]);
+    expect(preparation.state().message).toBe('Schritt 1 von 2: Baue docker – noch etwa 5 min.');
+    expect(preparation.state().steps.map((step) => step.state)).toEqual(['running', 'waiting']);
+
+    docker.finish();
+    await settle();
+    expect(images.started).toEqual(['images']);
+    expect(preparation.state()).toMatchObject({ terminalReady: true, clusterReady: false });
+    expect(preparation.state().message).toBe('Schritt 2 von 2: Baue images – noch etwa 4 min.');
+
+    images.finish();
+    await done;
+    expect(preparation.state()).toMatchObject({ phase: 'done', terminalReady: true, clusterReady: true, message: 'Alles vorbereitet.' });
+  });
+
+  it('opens each gate when the steps it needs are done, not before', async () => {
+    const docker = fakeStep('docker', ['terminal', 'cluster']);
+    const images = fakeStep('images', ['cluster']);
+    const preparation = new Preparation({ steps: [docker.step, images.step], log: () => {} });
+    const opened: string[] = [];
+    void preparation.whenReady('terminal').then(() => opened.push('terminal'));
+    void preparation.whenReady('cluster').then(() => opened.push('cluster'));
+    void preparation.start();
+    await settle();
+    expect(opened).toEqual([]);
+    docker.finish();
+    await settle();
+    expect(opened).toEqual(['terminal']);
+    images.finish();
+    await settle();
+    expect(opened).toEqual(['terminal', 'cluster']);
+  });
+
+  it('stops at a failure and tells what failed, its output and what to do', async () => {
+    const docker = fakeStep('docker', ['terminal', 'cluster']);
+    const images = fakeStep('images', ['cluster']);
+    docker.lines.push('Starte dockerd …', 'dockerd: permission denied');
+    const logged: string[] = [];
+    const preparation = new Preparation({ steps: [docker.step, images.step], log: (line) => logged.push(line) });
+    const gate = preparation.whenReady('cluster');
+    const done = preparation.start();
+    await settle();
+    docker.fail('beendet mit Code 1');
+    await done;
+    await gate; // released, so whoever waited finds out the problem itself
+    const state = preparation.state();
+    expect(state).toMatchObject({ phase: 'failed', terminalReady: false, clusterReady: false });
+    expect(state.message).toBe('Vorbereitung fehlgeschlagen bei „Baue docker“ (Schritt 1 von 2). Führe „build docker“ aus.');
+    expect(state.steps[0]).toMatchObject({ state: 'failed', logTail: 'Starte dockerd …\ndockerd: permission denied\nbeendet mit Code 1' });
+    expect(state.steps[1]!.state).toBe('skipped');
+    expect(images.started).toEqual([]);
+    expect(logged.join('\n')).toMatch(/Fehler bei „Baue docker“: beendet mit Code 1\n.*permission denied\nWas tun: Führe „build docker“ aus\./s);
+  });
+
+  it('estimates each step by its last run, kept in the cache', async () => {
+    const durationsFile = join(dir, 'seconds.json');
+    writeFileSync(durationsFile, JSON.stringify({ docker: 3, images: 7 }));
+    let clock = 1_000_000;
+    const docker = fakeStep('docker', ['cluster'], 600);
+    const images = fakeStep('images', ['cluster'], 600);
+    const preparation = new Preparation({ steps: [docker.step, images.step], durationsFile, log: () => {}, now: () => clock });
+    expect(preparation.state().steps.map((step) => step.estimateSeconds)).toEqual([3, 7]);
+    expect(preparation.state().message).toBe('Schritt 1 von 2: Baue docker – noch etwa 10 s.');
+    const done = preparation.start();
+    await settle();
+    clock += 2_000;
+    docker.finish();
+    await settle();
+    clock += 4_000;
+    images.finish();
+    await done;
+    expect(JSON.parse(readFileSync(durationsFile, 'utf8'))).toEqual({ docker: 2, images: 4 });
+  });
+
+  it('runs a build script as a step: its lines without colours, its exit code decides', async () => {
+    const lines: string[] = [];
+    const ok = commandStep({ id: 'ok', label: 'ok', needs: ['cluster'], guessSeconds: 1, fix: '' }, 'bash', ['-c', 'printf "\\033[1m[werkbank]\\033[0m fertig\\n"']);
+    await ok.run((line) => lines.push(line));
+    expect(lines).toEqual(['[werkbank] fertig']);
+    const broken = commandStep({ id: 'no', label: 'no', needs: ['cluster'], guessSeconds: 1, fix: '' }, 'bash', ['-c', 'echo kaputt >&2; exit 3']);
+    const seen: string[] = [];
+    await expect(broken.run((line) => seen.push(line))).rejects.toThrow('beendet mit Code 3');
+    expect(seen).toEqual(['kaputt']);
+  });
+});

@@ -1,0 +1,229 @@
+// What clusters (and, in the sandbox mode, the learners' shells) need, prepared while the
+// runner already serves the course: `./werkbank start` serves first and this module runs
+// the slow builds one after another in the background, as a list of German steps the
+// page shows (n of m, an estimate, on failure the log's tail and what to do).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+
+/** What a step is needed for: the learner's shell (sandbox mode) or a cluster. */
+export const PreparationNeed = z.enum(['terminal', 'cluster']);
+export type PreparationNeed = z.infer<typeof PreparationNeed>;
+
+export const PreparationStepState = z.object({
+  id: z.string(),
+  label: z.string(),
+  needs: z.array(PreparationNeed),
+  state: z.enum(['waiting', 'running', 'done', 'failed', 'skipped']),
+  /** Seconds this step is expected to take: its last run's, else a fixed guess. */
+  estimateSeconds: z.number(),
+  startedAt: z.number().optional(),
+  endedAt: z.number().optional(),
+  /** The last lines of its output, when it failed. */
+  logTail: z.string().optional(),
+  /** What the user does about a failure, in German. */
+  fix: z.string().optional(),
+});
+export type PreparationStepState = z.infer<typeof PreparationStepState>;
+
+export const PreparationState = z.object({
+  phase: z.enum(['running', 'done', 'failed']),
+  steps: z.array(PreparationStepState),
+  /** The learner's shell can start (every step it needs is done). */
+  terminalReady: z.boolean(),
+  /** "Cluster starten" may be pressed. */
+  clusterReady: z.boolean(),
+  /** One German sentence for the page: what is being made, n of m, how long about. */
+  message: z.string(),
+});
+export type PreparationState = z.infer<typeof PreparationState>;
+
+export interface PreparationStep {
+  id: string;
+  label: string;
+  needs: PreparationNeed[];
+  /** Used when no earlier run measured this step. */
+  guessSeconds: number;
+  /** What to do when it fails (German, du-form). */
+  fix: string;
+  /** Does the work; each output line goes to onLine. Rejects on failure. */
+  run(onLine: (line: string) => void): Promise<void>;
+}
+
+export interface PreparationOptions {
+  steps: PreparationStep[];
+  /** JSON file with the last run's seconds per step (estimates for the next start). */
+  durationsFile?: string;
+  log?: (line: string) => void;
+  now?: () => number;
+}
+
+const TAIL_LINES = 20;
+const Durations = z.record(z.string(), z.number());
+
+function readDurations(file: string | undefined): Record<string, number> {
+  if (!file || !existsSync(file)) return {};
+  try {
+    return Durations.parse(JSON.parse(readFileSync(file, 'utf8')));
+  } catch {
+    return {}; // a damaged file only costs the estimates
+  }
+}
+
+function minutesText(seconds: number): string {
+  if (seconds < 90) return `etwa ${Math.max(1, Math.round(seconds))} s`;
+  return `etwa ${Math.round(seconds / 60)} min`;
+}
+
+export class Preparation {
+  private readonly options: PreparationOptions;
+  private readonly now: () => number;
+  private readonly log: (line: string) => void;
+  private readonly steps: PreparationStepState[];
+  private readonly listeners = new Set<(state: PreparationState) => void>();
+  private readonly durations: Record<string, number>;
+  private finished: Promise<void> | null = null;
+
+  constructor(options: PreparationOptions) {
+    this.options = options;
+    this.now = options.now ?? Date.now;
+    this.log = options.log ?? ((line) => console.log(`[vorbereitung] ${line}`));
+    this.durations = readDurations(options.durationsFile);
+    this.steps = options.steps.map((step) => ({
+      id: step.id,
+      label: step.label,
+      needs: step.needs,
+      state: 'waiting',
+      estimateSeconds: this.durations[step.id] ?? step.guessSeconds,
+    }));
+  }
+
+  /** Runs the steps in order (once); resolves when all are done or one failed. */
+  start(): Promise<void> {
+    this.finished ??= this.runAll();
+    return this.finished;
+  }
+
+  state(): PreparationState {
+    const steps = this.steps.map((step) => ({ ...step }));
+    const ready = (need: PreparationNeed) => steps.every((step) => !step.needs.includes(need) || step.state === 'done');
+    const failed = steps.find((step) => step.state === 'failed');
+    const running = steps.findIndex((step) => step.state === 'running' || step.state === 'waiting');
+    const phase = failed ? 'failed' : running >= 0 ? 'running' : 'done';
+    return { phase, steps, terminalReady: ready('terminal'), clusterReady: ready('cluster'), message: this.message(steps, failed, running) };
+  }
+
+  /** Called on every change of the state. */
+  subscribe(listener: (state: PreparationState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves once what `need` asks for is ready, or the preparation ended without it
+   * (then whoever waited finds out what is missing on their own, e.g. a preflight). */
+  whenReady(need: PreparationNeed): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (state: PreparationState): boolean => {
+        const ready = need === 'terminal' ? state.terminalReady : state.clusterReady;
+        if (!ready && state.phase === 'running') return false;
+        unsubscribe();
+        resolve();
+        return true;
+      };
+      const unsubscribe = this.subscribe(check);
+      check(this.state());
+    });
+  }
+
+  private message(steps: PreparationStepState[], failed: PreparationStepState | undefined, current: number): string {
+    if (failed) {
+      return `Vorbereitung fehlgeschlagen bei „${failed.label}“ (Schritt ${steps.indexOf(failed) + 1} von ${steps.length}). ${failed.fix ?? ''}`.trim();
+    }
+    if (current < 0) return 'Alles vorbereitet.';
+    const step = steps[current]!;
+    const left = steps.slice(current).reduce((sum, later) => sum + later.estimateSeconds, 0);
+    return `Schritt ${current + 1} von ${steps.length}: ${step.label} – noch ${minutesText(left)}.`;
+  }
+
+  private changed(): void {
+    const state = this.state();
+    for (const listener of [...this.listeners]) listener(state);
+  }
+
+  private async runAll(): Promise<void> {
+    for (const [index, step] of this.options.steps.entries()) {
+      const shown = this.steps[index]!;
+      shown.state = 'running';
+      shown.startedAt = this.now();
+      this.log(`Schritt ${index + 1} von ${this.steps.length}: ${step.label} …`);
+      this.changed();
+      const tail: string[] = [];
+      try {
+        await step.run((line) => {
+          tail.push(line);
+          if (tail.length > TAIL_LINES) tail.shift();
+          this.log(`  ${line}`);
+        });
+      } catch (error) {
+        shown.state = 'failed';
+        shown.endedAt = this.now();
+        const reason = error instanceof Error ? error.message : String(error);
+        shown.logTail = [...tail, reason].join('\n');
+        shown.fix = step.fix;
+        for (const later of this.steps.slice(index + 1)) later.state = 'skipped';
+        this.log(`Fehler bei „${step.label}“: ${reason}\n${tail.join('\n')}\nWas tun: ${step.fix}`);
+        this.changed();
+        return;
+      }
+      shown.state = 'done';
+      shown.endedAt = this.now();
+      this.durations[step.id] = Math.round((shown.endedAt - shown.startedAt) / 1000);
+      this.changed();
+    }
+    this.saveDurations();
+    this.log('Alles vorbereitet: Cluster können starten.');
+  }
+
+  private saveDurations(): void {
+    const file = this.options.durationsFile;
+    if (!file) return;
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(this.durations, null, 2));
+    } catch (error) {
+      this.log(`Dauern nicht gespeichert (${String(error)}); die nächsten Schätzungen sind grober.`);
+    }
+  }
+}
+
+/** A step that runs a program; its exit code decides. */
+export function commandStep(
+  step: Omit<PreparationStep, 'run'>,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): PreparationStep {
+  return {
+    ...step,
+    run: (onLine) =>
+      new Promise((resolve, reject) => {
+        const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let partial = { stdout: '', stderr: '' };
+        const take = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+          const lines = (partial[stream] + chunk.toString('utf8')).split('\n');
+          partial = { ...partial, [stream]: lines.pop() ?? '' };
+          // Build scripts colour their lines for a terminal; the page wants plain text.
+          for (const line of lines) onLine(line.replace(/\x1b\[[0-9;]*m/g, ''));
+        };
+        child.stdout.on('data', take('stdout'));
+        child.stderr.on('data', take('stderr'));
+        child.on('error', reject);
+        child.on('close', (code, signal) => {
+          for (const rest of [partial.stdout, partial.stderr]) if (rest) onLine(rest.replace(/\x1b\[[0-9;]*m/g, ''));
+          if (code === 0) resolve();
+          else reject(new Error(signal ? `abgebrochen (${signal})` : `beendet mit Code ${code}`));
+        });
+      }),
+  };
+}
