@@ -24,7 +24,7 @@ interface Waiting {
 
 export function courseFullMessage(maxSeats: number, position: number): string {
   return (
-    `Der Kurs ist gerade voll: alle ${maxSeats} Terminals sind belegt. ` +
+    `Der Kurs ist gerade voll: ${maxSeats === 1 ? 'das eine Terminal ist' : `alle ${maxSeats} Terminals sind`} belegt. ` +
     `Du bist auf Platz ${position} der Warteliste. Lass diese Seite offen, sie fragt alle 15 Sekunden nach.`
   );
 }

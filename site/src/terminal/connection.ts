@@ -11,6 +11,7 @@ import {
   type ServerMessage,
   type TicketResponse,
 } from '../../../runner/terminal/protocol.ts';
+import { showQueueNotice } from './queue-notice.ts';
 
 export type ConnectionState =
   | { kind: 'connecting' }
@@ -108,7 +109,10 @@ export class TerminalConnection {
     } catch (error) {
       if (generation !== this.generation) return;
       if (error instanceof TicketRefused) this.setState({ kind: 'refused', message: error.message });
-      else if (error instanceof CourseFull) this.scheduleReconnect({ delayMs: FULL_RETRY_MS, message: error.message });
+      else if (error instanceof CourseFull) {
+        showQueueNotice(this.term, error.message);
+        this.scheduleReconnect({ delayMs: FULL_RETRY_MS, message: error.message });
+      }
       else this.scheduleReconnect();
       return;
     }

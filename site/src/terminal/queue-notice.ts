@@ -1,0 +1,13 @@
+// While the course is full the terminal has no shell to show, and the dock's one-line
+// status is cut off beside its buttons: the runner's answer ("Du bist auf Platz N der
+// Warteliste …") goes into the empty terminal itself, where the learner looks. The next
+// shell's `ready` resets the screen.
+import type { Terminal } from '@xterm/xterm';
+
+const YELLOW = '\x1b[33m';
+const RESET = '\x1b[0m';
+
+export function showQueueNotice(term: Terminal, message: string): void {
+  term.reset();
+  term.write(`${YELLOW}${message.replaceAll('\n', '\r\n')}${RESET}\r\n\r\nDas Terminal verbindet sich von selbst, sobald du dran bist.\r\n`);
+}
