@@ -22,11 +22,16 @@ export async function helmLint(chartDir: string, sets: string[] = []): Promise<s
   return stdout;
 }
 
-/** `helm template` with the given --set values, parsed into objects. */
-export async function helmTemplate(chartDir: string, sets: string[] = []): Promise<RenderedObject[]> {
+/** `helm template` with the given --set values, parsed into objects (release "wb" in
+ * namespace "werkbank" unless told otherwise). */
+export async function helmTemplate(
+  chartDir: string,
+  sets: string[] = [],
+  release: { name: string; namespace: string } = { name: 'wb', namespace: 'werkbank' },
+): Promise<RenderedObject[]> {
   const { stdout } = await run(
     toolchain().helm,
-    ['template', 'wb', chartDir, '--namespace', 'werkbank', ...sets.flatMap((set) => ['--set', set])],
+    ['template', release.name, chartDir, '--namespace', release.namespace, ...sets.flatMap((set) => ['--set', set])],
     { timeout: 60_000 },
   );
   return parseAllDocuments(stdout)

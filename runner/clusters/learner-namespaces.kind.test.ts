@@ -1,0 +1,205 @@
+// Learner namespaces (chart mode "namespace") against a real API server: the chart's
+// RBAC is installed into the shared kind cluster, the runner's ServiceAccount makes two
+// learners' namespaces with exactly those rights, and learner B, with the kubeconfig
+// their shell gets, tries to read and change A's namespace, to run a privileged pod or
+// mount a host path, and to lift their own namespace's Pod Security level: all refused,
+// while the same kind of request in B's own namespace works.
+import { randomBytes } from 'node:crypto';
+import {
+  ApiException,
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+  RbacAuthorizationV1Api,
+  type KubernetesObject,
+  type V1Pod,
+} from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { z } from 'zod';
+import { waitFor } from '../../checks/testing/wait.ts';
+import { CHART_DIR, helmTemplate, type RenderedObject } from '../../docker/werkbank/chart-rules.ts';
+import { LearnerNamespaces, parseNamespaceObjects } from './learner-namespaces.ts';
+
+const release = `wb17-${randomBytes(3).toString('hex')}`;
+const releaseNamespace = release;
+const learnerA = `${release}-a`;
+const learnerB = `${release}-b`;
+let admin: KubeConfig;
+let rendered: RenderedObject[] = [];
+let runnerConfig: KubeConfig;
+const clientsOf: Record<'a' | 'b', CoreV1Api> = {} as never;
+
+/** The HTTP status a refused request ends with (0 when it was not refused). */
+async function refusal(request: Promise<unknown>): Promise<{ code: number; message: string }> {
+  try {
+    await request;
+    return { code: 0, message: '' };
+  } catch (error) {
+    if (error instanceof ApiException) {
+      const status = z.object({ message: z.string() }).safeParse(typeof error.body === 'string' ? JSON.parse(error.body) : error.body);
+      return { code: error.code, message: status.success ? status.data.message : String(error.body) };
+    }
+    throw error;
+  }
+}
+
+function configWithToken(base: KubeConfig, token: string): KubeConfig {
+  const cluster = base.getCurrentCluster()!;
+  const config = new KubeConfig();
+  config.loadFromOptions({
+    clusters: [cluster],
+    users: [{ name: `runner-${release}`, token }],
+    contexts: [{ name: 'runner', cluster: cluster.name, user: `runner-${release}` }],
+    currentContext: 'runner',
+  });
+  return config;
+}
+
+function pod(name: string, spec: Partial<NonNullable<V1Pod['spec']>>, securityContext: object = {}): V1Pod {
+  return {
+    metadata: { name },
+    spec: {
+      containers: [{ name: 'c', image: 'werkbank/toolbox:1', command: ['sleep', '60'], securityContext }],
+      ...spec,
+    },
+  };
+}
+
+/** What Pod Security "restricted" asks of a container. */
+const RESTRICTED_CONTAINER = {
+  runAsNonRoot: true,
+  runAsUser: 1000,
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+beforeAll(async () => {
+  admin = new KubeConfig();
+  admin.loadFromFile(inject('kindKubeconfig'));
+  // The chart's objects for mode namespace, without the runner's Deployment and volume.
+  rendered = (await helmTemplate(CHART_DIR, ['learners.mode=namespace'], { name: release, namespace: releaseNamespace })).filter(
+    (object) => ['Namespace', 'ServiceAccount', 'ConfigMap', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].includes(object.kind),
+  );
+  const objects = KubernetesObjectApi.makeApiClient(admin);
+  const core = admin.makeApiClient(CoreV1Api);
+  await core.createNamespace({ body: { metadata: { name: releaseNamespace } } });
+  for (const kind of ['Namespace', 'ServiceAccount', 'ConfigMap', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']) {
+    for (const object of rendered.filter((item) => item.kind === kind)) {
+      const namespaced = !['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(kind);
+      const metadata = { ...object.metadata, ...(namespaced ? { namespace: object.metadata.namespace ?? releaseNamespace } : {}) };
+      await objects.create({ ...object, metadata } as KubernetesObject);
+    }
+  }
+  // The runner acts with its ServiceAccount's token, as in its pod.
+  const account = rendered.find((object) => object.kind === 'ServiceAccount')!.metadata.name;
+  const token = await core.createNamespacedServiceAccountToken({
+    name: account,
+    namespace: releaseNamespace,
+    body: { spec: { audiences: [], expirationSeconds: 3600 } },
+  });
+  runnerConfig = configWithToken(admin, token.status!.token!);
+
+  const configMap = rendered.find((object) => object.kind === 'ConfigMap') as RenderedObject & { data: Record<string, string> };
+  const namespaces = new LearnerNamespaces({
+    kubeConfig: runnerConfig,
+    learnerRole: `${release}-werkbank-learner`,
+    namespaceObjects: parseNamespaceObjects(configMap.data['namespace-objects.yaml']!),
+    owner: release,
+  });
+  for (const [key, name] of [['a', learnerA], ['b', learnerB]] as const) {
+    await namespaces.create(name);
+    const learner = new KubeConfig();
+    learner.loadFromString(await namespaces.kubeconfig(name, `lernende-${key}`));
+    clientsOf[key] = learner.makeApiClient(CoreV1Api);
+  }
+  expect(await namespaces.listOurs()).toEqual([learnerA, learnerB]);
+}, 120_000);
+
+afterAll(async () => {
+  if (!admin) return;
+  const objects = KubernetesObjectApi.makeApiClient(admin);
+  const core = admin.makeApiClient(CoreV1Api);
+  for (const name of [learnerA, learnerB, releaseNamespace]) await core.deleteNamespace({ name }).catch(() => undefined);
+  for (const object of rendered.filter((item) => ['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(item.kind))) {
+    await objects.delete(object as KubernetesObject).catch(() => undefined);
+  }
+});
+
+describe('learner namespaces made with the chart\'s runner rights', () => {
+  it('B works in their own namespace, within its quota and defaults', async () => {
+    const b = clientsOf.b;
+    await b.createNamespacedConfigMap({ namespace: learnerB, body: { metadata: { name: 'eigene' }, data: { farbe: 'blau' } } });
+    expect((await b.readNamespacedConfigMap({ namespace: learnerB, name: 'eigene' })).data).toEqual({ farbe: 'blau' });
+    const quotas = await b.listNamespacedResourceQuota({ namespace: learnerB });
+    expect(quotas.items.map((item) => item.metadata?.name)).toEqual(['werkbank-quota']);
+    const limitRanges = await b.listNamespacedLimitRange({ namespace: learnerB });
+    expect(limitRanges.items.map((item) => item.spec)).toEqual([{ limits: [expect.objectContaining({ type: 'Container' })] }]);
+    // A pod as Pod Security "restricted" wants it is admitted (dry run: nothing starts).
+    // The API server's admission sees a new LimitRange a moment after it was made.
+    const admitted = await waitFor(
+      'ein Pod nach "restricted" wird mit den Vorgaben der LimitRange zugelassen',
+      () =>
+        b.createNamespacedPod({
+          namespace: learnerB,
+          body: pod('erlaubt', { securityContext: { seccompProfile: { type: 'RuntimeDefault' } } }, RESTRICTED_CONTAINER),
+          dryRun: 'All',
+        }),
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    // The LimitRange filled in the limits the quota asks for.
+    expect(admitted.spec?.containers[0]?.resources?.limits).toMatchObject({ cpu: '500m', memory: '256Mi' });
+  });
+
+  it("B can neither read nor change A's namespace", async () => {
+    const b = clientsOf.b;
+    await clientsOf.a.createNamespacedConfigMap({ namespace: learnerA, body: { metadata: { name: 'geheim-a' }, data: { wert: 'a' } } });
+    expect((await refusal(b.listNamespacedConfigMap({ namespace: learnerA }))).code).toBe(403);
+    expect((await refusal(b.readNamespacedConfigMap({ namespace: learnerA, name: 'geheim-a' }))).code).toBe(403);
+    expect((await refusal(b.listNamespacedSecret({ namespace: learnerA }))).code).toBe(403);
+    expect((await refusal(b.createNamespacedConfigMap({ namespace: learnerA, body: { metadata: { name: 'von-b' } } }))).code).toBe(403);
+    expect((await refusal(b.deleteNamespacedConfigMap({ namespace: learnerA, name: 'geheim-a' }))).code).toBe(403);
+    expect((await refusal(b.deleteNamespace({ name: learnerA }))).code).toBe(403);
+    expect((await refusal(b.listNamespace())).code).toBe(403);
+    // A's object is untouched.
+    expect((await clientsOf.a.readNamespacedConfigMap({ namespace: learnerA, name: 'geheim-a' })).data).toEqual({ wert: 'a' });
+  });
+
+  it('a privileged pod, a host path or root are refused, and B cannot lift the Pod Security level', async () => {
+    const b = clientsOf.b;
+    const privileged = await refusal(b.createNamespacedPod({ namespace: learnerB, body: pod('privilegiert', {}, { privileged: true }), dryRun: 'All' }));
+    expect(privileged.code).toBe(403);
+    expect(privileged.message).toMatch(/violates PodSecurity "restricted:latest".*privileged/);
+    const hostPath = await refusal(
+      b.createNamespacedPod({
+        namespace: learnerB,
+        body: pod('hostpath', { volumes: [{ name: 'wurzel', hostPath: { path: '/' } }] }, RESTRICTED_CONTAINER),
+        dryRun: 'All',
+      }),
+    );
+    expect(hostPath.code).toBe(403);
+    expect(hostPath.message).toMatch(/violates PodSecurity.*volume type "hostPath"/);
+    const relabel = await refusal(
+      b.patchNamespace({ name: learnerB, body: { metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } } }),
+    );
+    expect(relabel.code).toBe(403);
+  });
+
+  it("the runner's own rights stop at what it needs", async () => {
+    const runnerCore = runnerConfig.makeApiClient(CoreV1Api);
+    expect((await refusal(runnerCore.listNamespacedSecret({ namespace: 'kube-system' }))).code).toBe(403);
+    expect((await refusal(runnerCore.listNamespacedSecret({ namespace: learnerA }))).code).toBe(403);
+    // Binding cluster-admin (instead of the learner role) is an escalation RBAC refuses.
+    const escalation = await refusal(
+      runnerConfig.makeApiClient(RbacAuthorizationV1Api).createNamespacedRoleBinding({
+        namespace: learnerB,
+        body: {
+          metadata: { name: 'alles' },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+          subjects: [{ kind: 'ServiceAccount', name: 'lernende', namespace: learnerB }],
+        },
+      }),
+    );
+    expect(escalation.code).toBe(403);
+  });
+});
