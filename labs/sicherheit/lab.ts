@@ -5,7 +5,7 @@ export default defineLab({
   title: 'Ein gehärteter Pod mit knappen Rechten',
   lesson: 'sicherheit',
   namespace: 'sicherheit',
-  files: ['files/sicher.yaml', 'files/rbac.yaml'],
+  files: ['files/sicher.yaml', 'files/rbac.yaml', 'files/fresser.yaml'],
   steps: [
     {
       id: 'namespace',
@@ -41,6 +41,14 @@ export default defineLab({
       ],
       hint: 'kubectl apply -f sicher.yaml; lehnt der API-Server die Pods ab, zeigt kubectl describe replicaset -l app=sicher den Grund.',
       solution: 'solutions/pod.sh',
+    },
+    {
+      id: 'limit',
+      title: 'Was passiert am Limit?',
+      // The memory limit must really strike: OOMKilled, not a crash of the program itself.
+      checks: [{ check: 'container-terminated', params: { pod: 'fresser', reason: 'OOMKilled' } }],
+      hint: 'kubectl apply -f fresser.yaml; kubectl get pod fresser zeigt nach ein paar Sekunden OOMKilled, kubectl describe pod fresser den Grund und Exit-Code 137.',
+      solution: 'solutions/limit.sh',
     },
   ],
 });
