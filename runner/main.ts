@@ -37,7 +37,9 @@ const preparation =
     : null;
 const clusters = createClusterManager(clusterConfig, config.dataDir, {
   prepareCluster: labSetupPreparer(labs),
-  ...(preparation ? { startAfter: preparation.whenReady('cluster') } : {}),
+  // A sandbox is the learner's shell and cluster in one: it starts when the shell's
+  // pieces are there (in this mode that is everything; see werkbank-steps.ts).
+  ...(preparation ? { startAfter: preparation.whenReady(clusterConfig.provider === 'sandbox' ? 'terminal' : 'cluster') } : {}),
 });
 const runner = await startRunner(config, { toolDirs: [toolDir], clusters, loadedLabs: labs, preparation }).catch((error: NodeJS.ErrnoException) => {
   if (error.code === 'EADDRINUSE') {

@@ -3,6 +3,8 @@
 // they happen, with a time estimate. Follows the runner's event stream.
 import type { ClusterStatus } from '../../../../runner/clusters/manager.ts';
 import type { ProgressStep } from '../../../../runner/clusters/provider.ts';
+import type { PreparationState } from '../../../../runner/setup/preparation.ts';
+import { followInTerminal, watchPreparation } from './preparation.ts';
 
 declare global {
   interface Window {
@@ -40,6 +42,8 @@ export function mountClusterPanel(panel: HTMLElement): void {
   const estimate = panel.querySelector<HTMLElement>('.wb-cluster-estimate')!;
   const output = panel.querySelector<HTMLPreElement>('.wb-cluster-output')!;
   const state = (window.werkbankCluster = { status: null as ClusterStatus | null });
+  /** What the runner still builds in the background; null when nothing. */
+  let preparation: PreparationState | null = null;
 
   // Beside the terminal when the page has one: that is where the cluster is used.
   const dock = document.getElementById('wb-terminal');
@@ -62,7 +66,10 @@ export function mountClusterPanel(panel: HTMLElement): void {
       button.dataset.path = action.path;
       button.removeAttribute('aria-busy');
       button.removeAttribute('aria-disabled');
+      // No cluster can start before the node and lab images exist; the steps say why.
+      button.disabled = action.path === '/api/cluster' && preparation !== null && !preparation.clusterReady;
     } else if (busy) {
+      button.disabled = false;
       button.textContent = busy;
       delete button.dataset.path;
       button.setAttribute('aria-busy', 'true');
@@ -119,6 +126,15 @@ export function mountClusterPanel(panel: HTMLElement): void {
     events.addEventListener('status', (event) => render(JSON.parse((event as MessageEvent<string>).data) as ClusterStatus));
   }
   listen();
+  const preparationBox = panel.querySelector<HTMLElement>('.wb-preparation');
+  if (preparationBox) {
+    watchPreparation(preparationBox, (next) => {
+      const wasReady = preparation?.terminalReady ?? false;
+      preparation = next;
+      if (state.status) render(state.status);
+      followInTerminal(next, wasReady);
+    });
+  }
   // The running step's seconds keep counting between events.
   setInterval(() => {
     if (state.status?.phase === 'creating') render(state.status);

@@ -1,0 +1,137 @@
+// `./werkbank start` serves before Docker and the images are ready: the page shows the
+// background preparation as German steps, the terminal waits for its sandbox and then
+// connects by itself, "Cluster starten" stays off until the cluster pieces are there,
+// and a failure says what went wrong and what to do. The steps are fakes the test
+// finishes or fails; the runner, its HTTP API and the page are real.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ClusterManager } from '../../runner/clusters/manager.ts';
+import { FakeProvider } from '../../runner/clusters/testing/fake-provider.ts';
+import { loadConfig, repoRoot } from '../../runner/config.ts';
+import { startRunner, type Runner } from '../../runner/server.ts';
+import { Preparation, type PreparationNeed, type PreparationStep } from '../../runner/setup/preparation.ts';
+import { launchChromium, poll, waitForPrompt } from './browser.ts';
+
+interface ControlledStep {
+  step: PreparationStep;
+  finish(): void;
+  fail(lines: string[]): void;
+}
+
+function controlledStep(id: string, label: string, needs: PreparationNeed[]): ControlledStep {
+  let settle: { finish: () => void; fail: (lines: string[]) => void } | null = null;
+  return {
+    step: {
+      id,
+      label,
+      needs,
+      guessSeconds: 120,
+      fix: `Führe „build ${id}“ aus, um den ganzen Fehler zu sehen.`,
+      run: (onLine) =>
+        new Promise<void>((resolve, reject) => {
+          settle = {
+            finish: resolve,
+            fail: (lines) => {
+              for (const line of lines) onLine(line);
+              reject(new Error('beendet mit Code 1'));
+            },
+          };
+        }),
+    },
+    finish: () => settle!.finish(),
+    fail: (lines) => settle!.fail(lines),
+  };
+}
+
+/** A sandbox-mode runner (its "sandbox" is a plain bash) with the given preparation. */
+async function runnerPreparing(steps: ControlledStep[]): Promise<{ runner: Runner; stop: () => Promise<void> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'werkbank-preparation-'));
+  const provider = new FakeProvider({ slotRoot: join(dataDir, 'slots') });
+  (provider.sandbox as { shellCommand: (name: string, session: string) => string[] }).shellCommand = () => ['env', 'PS1=$ ', 'bash', '--noprofile', '--norc', '-i'];
+  const preparation = new Preparation({ steps: steps.map((controlled) => controlled.step), log: () => {} });
+  const clusters = new ClusterManager({
+    provider, dataDir, poolSize: 0, maxClusters: 3, idleTtlMs: 3600_000, memoryPerClusterMiB: 100, maxParallelCreates: 1,
+    freeMemoryMiB: () => 16_000, log: () => {}, startAfter: preparation.whenReady('terminal'),
+  });
+  const config = { ...loadConfig({}), host: '127.0.0.1', port: 0, dataDir, siteDir: join(repoRoot, 'site', 'dist'), rateLimitPerMinute: 100_000 };
+  // No labs: their files would be written into the home while it moves into the "sandbox".
+  const runner = await startRunner(config, { clusters, preparation, labs: [] });
+  void preparation.start();
+  return {
+    runner,
+    async stop() {
+      await runner.close();
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
+    },
+  };
+}
+
+let browser: Browser;
+const cleanups: (() => Promise<void>)[] = [];
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+afterAll(() => browser?.close());
+
+async function lessonPage(runner: Runner): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  cleanups.unshift(() => context.close());
+  const page = await context.newPage();
+  await page.goto(`${runner.url}/lektionen/grundlagen/`);
+  return page;
+}
+
+const summary = (page: Page) => page.locator('.wb-preparation-summary').textContent();
+const steps = (page: Page) => page.locator('.wb-preparation-steps li').allTextContents();
+const startButton = (page: Page) => page.getByRole('button', { name: 'Cluster starten' });
+const dockStatus = (page: Page) => page.locator('#wb-terminal .wb-dock-status').textContent();
+
+describe('a runner still preparing in the background', () => {
+  it('shows the steps, connects the terminal when its sandbox can start, keeps "Cluster starten" off and tells a failure', async () => {
+    const docker = controlledStep('docker', 'Docker-Engine wird bereitgestellt', ['terminal', 'cluster']);
+    const images = controlledStep('lab-images', 'Images der Labs werden gebaut', ['cluster']);
+    const { runner, stop } = await runnerPreparing([docker, images]);
+    cleanups.push(stop);
+    const page = await lessonPage(runner);
+
+    await poll(() => summary(page)).toBe('Die Lernumgebung wird vorbereitet … Schritt 1 von 2: Docker-Engine wird bereitgestellt – noch etwa 4 min.');
+    expect(await steps(page)).toEqual(['… 1/2 Docker-Engine wird bereitgestellt', '· 2/2 Images der Labs werden gebaut']);
+    await expect(startButton(page).isDisabled()).resolves.toBe(true);
+    await poll(() => dockStatus(page)).toMatch(/^Die Lernumgebung wird vorbereitet … Schritt 1 von 2/);
+    expect(runner.sessions.size).toBe(0);
+
+    // The sandbox's pieces are there: the terminal connects on its own; clusters still wait.
+    docker.finish();
+    await waitForPrompt(page, 20_000);
+    await poll(() => summary(page)).toBe('Die Lernumgebung wird vorbereitet … Schritt 2 von 2: Images der Labs werden gebaut – noch etwa 2 min.');
+    await expect(startButton(page).isDisabled()).resolves.toBe(true);
+
+    images.fail(['[images] werkbank/nginx:1 …', 'no space left on device']);
+    await poll(() => summary(page)).toBe(
+      'Vorbereitung fehlgeschlagen bei „Images der Labs werden gebaut“ (Schritt 2 von 2). Führe „build lab-images“ aus, um den ganzen Fehler zu sehen.',
+    );
+    const output = await page.locator('.wb-preparation-output').textContent();
+    expect(output).toContain('no space left on device');
+    expect(output).toContain('Was tun: Führe „build lab-images“ aus');
+    await expect(startButton(page).isDisabled()).resolves.toBe(true);
+  });
+
+  it('hides the preparation and lets clusters start once everything is ready', async () => {
+    const docker = controlledStep('docker', 'Docker-Engine wird bereitgestellt', ['terminal', 'cluster']);
+    const { runner, stop } = await runnerPreparing([docker]);
+    cleanups.push(stop);
+    const page = await lessonPage(runner);
+    await poll(() => page.locator('.wb-preparation').isVisible()).toBe(true);
+    await expect(startButton(page).isDisabled()).resolves.toBe(true);
+    docker.finish();
+    await poll(() => page.locator('.wb-preparation').isVisible()).toBe(false);
+    await poll(() => startButton(page).isEnabled()).toBe(true);
+    await waitForPrompt(page, 20_000);
+  });
+});

@@ -1,0 +1,76 @@
+// While `./werkbank start` still builds what clusters (and sandbox terminals) need in the
+// background: its German steps in the cluster panel, n of m with an estimate, and on a
+// failure the log's tail and what to do. Asks the runner every few seconds until done.
+import type { PreparationState } from '../../../../runner/setup/preparation.ts';
+
+declare global {
+  interface Window {
+    /** For browser tests: the last preparation state the page showed. */
+    werkbankPreparation?: { state: PreparationState | null };
+  }
+}
+
+const POLL_MS = 2000;
+const STEP_MARK: Record<PreparationState['steps'][number]['state'], string> = {
+  waiting: '·',
+  running: '…',
+  done: '✓',
+  failed: '✗',
+  skipped: '–',
+};
+
+/** Shows the preparation in `box`; `onChange` hears each new state (the cluster button
+ * and the terminal react to it). Resolves nothing: it stops polling once done or failed. */
+export function watchPreparation(box: HTMLElement, onChange: (state: PreparationState | null) => void): void {
+  const summary = box.querySelector<HTMLElement>('.wb-preparation-summary')!;
+  const steps = box.querySelector<HTMLOListElement>('.wb-preparation-steps')!;
+  const output = box.querySelector<HTMLPreElement>('.wb-preparation-output')!;
+  const shown = (window.werkbankPreparation = { state: null as PreparationState | null });
+
+  function render(state: PreparationState | null): void {
+    shown.state = state;
+    // Nothing to wait for (warm machine, or a runner without background work): no box.
+    box.hidden = !state || state.phase === 'done';
+    if (state) {
+      box.dataset.phase = state.phase;
+      summary.textContent = state.phase === 'failed' ? state.message : `Die Lernumgebung wird vorbereitet … ${state.message}`;
+      steps.replaceChildren(
+        ...state.steps.map((step, index) => {
+          const item = document.createElement('li');
+          item.dataset.state = step.state;
+          item.textContent = `${STEP_MARK[step.state]} ${index + 1}/${state.steps.length} ${step.label}`;
+          return item;
+        }),
+      );
+      const failed = state.steps.find((step) => step.state === 'failed');
+      output.textContent = failed ? `${failed.logTail ?? ''}\n\nWas tun: ${failed.fix ?? ''}`.trim() : '';
+      output.hidden = !failed;
+    }
+    onChange(state);
+  }
+
+  async function poll(): Promise<void> {
+    try {
+      const response = await fetch('/api/preparation', { credentials: 'same-origin' });
+      // An older runner without this route has nothing in the background.
+      const body = response.ok ? ((await response.json()) as { preparation: PreparationState | null }) : { preparation: null };
+      render(body.preparation);
+      if (body.preparation?.phase === 'running') window.setTimeout(() => void poll(), POLL_MS);
+    } catch {
+      window.setTimeout(() => void poll(), POLL_MS * 5);
+    }
+  }
+  void poll();
+}
+
+/** The terminal dock while its sandbox cannot start yet: the step instead of "Verbinde …",
+ * and a connection attempt the moment it can. */
+export function followInTerminal(state: PreparationState | null, wasReady: boolean): void {
+  const dock = document.getElementById('wb-terminal');
+  if (!dock || !state) return;
+  const status = dock.querySelector<HTMLElement>('.wb-dock-status');
+  if (!state.terminalReady && dock.dataset.state !== 'connected' && status) {
+    status.textContent = state.phase === 'failed' ? state.message : `Die Lernumgebung wird vorbereitet … ${state.message}`;
+  }
+  if (state.terminalReady && !wasReady && dock.dataset.state === 'reconnecting') window.werkbankTerminal?.connection.reopen();
+}
