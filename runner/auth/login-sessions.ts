@@ -77,6 +77,9 @@ export class LoginSessions {
 
   /** Starts a session and sets its cookie. */
   start(req: IncomingMessage, res: ServerResponse, learnerId: string, instructor: boolean): void {
+    // A sign-in in a browser that had a session replaces it: the old id opens nothing more.
+    const previous = this.sessionId(req);
+    if (previous) this.sessions.delete(this.key(previous));
     const id = randomBytes(32).toString('base64url');
     this.sessions.set(this.key(id), { learnerId, instructor, expiresAt: this.now() + this.options.lifetimeMs });
     this.save();
