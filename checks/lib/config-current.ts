@@ -108,8 +108,9 @@ export const configCurrent = defineCheck({
         `Seine ${route} hat deshalb noch den alten Wert – sie wird nur beim Start gesetzt`,
         `Tipp: Starte die Pods neu mit „${restart}“`,
       );
-      // Still rolling: the new pods may just not have replaced the old ones yet.
-      const rolling = own.length > (await desiredReplicas(ctx, params.kind, params.name, namespace));
+      // Still rolling (right after `rollout restart` the controller may not even have
+      // seen the new template): the new pods may just not have replaced the old ones yet.
+      const rolling = await rollingOut(ctx, params.kind, params.name, namespace, own.length);
       return rolling ? notYet(verdict, { data, hint }) : fail(verdict, { data, hint });
     }
     return pass(
@@ -150,10 +151,23 @@ function startedAt(pod: V1Pod, container: string): Date | undefined {
   return running ? new Date(running) : undefined;
 }
 
-async function desiredReplicas(ctx: { kube: KubeApi }, kind: string, name: string, namespace: string): Promise<number> {
-  if (kind === 'Deployment') return (await ctx.kube.apps.readNamespacedDeployment({ name, namespace })).spec?.replicas ?? 1;
-  if (kind === 'StatefulSet') return (await ctx.kube.apps.readNamespacedStatefulSet({ name, namespace })).spec?.replicas ?? 1;
-  return Number.POSITIVE_INFINITY;
+/** Whether the workload's controller is still replacing pods (or has yet to start). */
+async function rollingOut(ctx: { kube: KubeApi }, kind: string, name: string, namespace: string, pods: number): Promise<boolean> {
+  if (kind === 'Deployment') {
+    const { metadata, spec, status } = await ctx.kube.apps.readNamespacedDeployment({ name, namespace });
+    const wanted = spec?.replicas ?? 1;
+    return (
+      (status?.observedGeneration ?? 0) < (metadata?.generation ?? 0) ||
+      (status?.updatedReplicas ?? 0) < wanted ||
+      (status?.replicas ?? 0) > (status?.updatedReplicas ?? 0) ||
+      pods > wanted
+    );
+  }
+  if (kind === 'StatefulSet') {
+    const { metadata, status } = await ctx.kube.apps.readNamespacedStatefulSet({ name, namespace });
+    return (status?.observedGeneration ?? 0) < (metadata?.generation ?? 0) || status?.currentRevision !== status?.updateRevision;
+  }
+  return false;
 }
 
 /** "45 s", "3 min", "2 h" – how long ago. */
