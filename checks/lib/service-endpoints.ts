@@ -76,7 +76,15 @@ export const serviceEndpoints = defineCheck({
         );
       }
       const created = new Date(service.metadata?.creationTimestamp ?? 0).getTime();
-      const old = replacedPods ? pods.filter((pod) => new Date(pod.metadata?.creationTimestamp ?? 0).getTime() < created) : [];
+      const live = pods.filter((pod) => !pod.metadata?.deletionTimestamp);
+      if (replacedPods && live.length < readyPods.size) {
+        // Right after the pods were deleted the EndpointSlice still lists them: it follows in a moment.
+        return notYet(sentences(`Die EndpointSlice des Service ${q(name)} nennt noch gelöschte Pods`, 'Sie folgt gleich den neuen; prüf gleich noch einmal'), {
+          data,
+          hint,
+        });
+      }
+      const old = replacedPods ? live.filter((pod) => new Date(pod.metadata?.creationTimestamp ?? 0).getTime() < created) : [];
       if (old.length > 0) {
         const selectorText = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
         return fail(
