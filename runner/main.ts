@@ -70,6 +70,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) process.exit(1);
     stopping = true;
     console.log('\nWerkbank wird beendet …');
+    preparation?.stop();
     void runner.close().then(() => process.exit(0));
   });
 }

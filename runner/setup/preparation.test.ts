@@ -118,11 +118,37 @@ describe('background preparation', () => {
   it('runs a build script as a step: its lines without colours, its exit code decides', async () => {
     const lines: string[] = [];
     const ok = commandStep({ id: 'ok', label: 'ok', needs: ['cluster'], guessSeconds: 1, fix: '' }, 'bash', ['-c', 'printf "\\033[1m[werkbank]\\033[0m fertig\\n"']);
-    await ok.run((line) => lines.push(line));
+    await ok.run((line) => lines.push(line), new AbortController().signal);
     expect(lines).toEqual(['[werkbank] fertig']);
     const broken = commandStep({ id: 'no', label: 'no', needs: ['cluster'], guessSeconds: 1, fix: '' }, 'bash', ['-c', 'echo kaputt >&2; exit 3']);
     const seen: string[] = [];
-    await expect(broken.run((line) => seen.push(line))).rejects.toThrow('beendet mit Code 3');
+    await expect(broken.run((line) => seen.push(line), new AbortController().signal)).rejects.toThrow('beendet mit Code 3');
     expect(seen).toEqual(['kaputt']);
   });
+
+  it('stopping ends the running build with the programs it started, and starts no later step', async () => {
+    let grandchild = 0;
+    const build = commandStep({ id: 'build', label: 'Baue', needs: ['cluster'], guessSeconds: 1, fix: '' }, 'bash', ['-c', 'sleep 300 & echo $!; wait']);
+    const later = fakeStep('later', ['cluster']);
+    const preparation = new Preparation({
+      steps: [{ ...build, run: (onLine, signal) => build.run((line) => { grandchild = Number(line); onLine(line); }, signal) }, later.step],
+      log: () => {},
+    });
+    const done = preparation.start();
+    await expect.poll(() => grandchild).toBeGreaterThan(0);
+    preparation.stop();
+    await done;
+    await expect.poll(() => isAlive(grandchild)).toBe(false);
+    expect(later.started).toEqual([]);
+    expect(preparation.state().steps[0]!.state).toBe('running');
+  });
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -47,8 +47,9 @@ export interface PreparationStep {
   guessSeconds: number;
   /** What to do when it fails (German, du-form). */
   fix: string;
-  /** Does the work; each output line goes to onLine. Rejects on failure. */
-  run(onLine: (line: string) => void): Promise<void>;
+  /** Does the work; each output line goes to onLine. Rejects on failure; ends its work
+   * when `signal` aborts (the runner stops). */
+  run(onLine: (line: string) => void, signal: AbortSignal): Promise<void>;
 }
 
 export interface PreparationOptions {
@@ -84,6 +85,7 @@ export class Preparation {
   private readonly listeners = new Set<(state: PreparationState) => void>();
   private readonly durations: Record<string, number>;
   private finished: Promise<void> | null = null;
+  private readonly stopping = new AbortController();
 
   constructor(options: PreparationOptions) {
     this.options = options;
@@ -103,6 +105,11 @@ export class Preparation {
   start(): Promise<void> {
     this.finished ??= this.runAll();
     return this.finished;
+  }
+
+  /** Ends the running step's work (its programs too); later steps do not start. */
+  stop(): void {
+    this.stopping.abort();
   }
 
   state(): PreparationState {
@@ -153,6 +160,7 @@ export class Preparation {
 
   private async runAll(): Promise<void> {
     for (const [index, step] of this.options.steps.entries()) {
+      if (this.stopping.signal.aborted) return;
       const shown = this.steps[index]!;
       shown.state = 'running';
       shown.startedAt = this.now();
@@ -164,8 +172,9 @@ export class Preparation {
           tail.push(line);
           if (tail.length > TAIL_LINES) tail.shift();
           this.log(`  ${line}`);
-        });
+        }, this.stopping.signal);
       } catch (error) {
+        if (this.stopping.signal.aborted) return; // the runner stops; nothing failed
         shown.state = 'failed';
         shown.endedAt = this.now();
         const reason = error instanceof Error ? error.message : String(error);
@@ -206,9 +215,16 @@ export function commandStep(
 ): PreparationStep {
   return {
     ...step,
-    run: (onLine) =>
+    run: (onLine, signal) =>
       new Promise((resolve, reject) => {
-        const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        // A group of its own, so stopping ends the build programs the script started too.
+        const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+        const stop = () => {
+          if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+        };
+        if (signal.aborted) stop();
+        signal.addEventListener('abort', stop, { once: true });
+        child.on('close', () => signal.removeEventListener('abort', stop));
         let partial = { stdout: '', stderr: '' };
         const take = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
           const lines = (partial[stream] + chunk.toString('utf8')).split('\n');
