@@ -14,7 +14,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const siteDir = join(repoRoot, 'site', 'dist');
+  // A copy of the built site may be named (another build of site/dist would disturb a run).
+  const siteDir = process.env.WERKBANK_SITE_DIR ?? join(repoRoot, 'site', 'dist');
   if (!existsSync(join(siteDir, 'index.html'))) {
     throw new Error('site/dist fehlt: die Browser-Tests brauchen die gebaute Website ("./werkbank setup").');
   }

@@ -11,6 +11,7 @@ import {
   type ServerMessage,
   type TicketResponse,
 } from '../../../runner/terminal/protocol.ts';
+import type { EarlyStart } from './early.ts';
 import { showQueueNotice } from './queue-notice.ts';
 
 export type ConnectionState =
@@ -82,9 +83,10 @@ export class TerminalConnection {
     return this.state;
   }
 
-  /** Connects; `ticket` lets the page fetch the first ticket while xterm.js loads. */
-  start(ticket?: Promise<string>): void {
-    void this.connect(ticket);
+  /** Connects; `early` is the page's head start (early.ts): the first ticket, fetched
+   * while xterm.js loaded, and the socket it opened. */
+  start(early?: EarlyStart): void {
+    void this.connect(early);
   }
 
   /** Opens the terminal again after it was taken over by another tab or the shell ended. */
@@ -98,14 +100,14 @@ export class TerminalConnection {
     this.onState(state);
   }
 
-  private async connect(firstTicket?: Promise<string>): Promise<void> {
+  private async connect(early?: EarlyStart): Promise<void> {
     clearTimeout(this.retryTimer);
     this.closeSocket();
     const generation = ++this.generation;
     this.setState({ kind: 'connecting' });
     let ticket: string;
     try {
-      ticket = await (firstTicket ?? fetchTicket());
+      ticket = await (early?.ticket ?? fetchTicket());
     } catch (error) {
       if (generation !== this.generation) return;
       if (error instanceof TicketRefused) this.setState({ kind: 'refused', message: error.message });
@@ -118,25 +120,34 @@ export class TerminalConnection {
     }
     if (generation !== this.generation) return;
 
-    const url = new URL(TERMINAL_PATH, window.location.href);
-    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    url.searchParams.set('ticket', ticket);
-    const socket = new WebSocket(url);
-    socket.binaryType = 'arraybuffer';
+    // The head start may have opened the socket with this ticket already.
+    const adopted = early?.takeSocket() ?? null;
+    let socket: WebSocket;
+    if (adopted) socket = adopted.socket;
+    else {
+      const url = new URL(TERMINAL_PATH, window.location.href);
+      url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+      url.searchParams.set('ticket', ticket);
+      socket = new WebSocket(url);
+      socket.binaryType = 'arraybuffer';
+    }
     this.socket = socket;
     this.renderedBytes = 0;
     this.acknowledgedBytes = 0;
 
-    socket.onopen = () => {
+    const onOpen = () => {
       this.lastPongAt = Date.now();
-      this.send({ type: 'hello', cols: this.term.cols, rows: this.term.rows });
+      const { cols, rows } = this.term;
+      // An adopted socket said hello with an estimated size; xterm.js has measured since.
+      if (!adopted) this.send({ type: 'hello', cols, rows });
+      else if (adopted.announced.cols !== cols || adopted.announced.rows !== rows) this.send({ type: 'resize', cols, rows });
       this.startHeartbeat();
     };
-    socket.onmessage = (event: MessageEvent<ArrayBuffer | string>) => {
+    const onMessage = (event: MessageEvent<ArrayBuffer | string>) => {
       if (typeof event.data === 'string') this.onControl(JSON.parse(event.data) as ServerMessage);
       else this.render(new Uint8Array(event.data), generation);
     };
-    socket.onclose = (event) => {
+    const onClose = (event: CloseEvent) => {
       if (generation !== this.generation) return;
       this.stopHeartbeat();
       this.socket = null;
@@ -148,6 +159,15 @@ export class TerminalConnection {
         this.scheduleReconnect({ delayMs: 15_000, message: event.reason });
       } else this.scheduleReconnect();
     };
+    socket.onopen = onOpen;
+    socket.onmessage = onMessage;
+    socket.onclose = onClose;
+    if (adopted) {
+      // What happened before the connection listened, in order.
+      if (socket.readyState === WebSocket.OPEN) onOpen();
+      for (const event of adopted.backlog) onMessage(event);
+      if (adopted.closed) onClose(adopted.closed);
+    }
   }
 
   private onControl(message: ServerMessage): void {

@@ -3,7 +3,8 @@
 // resize and collapse the dock. The layout is remembered per browser.
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
-import { fetchTicket, TerminalConnection, type ConnectionState } from './connection.ts';
+import { TerminalConnection, type ConnectionState } from './connection.ts';
+import { startTerminalEarly, TERMINAL_FONT } from './early.ts';
 import { readLayout, saveLayout, applyLayout, clampDockSize, dockSizeLimits, sideDockFits, type DockLayout } from './layout.ts';
 import { mountRunButtons } from './run-buttons.ts';
 
@@ -118,8 +119,8 @@ function letKeyboardOut(term: Terminal): void {
 function createTerminal(screen: HTMLElement): { term: Terminal; fit: () => void } {
   const term = new Terminal({
     cursorBlink: true,
-    fontFamily: "'JetBrains Mono', 'DejaVu Sans Mono', 'Liberation Mono', monospace",
-    fontSize: 14,
+    fontFamily: TERMINAL_FONT.family,
+    fontSize: TERMINAL_FONT.size,
     scrollback: 5000,
     theme: { background: '#16181d', foreground: '#e6e6e6', cursor: '#7dd3fc' },
   });
@@ -242,10 +243,11 @@ function showState(dock: HTMLElement, state: ConnectionState): void {
 export function mountTerminalDock(dock: HTMLElement): void {
   const screen = dock.querySelector<HTMLElement>('.wb-dock-screen');
   if (!screen) return;
-  // Fetched while the terminal sets up: the two do not depend on each other.
-  const ticket = fetchTicket();
-  ticket.catch(() => {}); // handled by the connection when it awaits it
+  // Started by the dock's first script while this one loaded (early.ts); started here
+  // when that did not run.
+  const early = window.werkbankEarlyTerminal ?? startTerminalEarly(screen);
   const { term, fit } = createTerminal(screen);
+  performance.mark('werkbank:xterm-ready');
   let fitScheduled = false;
   const scheduleFit = () => {
     if (fitScheduled) return;
@@ -282,6 +284,6 @@ export function mountTerminalDock(dock: HTMLElement): void {
     term.paste(text);
     term.focus();
   });
-  connection.start(ticket);
+  connection.start(early);
   void useGpuRenderer(term);
 }
