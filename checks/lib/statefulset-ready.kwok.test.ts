@@ -2,6 +2,7 @@ import type { V1StatefulSet } from '@kubernetes/client-node';
 import { describe, expect } from 'vitest';
 import { claim, container, runCheck } from '../testing/check-helpers.ts';
 import { kwokTest as test } from '../testing/kwok-test.ts';
+import { waitFor } from '../testing/wait.ts';
 import { statefulSetReady } from './statefulset-ready.ts';
 
 function statefulSet(options: { replicas?: number; storageClass?: string; withClaims?: boolean } = {}): V1StatefulSet {
@@ -75,5 +76,23 @@ describe('statefulset-ready', () => {
     expect(result.passed).toBe(false);
     expect(result.message).toContain('Das StatefulSet ‚db‘ ist nicht bereit, bereit sind 0 von 1 Replika');
     expect(result.message).toContain('kann keinem Knoten zugeteilt werden');
+  });
+  // Near miss: a namespace with Pod Security "restricted" refuses the pods; the answer names
+  // that at once instead of waiting for pods that will never come.
+  test.concurrent('pods refused by Pod Security are named as such, without waiting', async ({ kube, namespace }) => {
+    const labelled = await kube.core.readNamespace({ name: namespace });
+    labelled.metadata!.labels = { ...labelled.metadata?.labels, 'pod-security.kubernetes.io/enforce': 'restricted' };
+    await kube.core.replaceNamespace({ name: namespace, body: labelled });
+    await kube.apps.createNamespacedStatefulSet({ namespace, body: statefulSet({ replicas: 1 }) });
+    await waitFor('FailedCreate am StatefulSet db', async () => {
+      const events = await kube.core.listNamespacedEvent({ namespace, fieldSelector: 'involvedObject.name=db,reason=FailedCreate' });
+      return events.items.length > 0;
+    });
+
+    const result = await runCheck(kube, namespace, statefulSetReady, { name: 'db' }, { timeoutMs: 5_000 });
+
+    expect(result.passed).toBe(false);
+    expect(result.timedOut).toBeUndefined();
+    expect(result.message).toMatch(/^Das StatefulSet ‚db‘ kann keine Pods anlegen: Pod Security \(restricted\) lehnt den Pod ab: allowPrivilegeEscalation != false \(container "postgres" must set securityContext\.allowPrivilegeEscalation=false\) – und 3 weitere Punkte\./);
   });
 });

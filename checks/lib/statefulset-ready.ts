@@ -1,6 +1,8 @@
 // StatefulSet ready, with the PVCs of its volumeClaimTemplates bound (one per replica).
+import type { CoreV1Event, V1StatefulSet } from '@kubernetes/client-node';
 import { z } from 'zod';
-import { defineCheck, fail, notYet, pass } from '../core.ts';
+import { explainCreateFailure } from '../create-failure.ts';
+import { defineCheck, fail, notYet, pass, type CheckRunContext } from '../core.ts';
 import { count, kubectl, q, quotedList, sentences } from '../format.ts';
 import { readOrUndefined } from '../kube.ts';
 import { byName, kinds, missingObject } from '../missing.ts';
@@ -71,6 +73,19 @@ export const statefulSetReady = defineCheck({
       );
     }
 
+    if ((status?.readyReplicas ?? 0) < expected) {
+      // The controller could not create a pod (Pod Security, a quota) for the current spec:
+      // waiting will not help, and its claims would wait for that pod forever.
+      const refused = await refusedCreate(ctx, statefulSet);
+      if (refused) {
+        const { reason, tip } = explainCreateFailure(refused);
+        return fail(sentences(`Das StatefulSet ${q(name)} kann keine Pods anlegen: ${reason}`, `Tipp: ${tip}`), {
+          data: { ...data, message: refused },
+          hint: `Nachsehen: ${kubectl(`describe statefulset ${name}`, namespace)}`,
+        });
+      }
+    }
+
     for (const claimName of claimNames) {
       const claim = claims.get(claimName);
       if (!claim || claim.status?.phase === 'Bound') continue;
@@ -96,9 +111,9 @@ export const statefulSetReady = defineCheck({
     const pods = (
       await kube.core.listNamespacedPod({ namespace, labelSelector: labelSelectorQuery(selector) })
     ).items.filter((pod) => matchesSelector(selector, pod.metadata?.labels));
+    const progress = `bereit sind ${ready} von ${count(expected, 'Replika', 'Replikas')}`;
     const problems = pods.map((pod) => podProblem(pod)).filter((p) => p !== undefined);
     const explanation = explainPodProblems(problems, namespace);
-    const progress = `bereit sind ${ready} von ${count(expected, 'Replika', 'Replikas')}`;
     if (explanation) {
       return fail(sentences(`Das StatefulSet ${q(name)} ist nicht bereit, ${progress}`, explanation), { data, hint });
     }
@@ -112,3 +127,25 @@ export const statefulSetReady = defineCheck({
     );
   },
 });
+
+/**
+ * The controller's latest FailedCreate message, when it came after the StatefulSet's
+ * last change (an older one was about a spec the learner has fixed since) and lately.
+ */
+async function refusedCreate(ctx: CheckRunContext, statefulSet: V1StatefulSet): Promise<string | undefined> {
+  const name = statefulSet.metadata?.name ?? '';
+  const namespace = statefulSet.metadata?.namespace ?? '';
+  const events = await ctx.kube.core.listNamespacedEvent({
+    namespace,
+    fieldSelector: `involvedObject.kind=StatefulSet,involvedObject.name=${name},reason=FailedCreate`,
+  });
+  const changed = Math.max(
+    new Date(statefulSet.metadata?.creationTimestamp ?? 0).getTime(),
+    ...(statefulSet.metadata?.managedFields ?? []).filter((entry) => !entry.subresource && entry.time).map((entry) => new Date(entry.time!).getTime()),
+  );
+  const seen = (event: CoreV1Event) => new Date(event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? 0).getTime();
+  // Recent only: a fix outside the spec (the namespace's label) shows once the controller retries.
+  const since = Math.max(changed, Date.now() - 5 * 60_000);
+  const latest = events.items.filter((event) => seen(event) >= since).sort((a, b) => seen(a) - seen(b)).at(-1);
+  return latest?.message;
+}
