@@ -18,7 +18,7 @@ const meaning: Record<string, string> = {
 
 export const containerTerminated = defineCheck({
   id: 'container-terminated',
-  title: 'Container wurde aus dem erwarteten Grund beendet',
+  title: 'Der Container endete aus dem erwarteten Grund, z. B. OOMKilled',
   params: z.strictObject({
     pod: objectName,
     /** Default: the pod's first container. */
