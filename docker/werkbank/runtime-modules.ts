@@ -74,6 +74,19 @@ export function runtimeClosure(lockText: string, roots: readonly string[] = RUNT
   return [...seen].sort();
 }
 
+const THIS_PLATFORM = `${process.platform}-${process.arch}`;
+
+/** Whether a file inside a package (path relative to it) belongs in the image. */
+export function wanted(inside: string): boolean {
+  // Nested node_modules are copied as their own entries of the closure.
+  if (inside.includes('/node_modules/')) return false;
+  // Source maps only help stack traces point into TypeScript sources that are not there.
+  if (inside.endsWith('.map')) return false;
+  // node-pty ships prebuilt binaries for macOS and Windows; ours is built in build/.
+  const prebuild = /\/prebuilds\/([^/]+)/.exec(inside);
+  return !prebuild || prebuild[1] === THIS_PLATFORM;
+}
+
 function main(): void {
   const [root, target] = process.argv.slice(2);
   if (!root || !target) throw new Error('Aufruf: runtime-modules.ts <Repository> <Zielverzeichnis>');
@@ -82,11 +95,7 @@ function main(): void {
     const source = join(root, path);
     // An optional package for another platform is in the lock but not installed.
     if (!existsSync(source)) continue;
-    // Nested node_modules are copied as their own entries of the closure.
-    cpSync(source, join(target, path), {
-      recursive: true,
-      filter: (file) => !file.slice(source.length).includes('/node_modules/'),
-    });
+    cpSync(source, join(target, path), { recursive: true, filter: (file) => wanted(file.slice(source.length)) });
   }
   console.log(`${paths.length} Pakete`);
 }

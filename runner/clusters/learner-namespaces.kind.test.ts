@@ -18,7 +18,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import { waitFor } from '../../checks/testing/wait.ts';
 import { CHART_DIR, helmTemplate, type RenderedObject } from '../../docker/werkbank/chart-rules.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { podExec } from '../../checks/exec.ts';
+import { toolchain } from '../../docker/toolchain/paths.ts';
 import { LearnerNamespaces, parseNamespaceObjects } from './learner-namespaces.ts';
+import { kubeconfigSecret, parseSessionPodSettings, sessionPod } from './session-pod.ts';
+
+const run = promisify(execFile);
 
 const release = `wb17-${randomBytes(3).toString('hex')}`;
 const releaseNamespace = release;
@@ -28,6 +35,8 @@ let admin: KubeConfig;
 let rendered: RenderedObject[] = [];
 let runnerConfig: KubeConfig;
 const clientsOf: Record<'a' | 'b', CoreV1Api> = {} as never;
+let namespaces: LearnerNamespaces;
+let learnerConfigMap: RenderedObject & { data: Record<string, string> };
 
 /** The HTTP status a refused request ends with (0 when it was not refused). */
 async function refusal(request: Promise<unknown>): Promise<{ code: number; message: string }> {
@@ -101,16 +110,22 @@ beforeAll(async () => {
   runnerConfig = configWithToken(admin, token.status!.token!);
 
   const configMap = rendered.find((object) => object.kind === 'ConfigMap') as RenderedObject & { data: Record<string, string> };
-  const namespaces = new LearnerNamespaces({
+  learnerConfigMap = configMap;
+  namespaces = new LearnerNamespaces({
     kubeConfig: runnerConfig,
     learnerRole: `${release}-werkbank-learner`,
     namespaceObjects: parseNamespaceObjects(configMap.data['namespace-objects.yaml']!),
     owner: release,
+    // The runner runs outside the cluster here; learners' kubeconfigs serve session pods.
+    apiServer: 'https://kubernetes.default.svc',
   });
   for (const [key, name] of [['a', learnerA], ['b', learnerB]] as const) {
     await namespaces.create(name);
     const learner = new KubeConfig();
     learner.loadFromString(await namespaces.kubeconfig(name, `lernende-${key}`));
+    // The test talks to the cluster from outside: same credentials, the outside address.
+    const inside = learner.getCurrentCluster()!;
+    learner.clusters = learner.clusters.map((entry) => (entry.name === inside.name ? { ...entry, server: admin.getCurrentCluster()!.server } : entry));
     clientsOf[key] = learner.makeApiClient(CoreV1Api);
   }
   expect(await namespaces.listOurs()).toEqual([learnerA, learnerB]);
@@ -201,5 +216,75 @@ describe('learner namespaces made with the chart\'s runner rights', () => {
       }),
     );
     expect(escalation.code).toBe(403);
+  });
+});
+
+describe("B's session pod", () => {
+  const sessions = `${release}-werkbank-sessions`;
+  const podName = 'sitzung-b';
+
+  beforeAll(async () => {
+    // The Werkbank image is the session image (kubectl, helm, user 10001); built when its
+    // inputs changed, then put into the cluster's node as a school would push it.
+    const build = await run('bash', [new URL('../../docker/werkbank/build.sh', import.meta.url).pathname], {
+      timeout: 900_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const image = build.stdout.trim().split('\n').at(-1)!;
+    const started = Date.now();
+    await run(toolchain().kind, ['load', 'docker-image', image, '--name', inject('kindClusterName')], { timeout: 600_000 });
+    process.stderr.write(`[session-pod] ${image} in den Cluster geladen in ${Math.round((Date.now() - started) / 1000)} s\n`);
+
+    // As the runner: B's kubeconfig as a Secret, the pod beside it in the sessions namespace.
+    const runnerCore = runnerConfig.makeApiClient(CoreV1Api);
+    await runnerCore.createNamespacedSecret({
+      namespace: sessions,
+      body: kubeconfigSecret(`${podName}-kubeconfig`, release, await namespaces.kubeconfig(learnerB, 'lernende-b')),
+    });
+    await runnerCore.createNamespacedPod({
+      namespace: sessions,
+      body: sessionPod({
+        name: podName,
+        image,
+        kubeconfigSecret: `${podName}-kubeconfig`,
+        owner: release,
+        settings: parseSessionPodSettings(learnerConfigMap.data['session-pod.yaml']!),
+      }),
+    });
+    await waitFor(
+      'die Sitzungs-Pod von B läuft',
+      async () => (await runnerCore.readNamespacedPod({ namespace: sessions, name: podName })).status?.phase === 'Running',
+      { timeoutMs: 180_000, intervalMs: 1_000 },
+    );
+  }, 900_000);
+
+  /** A command in B's session pod, through the exec API with the runner's rights, as
+   * the terminal will run B's shell. */
+  async function inSession(script: string): Promise<string> {
+    const result = await podExec(runnerConfig, AbortSignal.timeout(60_000))({
+      namespace: sessions,
+      pod: podName,
+      container: 'shell',
+      command: ['bash', '-c', script],
+    });
+    return result.stdout + result.stderr;
+  }
+
+  it('runs as the learner, without root, privileges or a service-account token of the cluster', async () => {
+    const output = await inSession('id -u; grep ^CapEff /proc/self/status; ls /var/run/secrets/kubernetes.io 2>&1; touch /usr/x 2>&1; echo "HOME=$HOME"');
+    expect(output).toMatch(/^10001$/m);
+    expect(output).toMatch(/^CapEff:\s+0+$/m);
+    expect(output).toMatch(/No such file or directory/);
+    expect(output).toMatch(/Read-only file system/);
+    expect(output).toContain('HOME=/home/lernende');
+  });
+
+  it("kubectl in B's session reaches B's namespace and is refused in A's", async () => {
+    const own = await inSession(`kubectl create configmap aus-der-sitzung --from-literal=x=1 && kubectl get configmap aus-der-sitzung -o name`);
+    expect(own).toContain('configmap/aus-der-sitzung');
+    const foreign = await inSession(`kubectl -n ${learnerA} get configmaps 2>&1; kubectl -n ${learnerA} delete configmap geheim-a 2>&1; kubectl run boese --image=werkbank/toolbox:1 --privileged 2>&1; true`);
+    expect(foreign).toMatch(new RegExp(`configmaps is forbidden: .* cannot list resource "configmaps" in API group "" in the namespace "${learnerA}"`));
+    expect(foreign).toMatch(/configmaps "geheim-a" is forbidden/);
+    expect(foreign).toMatch(/violates PodSecurity "restricted:latest"/);
   });
 });

@@ -67,6 +67,9 @@ export interface LearnerNamespacesOptions {
   namespaceObjects: KubernetesObject[];
   /** Marks this runner's namespaces (label werkbank.dev/runner). */
   owner: string;
+  /** The API server as session pods reach it; default: the address the runner uses (the
+   * same inside the cluster, e.g. https://kubernetes.default.svc). */
+  apiServer?: string;
 }
 
 function isStatus(error: unknown, code: number): boolean {
@@ -133,7 +136,7 @@ export class LearnerNamespaces {
     const caData = cluster.caData ?? (cluster.caFile ? readFileSync(cluster.caFile).toString('base64') : undefined);
     const base = new KubeConfig();
     base.loadFromOptions({
-      clusters: [{ name: 'werkbank', server: cluster.server, skipTLSVerify: cluster.skipTLSVerify, ...(caData ? { caData } : {}) }],
+      clusters: [{ name: 'werkbank', server: this.options.apiServer ?? cluster.server, skipTLSVerify: cluster.skipTLSVerify, ...(caData ? { caData } : {}) }],
       users: [{ name: 'runner' }],
       contexts: [{ name: 'werkbank', cluster: 'werkbank', user: 'runner' }],
       currentContext: 'werkbank',

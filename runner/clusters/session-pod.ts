@@ -1,0 +1,129 @@
+// A learner's session pod in the chart's mode "namespace": where their shell runs, with
+// the learner tools (kubectl, helm) of the image and nothing of the cluster's own: no
+// service-account token, not root, no privileges, a read-only image. It reaches the
+// learner's namespaces only through the kubeconfig the runner mounts from a Secret. The
+// pod meets Pod Security "restricted", the level of the sessions namespace.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { V1Pod, V1Secret } from '@kubernetes/client-node';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { RUNNER_LABEL } from './learner-namespaces.ts';
+
+export const SESSION_LABEL = 'werkbank.dev/session';
+/** The image's user (docker/werkbank/Dockerfile). */
+const LEARNER_UID = 10001;
+export const SESSION_HOME = '/home/lernende';
+export const SESSION_KUBECONFIG = '/etc/werkbank/kubeconfig/config';
+
+const quantities = z.record(z.string(), z.union([z.string(), z.number()]).transform(String));
+
+/** The chart's `learners.resources`, `nodeSelector` and `tolerations`
+ * (`<config dir>/session-pod.yaml`, ConfigMap `<release>-learners`). */
+const settingsSchema = z.object({
+  resources: z.object({ requests: quantities.optional(), limits: quantities.optional() }).default({}),
+  nodeSelector: z.record(z.string(), z.string()).nullish().transform((value) => value ?? {}),
+  tolerations: z
+    .array(
+      z.object({
+        key: z.string().optional(),
+        operator: z.enum(['Exists', 'Equal']).optional(),
+        value: z.string().optional(),
+        effect: z.string().optional(),
+        tolerationSeconds: z.number().optional(),
+      }),
+    )
+    .nullish()
+    .transform((value) => value ?? []),
+});
+
+export type SessionPodSettings = z.infer<typeof settingsSchema>;
+
+export function parseSessionPodSettings(text: string): SessionPodSettings {
+  const parsed = settingsSchema.safeParse(parse(text) ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`session-pod.yaml ist ungültig:\n  ${problems.join('\n  ')}`);
+  }
+  return parsed.data;
+}
+
+export function loadSessionPodSettings(configDir: string): SessionPodSettings {
+  return parseSessionPodSettings(readFileSync(join(configDir, 'session-pod.yaml'), 'utf8'));
+}
+
+export interface SessionPodOptions {
+  /** Pod name, also the session's name in labels. */
+  name: string;
+  image: string;
+  /** Secret (in the same namespace) whose key "config" is the learner's kubeconfig. */
+  kubeconfigSecret: string;
+  /** Marks this runner's pods (label werkbank.dev/runner). */
+  owner: string;
+  settings: SessionPodSettings;
+}
+
+/** The Secret that carries a learner's kubeconfig into their session pod. */
+export function kubeconfigSecret(name: string, owner: string, kubeconfig: string): V1Secret {
+  return {
+    metadata: { name, labels: { [RUNNER_LABEL]: owner } },
+    type: 'Opaque',
+    stringData: { config: kubeconfig },
+  };
+}
+
+export function sessionPod(options: SessionPodOptions): V1Pod {
+  return {
+    metadata: {
+      name: options.name,
+      labels: { [RUNNER_LABEL]: options.owner, [SESSION_LABEL]: options.name },
+    },
+    spec: {
+      // The cluster's own credentials stay out; the learner's come from their kubeconfig.
+      automountServiceAccountToken: false,
+      // No variables naming the cluster's other Services.
+      enableServiceLinks: false,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: LEARNER_UID,
+        runAsGroup: LEARNER_UID,
+        fsGroup: LEARNER_UID,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      nodeSelector: options.settings.nodeSelector,
+      tolerations: options.settings.tolerations,
+      containers: [
+        {
+          name: 'shell',
+          image: options.image,
+          imagePullPolicy: 'IfNotPresent',
+          // The image's tini stays PID 1 and reaps the shells the runner starts by exec.
+          args: ['sleep', 'infinity'],
+          env: [
+            { name: 'HOME', value: SESSION_HOME },
+            { name: 'KUBECONFIG', value: SESSION_KUBECONFIG },
+            { name: 'WERKBANK', value: '1' },
+          ],
+          workingDir: SESSION_HOME,
+          resources: options.settings.resources,
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ['ALL'] },
+          },
+          volumeMounts: [
+            { name: 'home', mountPath: SESSION_HOME },
+            { name: 'tmp', mountPath: '/tmp' },
+            { name: 'kubeconfig', mountPath: '/etc/werkbank/kubeconfig', readOnly: true },
+          ],
+        },
+      ],
+      volumes: [
+        { name: 'home', emptyDir: {} },
+        { name: 'tmp', emptyDir: {} },
+        // Group-readable: fsGroup gives the learner's group the file, nobody else.
+        { name: 'kubeconfig', secret: { secretName: options.kubeconfigSecret, defaultMode: 0o440 } },
+      ],
+    },
+  };
+}
