@@ -285,5 +285,12 @@ export function mountTerminalDock(dock: HTMLElement): void {
     term.focus();
   });
   connection.start(early);
-  void useGpuRenderer(term);
+  // Probing for a GPU holds the main thread (a first WebGL context takes tens of ms, more
+  // on a busy machine), which would hold up the socket's hello and the first prompt: it
+  // waits until the shell has written and the page is idle.
+  const firstOutput = term.onWriteParsed(() => {
+    firstOutput.dispose();
+    const whenIdle = window.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 200));
+    whenIdle(() => void useGpuRenderer(term));
+  });
 }
