@@ -19,6 +19,12 @@ import { z } from 'zod';
 import { waitFor } from '../../checks/testing/wait.ts';
 import { CHART_DIR, helmTemplate, type RenderedObject } from '../../docker/werkbank/chart-rules.ts';
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TerminalSessions } from '../terminal/sessions.ts';
+import type { TerminalPeer } from '../terminal/session.ts';
+import { podPlacement } from '../terminal/pod-placement.ts';
 import { promisify } from 'node:util';
 import { podExec } from '../../checks/exec.ts';
 import { toolchain } from '../../docker/toolchain/paths.ts';
@@ -277,6 +283,41 @@ describe("B's session pod", () => {
     expect(output).toMatch(/No such file or directory/);
     expect(output).toMatch(/Read-only file system/);
     expect(output).toContain('HOME=/home/lernende');
+  });
+
+  it("B's terminal runs in the session pod through the exec API, and ending it ends the shell there", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'werkbank-pod-terminal-'));
+    try {
+      const kubeconfigPath = join(dir, 'runner-kubeconfig');
+      await writeFile(kubeconfigPath, runnerConfig.exportConfig(), { mode: 0o600 });
+      const placement = {
+        kubectl: toolchain().kubectl,
+        kubeconfigPath,
+        namespace: sessions,
+        pod: podName,
+        container: 'shell',
+        exec: podExec(runnerConfig, AbortSignal.timeout(120_000)),
+      };
+      const terminals = new TerminalSessions({ dataDir: dir, graceMs: 0, placeShell: async (_learner, session) => podPlacement(placement, session) });
+      let output = '';
+      const peer: TerminalPeer = { sendOutput: (bytes) => (output += Buffer.from(bytes).toString('utf8')), sendControl: () => {}, close: () => {} };
+      const session = await terminals.open('lernende-b', 100, 30);
+      await session.attach(peer, 100, 30);
+      session.input(`echo "uid=$(id -u) host=$(hostname) spalten=$(tput cols)"; kubectl -n ${learnerA} get configmaps 2>&1 | cut -c1-40\n`);
+      await waitFor('die Ausgabe der Shell im Pod', async () => /uid=10001 host=sitzung-b spalten=100/.test(output) && /Error from server \(Forbidden\)/.test(output), {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      }).catch((error: unknown) => {
+        throw new Error(`${String(error)}\nAusgabe bisher:\n${output}`);
+      });
+      expect(await inSession('ls /tmp/werkbank-sessions')).toMatch(/^[0-9a-f]{16}$/m);
+      session.detach(peer);
+      await session.exitedProcess;
+      // The hang-up reached the login shell in the pod; nothing of the session is left.
+      expect(await inSession('pgrep -f -- "bash --logi[n]" || echo keine-shell; ls -A /tmp/werkbank-sessions')).toMatch(/^keine-shell\s*$/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("kubectl in B's session reaches B's namespace and is refused in A's", async () => {
