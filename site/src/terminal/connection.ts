@@ -30,8 +30,9 @@ class TicketRefused extends Error {}
 class CourseFull extends Error {}
 
 /** A one-time ticket for the terminal socket, tied to this browser's learner cookie. */
-export async function fetchTicket(): Promise<string> {
-  const response = await fetch(TICKET_PATH, { method: 'POST', credentials: 'same-origin' });
+export async function fetchTicket(requested?: Promise<Response>): Promise<string> {
+  // `requested`: the page asked already (SkipLink.astro's preconnect).
+  const response = await (requested ?? fetch(TICKET_PATH, { method: 'POST', credentials: 'same-origin' }));
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as { error?: string; login?: string };
     const message = body.error ?? `Fehler ${response.status}`;
@@ -121,7 +122,11 @@ export class TerminalConnection {
     if (generation !== this.generation) return;
 
     // The head start may have opened the socket with this ticket already.
-    const adopted = early?.takeSocket() ?? null;
+    const adopted = (await early?.takeSocket()) ?? null;
+    if (generation !== this.generation) {
+      adopted?.socket.close();
+      return;
+    }
     let socket: WebSocket;
     if (adopted) socket = adopted.socket;
     else {

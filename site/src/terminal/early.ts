@@ -23,14 +23,29 @@ export interface EarlySocket {
 
 export interface EarlyStart {
   ticket: Promise<string>;
-  /** The socket opened with that ticket, once; null when it could not be opened. */
-  takeSocket(): EarlySocket | null;
+  /** The socket opened with that ticket, once; null when it could not be opened. From
+   * then on only the connection listens (its backlog holds what came before). */
+  takeSocket(): Promise<EarlySocket | null>;
+}
+
+/** Asked for by an inline script at the top of a lesson page (SkipLink.astro), while the
+ * page is still being read: the ticket's response, and the socket opened with it. */
+interface Preconnect {
+  ticket: Promise<Response>;
+  socket: Promise<WebSocket | null>;
 }
 
 declare global {
   interface Window {
     werkbankEarlyTerminal?: EarlyStart;
+    werkbankPreconnect?: Preconnect;
   }
+}
+
+/** The preconnected socket if it is still usable (its ticket is used up either way). */
+async function preconnected(preconnect: Preconnect | undefined): Promise<WebSocket | null> {
+  const socket = await preconnect?.socket.catch(() => null);
+  return socket && socket.readyState <= WebSocket.OPEN ? socket : null;
 }
 
 /** Columns and rows the dock's screen will hold, before xterm.js can measure them. */
@@ -52,40 +67,52 @@ function estimateSize(screen: HTMLElement): { cols: number; rows: number } {
 export function startTerminalEarly(screen: HTMLElement): EarlyStart {
   // For bench/page-open.ts: how soon after navigation the terminal got going.
   performance.mark('werkbank:terminal-start');
-  const ticket = fetchTicket();
+  const preconnect = window.werkbankPreconnect;
+  const ticket = fetchTicket(preconnect?.ticket);
   ticket.catch(() => {}); // the connection reports it when it awaits the ticket
-  /** Hands the socket over once; from then on the connection listens itself. */
-  let handOver: (() => EarlySocket) | null = null;
-  ticket.then(
-    (value) => {
-      const url = new URL(TERMINAL_PATH, window.location.href);
-      url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-      url.searchParams.set('ticket', value);
-      const socket = new WebSocket(url);
+  /** Stops the early listeners once the connection listens itself. */
+  let release = () => {};
+  const opened: Promise<EarlySocket | null> = ticket.then(
+    async (value) => {
+      let socket = await preconnected(preconnect);
+      if (!socket) {
+        const url = new URL(TERMINAL_PATH, window.location.href);
+        url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+        url.searchParams.set('ticket', value);
+        socket = new WebSocket(url);
+      }
       socket.binaryType = 'arraybuffer';
       const early: EarlySocket = { socket, backlog: [], closed: null, announced: estimateSize(screen) };
-      const keep = (event: MessageEvent<ArrayBuffer | string>) => early.backlog.push(event);
-      const noteClose = (event: CloseEvent) => (early.closed = event);
       socket.addEventListener('message', keep);
       socket.addEventListener('close', noteClose);
-      socket.addEventListener('open', () => {
-        const hello: ClientMessage = { type: 'hello', ...early.announced };
-        socket.send(JSON.stringify(hello));
-      });
-      handOver = () => {
+      // A preconnected socket may be open already: the runner waits for this hello.
+      const sayHello = () => socket.send(JSON.stringify({ type: 'hello', ...early.announced } satisfies ClientMessage));
+      if (socket.readyState === WebSocket.OPEN) sayHello();
+      else socket.addEventListener('open', sayHello);
+      release = () => {
         socket.removeEventListener('message', keep);
         socket.removeEventListener('close', noteClose);
-        return early;
       };
+      return early;
+
+      function keep(event: MessageEvent<ArrayBuffer | string>) {
+        early.backlog.push(event);
+      }
+      function noteClose(event: CloseEvent) {
+        early.closed = event;
+      }
     },
-    () => {},
+    () => null,
   );
+  let taken = false;
   const start: EarlyStart = {
     ticket,
-    takeSocket() {
-      const taken = handOver?.() ?? null;
-      handOver = null;
-      return taken;
+    async takeSocket() {
+      if (taken) return null;
+      taken = true;
+      const early = await opened;
+      release();
+      return early;
     },
   };
   window.werkbankEarlyTerminal = start;
