@@ -72,5 +72,16 @@ export function followInTerminal(state: PreparationState | null, wasReady: boole
   if (!state.terminalReady && dock.dataset.state !== 'connected' && status) {
     status.textContent = state.phase === 'failed' ? state.message : `Die Lernumgebung wird vorbereitet … ${state.message}`;
   }
-  if (state.terminalReady && !wasReady && dock.dataset.state === 'reconnecting') window.werkbankTerminal?.connection.reopen();
+  if (!state.terminalReady || wasReady) return;
+  const reopen = () => window.werkbankTerminal?.connection.reopen();
+  if (dock.dataset.state === 'reconnecting') return reopen();
+  if (dock.dataset.state !== 'connecting') return;
+  // A ticket asked for just before the sandbox could start comes back refused, and the
+  // terminal would wait its usual 15 s: ask again as soon as that answer is in.
+  const watcher = new MutationObserver(() => {
+    if (dock.dataset.state === 'connecting') return;
+    watcher.disconnect();
+    if (dock.dataset.state === 'reconnecting') reopen();
+  });
+  watcher.observe(dock, { attributes: true, attributeFilter: ['data-state'] });
 }
