@@ -311,6 +311,27 @@ describe("B's session pod", () => {
         throw new Error(`${String(error)}\nAusgabe bisher:\n${output}`);
       });
       expect(await inSession('ls /tmp/werkbank-sessions')).toMatch(/^[0-9a-f]{16}$/m);
+
+      // Flow control in front of the exec stream: this peer acknowledges nothing, so a
+      // flood of 200 MB stops at the session's high watermark plus what the pty and
+      // kubectl hold, instead of filling the runner's memory.
+      const before = output.length;
+      session.input('yes werkbank-flut | head -c 200000000\n');
+      await waitFor('die Sitzung hält die Flut an', async () => session.isPaused, { timeoutMs: 30_000, intervalMs: 100 });
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(output.length - before).toBeLessThan(8 * 1024 * 1024);
+      // Ctrl-C reaches the paused shell; acknowledging lets the rest drain to the prompt.
+      session.input('\x03');
+      const marker = 'nach-der-flut';
+      session.input(`echo ${marker}-$((6*7))\n`);
+      await waitFor(
+        'die Shell antwortet nach Strg+C',
+        async () => {
+          session.acknowledge(Number.MAX_SAFE_INTEGER);
+          return output.includes(`${marker}-42`);
+        },
+        { timeoutMs: 60_000, intervalMs: 100 },
+      );
       session.detach(peer);
       await session.exitedProcess;
       // The hang-up reached the login shell in the pod; nothing of the session is left.
