@@ -13,7 +13,7 @@ import { FakeProvider } from '../../runner/clusters/testing/fake-provider.ts';
 import { loadConfig, repoRoot } from '../../runner/config.ts';
 import { startRunner, type Runner } from '../../runner/server.ts';
 import { Preparation, type PreparationNeed, type PreparationStep } from '../../runner/setup/preparation.ts';
-import { launchChromium, poll, waitForPrompt } from './browser.ts';
+import { launchChromium, poll, terminalText, waitForPrompt } from './browser.ts';
 
 interface ControlledStep {
   step: PreparationStep;
@@ -108,6 +108,10 @@ describe('a runner still preparing in the background', () => {
     expect(await steps(page)).toEqual(['… 1/2 Docker-Engine wird bereitgestellt', '· 2/2 Images der Labs werden gebaut']);
     await expect(startButton(page).isDisabled()).resolves.toBe(true);
     await poll(() => dockStatus(page)).toMatch(/^Die Lernumgebung wird vorbereitet … Schritt 1 von 2/);
+    // The empty terminal tells why it waits: no queue place, the preparation.
+    const screen = async () => (await terminalText(page)).replace(/\s+/g, '');
+    await poll(screen).toContain('sobalddieVorbereitungfertigist');
+    expect(await screen()).not.toContain('sobalddudranbist');
     expect(runner.sessions.size).toBe(0);
 
     // The sandbox's pieces are there: the terminal asks again on its own, and its shell

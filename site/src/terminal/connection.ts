@@ -12,7 +12,7 @@ import {
   type TicketResponse,
 } from '../../../runner/terminal/protocol.ts';
 import type { EarlyStart } from './early.ts';
-import { showQueueNotice } from './queue-notice.ts';
+import { showQueueNotice, type WaitReason } from './queue-notice.ts';
 
 export type ConnectionState =
   | { kind: 'connecting' }
@@ -26,19 +26,25 @@ export type ConnectionState =
 /** The runner said no (foreign page, bad request): retrying will not help. */
 class TicketRefused extends Error {}
 
-/** Every shell on the runner is taken: worth trying again in a while. */
-class CourseFull extends Error {}
+/** Every shell on the runner is taken, or the runner is still preparing: worth trying again. */
+class CourseFull extends Error {
+  readonly reason: WaitReason;
+  constructor(message: string, reason: WaitReason) {
+    super(message);
+    this.reason = reason;
+  }
+}
 
 /** A one-time ticket for the terminal socket, tied to this browser's learner cookie. */
 export async function fetchTicket(requested?: Promise<Response>): Promise<string> {
   // `requested`: the page asked already (SkipLink.astro's preconnect).
   const response = await (requested ?? fetch(TICKET_PATH, { method: 'POST', credentials: 'same-origin' }));
   if (!response.ok) {
-    const body = (await response.json().catch(() => ({}))) as { error?: string; login?: string };
+    const body = (await response.json().catch(() => ({}))) as { error?: string; login?: string; preparation?: unknown };
     const message = body.error ?? `Fehler ${response.status}`;
     // The runner wants a sign-in first: off to it, and back to this page afterwards.
     if (response.status === 401 && body.login) window.location.assign(`${body.login}?returnTo=${encodeURIComponent(window.location.pathname + window.location.search)}`);
-    if (response.status === 503 && body.error) throw new CourseFull(message);
+    if (response.status === 503 && body.error) throw new CourseFull(message, body.preparation ? 'preparation' : 'queue');
     throw response.status < 500 ? new TicketRefused(message) : new Error(message);
   }
   return ((await response.json()) as TicketResponse).ticket;
@@ -113,7 +119,7 @@ export class TerminalConnection {
       if (generation !== this.generation) return;
       if (error instanceof TicketRefused) this.setState({ kind: 'refused', message: error.message });
       else if (error instanceof CourseFull) {
-        showQueueNotice(this.term, error.message);
+        showQueueNotice(this.term, error.message, error.reason);
         this.scheduleReconnect({ delayMs: FULL_RETRY_MS, message: error.message });
       }
       else this.scheduleReconnect();

@@ -7,7 +7,15 @@ import type { Terminal } from '@xterm/xterm';
 const YELLOW = '\x1b[33m';
 const RESET = '\x1b[0m';
 
-export function showQueueNotice(term: Terminal, message: string): void {
+/** Why the terminal waits: a full course (a place in the queue) or the runner's preparation. */
+export type WaitReason = 'queue' | 'preparation';
+
+const CLOSING: Record<WaitReason, string> = {
+  queue: 'Das Terminal verbindet sich von selbst, sobald du dran bist.',
+  preparation: 'Das Terminal verbindet sich von selbst, sobald die Vorbereitung fertig ist.',
+};
+
+export function showQueueNotice(term: Terminal, message: string, reason: WaitReason = 'queue'): void {
   term.reset();
-  term.write(`${YELLOW}${message.replaceAll('\n', '\r\n')}${RESET}\r\n\r\nDas Terminal verbindet sich von selbst, sobald du dran bist.\r\n`);
+  term.write(`${YELLOW}${message.replaceAll('\n', '\r\n')}${RESET}\r\n\r\n${CLOSING[reason]}\r\n`);
 }
