@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../runner/config.ts';
+import { TICKET_PATH } from '../../runner/terminal/protocol.ts';
 import { startTestRunner, type TestRunner } from '../../runner/testing/runner-fixture.ts';
 import { launchChromium, poll, terminalText, waitForPrompt } from './browser.ts';
 
@@ -46,7 +47,10 @@ describe('a full course', () => {
     // Asking again and again does not move the third learner ahead.
     for (let ask = 0; ask < 3; ask++) await askAgain(third.page);
     await poll(() => runner.sessions.size).toBe(1);
-    expect(await screen(third.page)).toContain(says('Du bist auf Platz 2 der Warteliste.'));
+    const stillSecond = await third.page.evaluate(async (path) => (await fetch(path, { method: 'POST' })).json(), TICKET_PATH);
+    expect(stillSecond).toMatchObject({ ok: false, position: 2 });
+    // Each answer redraws the notice (reset, then write): read it once it is written.
+    await poll(() => screen(third.page)).toContain(says('Du bist auf Platz 2 der Warteliste.'));
 
     // The first learner leaves; the third asks first, but the second gets the terminal.
     await first.context.close();

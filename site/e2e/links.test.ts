@@ -32,13 +32,14 @@ describe('the link checker', () => {
 
   it('reports a lesson that links to a page missing from the build, and a missing anchor', () => {
     const root = site({
-      'index.html': '<a href="/lektionen/a/">A</a> <a href="https://kubernetes.io/">extern</a>',
+      'index.html': '<a href="/lektionen/a/">A</a> <a href="https://kubernetes.io/">extern</a> <a href="/api/auth/login">Anmelden</a> <a href="/apis/">weg</a>',
       'lektionen/a/index.html':
         '<h2 id="lab">Lab</h2><a href="../b/">B</a> <a href="#lab">hier</a> <a href="/lektionen/gibt-es-nicht/">weg</a> <a href="/#fehlt">Anker</a> <img src="/_astro/bild.svg">',
       'lektionen/b/index.html': '<a href="/lektionen/a/#lab">zurück</a>',
       '_astro/bild.svg': '<svg/>',
     });
     expect(findBrokenLinks(root)).toEqual([
+      { page: 'index.html', link: '/apis/', reason: 'Ziel fehlt in der gebauten Website' },
       { page: 'lektionen/a/index.html', link: '/lektionen/gibt-es-nicht/', reason: 'Ziel fehlt in der gebauten Website' },
       { page: 'lektionen/a/index.html', link: '/#fehlt', reason: 'Anker #fehlt fehlt auf der Zielseite' },
     ]);

@@ -18,6 +18,8 @@ const ID = /\sid\s*=\s*(?:"([^"]*)"|'([^']*)')/gi;
 // Links with a scheme (https:, mailto:, data:, javascript:) or protocol-relative ones
 // leave the site; only these are ours to check.
 const EXTERNAL = /^(?:[a-z][a-z0-9+.-]*:|\/\/)/i;
+// The runner's own routes (sign-in, API) are answered by the runner, not by a built page.
+const RUNNER_ROUTE = /^\/api\//;
 
 function htmlFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
@@ -62,7 +64,7 @@ export function findBrokenLinks(siteDir: string): BrokenLink[] {
     const page = relative(siteDir, file).split(sep).join('/');
     const pageDir = posix.dirname(`/${page}`);
     for (const link of attributeValues(readFileSync(file, 'utf8'), ATTRIBUTE)) {
-      if (link === '' || EXTERNAL.test(link)) continue;
+      if (link === '' || EXTERNAL.test(link) || RUNNER_ROUTE.test(link)) continue;
       const [withoutFragment = '', fragment] = link.split('#', 2);
       const pathPart = withoutFragment.split('?', 1)[0] ?? '';
       let target: string | undefined = file;
