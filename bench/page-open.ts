@@ -8,6 +8,7 @@ import { repoRoot } from '../runner/config.ts';
 import { startTestRunner } from '../runner/testing/runner-fixture.ts';
 import { TICKET_PATH } from '../runner/terminal/protocol.ts';
 import { launchChromium } from '../site/e2e/browser.ts';
+import { promptShownAt } from './prompt.ts';
 import { median, percentile } from './stats.ts';
 
 const LESSON_PATH = '/lektionen/speicher/';
@@ -96,19 +97,7 @@ async function measureOpen(page: Page, url: string, headStart: boolean): Promise
     await cdp.send('Network.setBlockedURLs', { urls: [HEAD_START_SCRIPT] });
   }
   await page.goto(url, { waitUntil: 'commit' });
-  const prompt = await page
-    .waitForFunction(
-      () => {
-        const term = window.werkbankTerminal?.term;
-        if (!term) return false;
-        const buffer = term.buffer.active;
-        const line = buffer.getLine(buffer.baseY + buffer.cursorY)?.translateToString(true) ?? '';
-        return /\$ ?$/.test(line) ? performance.now() : false;
-      },
-      null,
-      { polling: 'raf', timeout: 30_000 },
-    )
-    .then((handle) => handle.jsonValue() as Promise<number>);
+  const prompt = await promptShownAt(page);
   return page.evaluate(
     ({ prompt, ticketPath }) => {
       const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;

@@ -7,29 +7,13 @@ import { repoRoot } from '../runner/config.ts';
 import { startTestRunner } from '../runner/testing/runner-fixture.ts';
 import { newLearner, TerminalClient } from '../runner/testing/terminal-client.ts';
 import { launchChromium } from '../site/e2e/browser.ts';
+import { promptShownAt } from './prompt.ts';
 import { median, percentile } from './stats.ts';
 
 const LESSON_PATH = '/lektionen/grundlagen/';
 const OPEN_RUNS = 10;
 const ECHO_SAMPLES = 100;
 const THROUGHPUT_BYTES = 50 * 1000 * 1000;
-
-/** Resolves (in page time, ms since navigation) when the last line shows the prompt. */
-function promptShownAt(page: Page): Promise<number> {
-  return page
-    .waitForFunction(
-      () => {
-        const term = window.werkbankTerminal?.term;
-        if (!term) return false;
-        const buffer = term.buffer.active;
-        const line = buffer.getLine(buffer.baseY + buffer.cursorY)?.translateToString(true) ?? '';
-        return /\$ ?$/.test(line) ? performance.now() : false;
-      },
-      null,
-      { polling: 'raf', timeout: 30_000 },
-    )
-    .then((handle) => handle.jsonValue() as Promise<number>);
-}
 
 async function measurePageOpen(baseUrl: string): Promise<number[]> {
   const browser = await launchChromium();

@@ -46,9 +46,9 @@ export interface FileWiring {
   subPath?: string | undefined;
 }
 
-/** The container's mounts of volumes that project ConfigMap `configMap`. */
-export function configMapMounts(spec: V1PodSpec, container: V1Container, configMap: string): FileWiring[] {
-  const volumes = new Set(
+/** The names of the pod's volumes that project ConfigMap `configMap` (directly or projected). */
+export function configMapVolumes(spec: V1PodSpec, configMap: string): Set<string> {
+  return new Set(
     (spec.volumes ?? [])
       .filter(
         (volume) =>
@@ -57,6 +57,11 @@ export function configMapMounts(spec: V1PodSpec, container: V1Container, configM
       )
       .map((volume) => volume.name),
   );
+}
+
+/** The container's mounts of volumes that project ConfigMap `configMap`. */
+export function configMapMounts(spec: V1PodSpec, container: V1Container, configMap: string): FileWiring[] {
+  const volumes = configMapVolumes(spec, configMap);
   return (container.volumeMounts ?? [])
     .filter((mount) => volumes.has(mount.name))
     .map((mount) => ({ container: container.name, mountPath: mount.mountPath, subPath: mount.subPath || undefined }));

@@ -7,7 +7,7 @@ import { readOrUndefined } from '../kube.ts';
 import { byName, kinds, missingObject, The, within } from '../missing.ts';
 import { containerName, objectName, workloadParams } from '../params.ts';
 import { allContainers, readWorkload } from '../workload.ts';
-import { configMapMounts, envWiring, samePath } from '../config-routes.ts';
+import { configMapMounts, configMapVolumes, envWiring, samePath } from '../config-routes.ts';
 
 const via = z.enum(['env', 'envFrom', 'volume']);
 type Via = z.output<typeof via>;
@@ -139,15 +139,7 @@ interface Reference {
 
 function findReferences(spec: V1PodSpec, containerNames: string[], configMap: string): Reference[] {
   const references: Reference[] = [];
-  const volumes = new Set(
-    (spec.volumes ?? [])
-      .filter(
-        (volume) =>
-          volume.configMap?.name === configMap ||
-          (volume.projected?.sources ?? []).some((source) => source.configMap?.name === configMap),
-      )
-      .map((volume) => volume.name),
-  );
+  const volumes = configMapVolumes(spec, configMap);
   for (const { container } of allContainers(spec)) {
     if (!containerNames.includes(container.name)) continue;
     for (const env of container.env ?? []) {
