@@ -334,8 +334,16 @@ describe("B's session pod", () => {
       );
       session.detach(peer);
       await session.exitedProcess;
-      // The hang-up reached the login shell in the pod; nothing of the session is left.
-      expect(await inSession('pgrep -f -- "bash --logi[n]" || echo keine-shell; ls -A /tmp/werkbank-sessions')).toMatch(/^keine-shell\s*$/);
+      // The hang-up (its own exec, sent as the session ends) reaches the login shell in the
+      // pod: soon nothing of the session is left.
+      let left = '';
+      await waitFor(
+        'keine Shell mehr im Pod',
+        async () => /^keine-shell\s*$/.test((left = await inSession('pgrep -f -- "bash --logi[n]" || echo keine-shell; ls -A /tmp/werkbank-sessions'))),
+        { timeoutMs: 30_000, intervalMs: 500 },
+      ).catch((error: unknown) => {
+        throw new Error(`${String(error)}\nim Pod noch: ${left}`);
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
