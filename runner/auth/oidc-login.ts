@@ -45,9 +45,12 @@ function isLoopback(url: URL): boolean {
   return ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
 }
 
-/** A path on this site only: a returnTo pointing elsewhere would make the login an open redirect. */
-function safeReturnTo(value: string | null): string {
-  return value && value.startsWith('/') && !value.startsWith('//') && !value.includes('\\') ? value : '/';
+/** A path on this site only: a returnTo pointing elsewhere would make the login an open
+ * redirect. Browsers drop tabs and line breaks from a Location ("/\t/evil" becomes
+ * "//evil") and read "\" as "/", so control characters, spaces and backslashes go too. */
+export function safeReturnTo(value: string | null): string {
+  if (!value || !value.startsWith('/') || value.startsWith('//') || /[\u0000-\u0020\u007f\\]/.test(value)) return '/';
+  return value;
 }
 
 function escapeHtml(text: string): string {
