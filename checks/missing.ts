@@ -146,3 +146,11 @@ function isClusterMade(name: string): boolean {
 export function byName(name: string): string {
   return `metadata.name=${name}`;
 }
+
+/** missingObject for a Pod the step names, with the Pod lookups. */
+export function missingPod(kube: KubeApi, name: string, namespace: string): Promise<Verdict> {
+  return missingObject(kube, kinds.Pod, name, namespace, {
+    inNamespace: () => kube.core.listNamespacedPod({ namespace }),
+    everywhere: () => kube.core.listPodForAllNamespaces({ fieldSelector: byName(name) }),
+  });
+}

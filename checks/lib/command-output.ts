@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { defineCheck, fail, notYet, pass } from '../core.ts';
 import { kubectl, q, sentences } from '../format.ts';
 import { readOrUndefined } from '../kube.ts';
-import { byName, kinds, missingObject } from '../missing.ts';
+import { missingPod } from '../missing.ts';
 import { containerName, inNamespace, objectName } from '../params.ts';
 
 /** The command as a learner would type it after `kubectl exec <pod> --`. */
@@ -45,12 +45,7 @@ export const commandOutput = defineCheck({
   async run({ pod: podName, container: wanted, command, expect, shows, namespace: explicit }, { kube, namespace: own }) {
     const namespace = explicit ?? own;
     const pod = await readOrUndefined(kube.core.readNamespacedPod({ name: podName, namespace }));
-    if (!pod) {
-      return missingObject(kube, kinds.Pod, podName, namespace, {
-        inNamespace: () => kube.core.listNamespacedPod({ namespace }),
-        everywhere: () => kube.core.listPodForAllNamespaces({ fieldSelector: byName(podName) }),
-      });
-    }
+    if (!pod) return missingPod(kube, podName, namespace);
     const container = runningContainer(pod, wanted);
     const typed = `${kubectl(`exec ${podName}${wanted ? ` -c ${wanted}` : ''}`, namespace)} -- ${shellLine(command)}`;
     const data = { pod: podName, namespace, command, expect };

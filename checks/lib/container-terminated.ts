@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { defineCheck, fail, notYet, pass } from '../core.ts';
 import { kubectl, q, sentences } from '../format.ts';
 import { readOrUndefined } from '../kube.ts';
-import { byName, kinds, missingObject } from '../missing.ts';
+import { missingPod } from '../missing.ts';
 import { containerName, inNamespace, objectName } from '../params.ts';
 
 /** What each reason means, for the message (German). */
@@ -30,12 +30,7 @@ export const containerTerminated = defineCheck({
   async run({ pod: podName, container: wanted, reason, namespace: explicit }, { kube, namespace: own }) {
     const namespace = explicit ?? own;
     const pod = await readOrUndefined(kube.core.readNamespacedPod({ name: podName, namespace }));
-    if (!pod) {
-      return missingObject(kube, kinds.Pod, podName, namespace, {
-        inNamespace: () => kube.core.listNamespacedPod({ namespace }),
-        everywhere: () => kube.core.listPodForAllNamespaces({ fieldSelector: byName(podName) }),
-      });
-    }
+    if (!pod) return missingPod(kube, podName, namespace);
     const name = wanted ?? pod.spec?.containers[0]?.name ?? '';
     const status: V1ContainerStatus | undefined = pod.status?.containerStatuses?.find((s) => s.name === name);
     const hint = `Nachsehen: ${kubectl(`describe pod ${podName}`, namespace)} (State und Last State des Containers)`;
