@@ -1,6 +1,6 @@
 // Runs a probe command and hands back what it printed, never throwing: each probe's
 // interpretation gets the same shape whether the command ran, failed or is missing.
-import { execFile } from 'node:child_process';
+import { processRunner } from '../clusters/commands.ts';
 
 export interface CommandResult {
   /** Exit code 0. */
@@ -13,10 +13,12 @@ export interface CommandResult {
 
 export type RunCommand = (command: string, args: string[], timeoutMs?: number) => Promise<CommandResult>;
 
-export const runCommand: RunCommand = (command, args, timeoutMs = 20_000) =>
-  new Promise((resolve) => {
-    execFile(command, args, { timeout: timeoutMs, maxBuffer: 4 << 20, encoding: 'utf8' }, (error, stdout, stderr) => {
-      const code = (error as NodeJS.ErrnoException | null)?.code;
-      resolve({ ok: !error, missing: code === 'ENOENT', stdout: stdout ?? '', stderr: stderr ?? '' });
-    });
-  });
+/** The providers' process runner (runner/clusters/commands.ts), its rejection turned into a result. */
+export const runCommand: RunCommand = async (command, args, timeoutMs = 20_000) => {
+  try {
+    const result = await processRunner.run(command, args, { timeoutMs });
+    return { ok: result.code === 0, missing: false, stdout: result.stdout, stderr: result.stderr };
+  } catch (error) {
+    return { ok: false, missing: (error as NodeJS.ErrnoException).code === 'ENOENT', stdout: '', stderr: '' };
+  }
+};
