@@ -38,8 +38,10 @@ const preparation =
 const clusters = createClusterManager(clusterConfig, config.dataDir, {
   prepareCluster: labSetupPreparer(labs),
   // A sandbox is the learner's shell and cluster in one: it starts when the shell's
-  // pieces are there (in this mode that is everything; see werkbank-steps.ts).
-  ...(preparation ? { startAfter: preparation.whenReady(clusterConfig.provider === 'sandbox' ? 'terminal' : 'cluster') } : {}),
+  // pieces are there, and its cluster waits inside for the node and lab images.
+  ...(preparation
+    ? { startAfter: preparation.whenReady(clusterConfig.provider === 'sandbox' ? 'terminal' : 'cluster'), clusterAfter: preparation.whenReady('cluster') }
+    : {}),
 });
 const runner = await startRunner(config, { toolDirs: [toolDir], clusters, loadedLabs: labs, preparation }).catch((error: NodeJS.ErrnoException) => {
   if (error.code === 'EADDRINUSE') {

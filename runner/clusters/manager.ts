@@ -77,6 +77,10 @@ export interface ClusterManagerOptions {
   /** Nothing is adopted or created before this resolves: `./werkbank start` builds the
    * images in the background (runner/setup/preparation.ts) while the course is served. */
   startAfter?: Promise<void>;
+  /** Resolves when the clusters' own pieces (node and lab images) are ready, possibly
+   * after startAfter: until then a sandbox starts the learner's shell and its cluster
+   * waits inside create(). */
+  clusterAfter?: Promise<void>;
 }
 
 interface LiveCluster extends ClusterEntry {
@@ -112,6 +116,7 @@ export class ClusterManager {
   private closed = false;
   /** Past startAfter: the state file is this manager's to keep. */
   private adopting = false;
+  private clusterPiecesReady: boolean;
   readonly ready: Promise<void>;
 
   constructor(options: ClusterManagerOptions) {
@@ -121,6 +126,10 @@ export class ClusterManager {
     this.writer = new StateWriter(join(this.stateDir, 'state.json'));
     this.events.setMaxListeners(0);
     this.adopting = options.startAfter === undefined;
+    this.clusterPiecesReady = options.clusterAfter === undefined;
+    void options.clusterAfter?.then(() => {
+      this.clusterPiecesReady = true;
+    });
     this.ready = (options.startAfter ?? Promise.resolve()).then(() => {
       if (this.closed && !this.adopting) return;
       this.adopting = true;
@@ -481,6 +490,7 @@ export class ClusterManager {
           cluster.shellReady = true;
           this.emit(cluster.owner);
         },
+        ...(this.clusterPiecesReady || !this.options.clusterAfter ? {} : { clusterPiecesPending: this.options.clusterAfter }),
       })
       .then(async (handle) => {
         await this.prepare(handle, onProgress);

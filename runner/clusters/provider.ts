@@ -19,6 +19,10 @@ export interface ProviderInfo {
 export interface CreateHooks {
   /** The learner's shell can start now (the sandbox runs; its cluster may not yet). */
   onShellReady?: () => void;
+  /** Set while the cluster's own pieces (node and lab images) are still being prepared;
+   * resolves when they are. A sandbox starts the learner's shell without them, its
+   * cluster waits. */
+  clusterPiecesPending?: Promise<void>;
 }
 
 /** One step of creating a cluster, as the page shows it. */

@@ -21,7 +21,7 @@ import { NodeImages } from './node-images.ts';
 import { ensureOwnerId, ownerFilePath } from './owner-file.ts';
 import { kindPhaseOf, ProgressTracker } from './progress.ts';
 import type { ClusterHandle, ClusterProvider, CreateHooks, ImageLoadResult, ProgressCallback, ProviderInfo, SandboxAccess } from './provider.ts';
-import { copySeed, ensureSeed, waitForInnerDocker } from './sandbox-seed.ts';
+import { copySeed, ensureSeed, loadImagesInto, presentImages, waitForInnerDocker } from './sandbox-seed.ts';
 
 const SANDBOX_PREFIX = 'werkbank-';
 export const SANDBOX_NETWORK = 'werkbank-sandboxes';
@@ -178,38 +178,40 @@ export class SandboxProvider implements ClusterProvider {
   async create(name: string, onProgress: ProgressCallback, hooks: CreateHooks = {}): Promise<ClusterHandle> {
     const progress = new ProgressTracker(onProgress);
     progress.start('preflight', 'Docker und Sandbox-Image werden geprüft');
+    let started = false;
     try {
-      const imageChoice = this.images.clusterImage();
-      imageChoice.catch(() => {});
+      // Chosen (and the lab images baked in) beside the preflight, when the images exist.
+      const imageChoice = hooks.clusterPiecesPending ? null : this.images.clusterImage();
+      imageChoice?.catch(() => {});
       await this.preflight();
       const runnerId = await ensureOwnerId(this.options.stateDir);
       await this.ensureNetwork();
 
-      progress.start('prepare-image', 'Node-Image und Lab-Images für Sandboxen werden vorbereitet');
-      const { image: nodeImage, baked } = await imageChoice;
-      const labImages = await this.options.labImages();
-      const seed = await this.seed([nodeImage, ...labImages]);
-
-      progress.start('sandbox', 'Deine Sandbox startet (eigene Shell und eigenes Docker)');
-      await mkdir(this.slotOf(name), { recursive: true, mode: 0o700 });
       const labels = [`${LABELS.sandbox}=${name}`, `${LABELS.runner}=${runnerId}`, `${LABELS.dataDir}=${this.options.dataDir}`];
-      await copySeed(this.run, this.options.sandboxImage, seed, `${name}-docker`, labels);
-      const { cpus, memoryMiB, pids } = this.limits;
-      await this.mustDocker([
-        'run', '-d', '--name', name, '--hostname', 'werkbank',
-        '--privileged', '--cgroupns=private',
-        '--network', SANDBOX_NETWORK,
-        '--cpus', String(cpus), '--memory', `${memoryMiB}m`, '--memory-swap', `${memoryMiB}m`, '--pids-limit', String(pids),
-        ...labels.flatMap((label) => ['--label', label]),
-        '-v', `${name}-docker:/var/lib/docker`,
-        '-v', `${this.slotOf(name)}:/root`,
-        '-v', `${this.options.labsDir}:/opt/werkbank/labs:ro`,
-        ...(existsSync('/lib/modules') ? ['-v', '/lib/modules:/lib/modules:ro'] : []),
-        this.options.sandboxImage,
-      ], 'Sandbox startet nicht', 120_000);
-      await waitForInnerDocker(this.run, name);
-      progress.finish();
-      hooks.onShellReady?.();
+      let nodeImage: string;
+      let baked: string[];
+      let labImages: string[];
+      if (hooks.clusterPiecesPending) {
+        // The runner still makes the node and lab images: the learner's shell starts in an
+        // empty sandbox now, the images are loaded into its Docker once they exist.
+        await this.startSandbox(name, labels, null, progress);
+        started = true;
+        hooks.onShellReady?.();
+        progress.start('prepare-image', 'Node-Image und Lab-Images werden noch vorbereitet (dein Terminal geht schon)');
+        await hooks.clusterPiecesPending;
+        ({ image: nodeImage, baked } = await this.images.clusterImage());
+        labImages = await this.options.labImages();
+        progress.start('load-images', 'Node-Image und Lab-Images werden in deine Sandbox geladen');
+        await loadImagesInto(this.run, name, await presentImages(this.run, [nodeImage, ...labImages]), 'deine Sandbox');
+        progress.finish();
+      } else {
+        progress.start('prepare-image', 'Node-Image und Lab-Images für Sandboxen werden vorbereitet');
+        ({ image: nodeImage, baked } = await imageChoice!);
+        labImages = await this.options.labImages();
+        const seed = await this.seed([nodeImage, ...labImages]);
+        await this.startSandbox(name, labels, seed, progress);
+        hooks.onShellReady?.();
+      }
 
       const kindConfig = stringify({
         kind: 'Cluster',
@@ -252,9 +254,32 @@ export class SandboxProvider implements ClusterProvider {
       const failure = error instanceof ClusterError ? error : createFailed(error instanceof Error ? error.message : String(error), error);
       progress.fail(failure.output || failure.message);
       // Preflight failures leave nothing behind; anything later is removed again.
-      if (failure.code === 'create-failed') await this.delete(name).catch(() => {});
+      if (failure.code === 'create-failed' || started) await this.delete(name).catch(() => {});
       throw failure;
     }
+  }
+
+  /** Starts the sandbox: its Docker data root a copy of the seed, or empty without one. */
+  private async startSandbox(name: string, labels: string[], seed: string | null, progress: ProgressTracker): Promise<void> {
+    progress.start('sandbox', 'Deine Sandbox startet (eigene Shell und eigenes Docker)');
+    await mkdir(this.slotOf(name), { recursive: true, mode: 0o700 });
+    if (seed) await copySeed(this.run, this.options.sandboxImage, seed, `${name}-docker`, labels);
+    else await this.mustDocker(['volume', 'create', ...labels.flatMap((label) => ['--label', label]), `${name}-docker`], 'Volume der Sandbox');
+    const { cpus, memoryMiB, pids } = this.limits;
+    await this.mustDocker([
+      'run', '-d', '--name', name, '--hostname', 'werkbank',
+      '--privileged', '--cgroupns=private',
+      '--network', SANDBOX_NETWORK,
+      '--cpus', String(cpus), '--memory', `${memoryMiB}m`, '--memory-swap', `${memoryMiB}m`, '--pids-limit', String(pids),
+      ...labels.flatMap((label) => ['--label', label]),
+      '-v', `${name}-docker:/var/lib/docker`,
+      '-v', `${this.slotOf(name)}:/root`,
+      '-v', `${this.options.labsDir}:/opt/werkbank/labs:ro`,
+      ...(existsSync('/lib/modules') ? ['-v', '/lib/modules:/lib/modules:ro'] : []),
+      this.options.sandboxImage,
+    ], 'Sandbox startet nicht', 120_000);
+    await waitForInnerDocker(this.run, name);
+    progress.finish();
   }
 
   /** The runner's kubeconfig for the cluster, in its data dir, with the sandbox's current

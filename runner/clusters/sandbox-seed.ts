@@ -51,6 +51,22 @@ async function seedVolumes(run: CommandRunner, filter: string): Promise<string[]
   return listed.stdout.split('\n').map((line) => line.trim()).filter(Boolean);
 }
 
+/** Copies images from the host's Docker into a sandbox's own daemon (`docker save |
+ * docker load`, through a shell, so the gigabytes never pass through Node). */
+export async function loadImagesInto(run: CommandRunner, container: string, images: string[], where: string): Promise<void> {
+  if (images.length === 0) return;
+  const quoted = images.map((image) => `'${image.replaceAll("'", "'\\''")}'`).join(' ');
+  const result = await run.run('bash', ['-c', `set -o pipefail; docker save ${quoted} | docker exec -i ${container} docker load -q`], { timeoutMs: 1_800_000 });
+  if (result.code !== 0) throw new Error(`Images ließen sich nicht in ${where} laden: ${lastLines(result.stderr, 6)}`);
+}
+
+/** The images of these this machine has (a missing lab image is left out). */
+export async function presentImages(run: CommandRunner, images: string[]): Promise<string[]> {
+  const present: string[] = [];
+  for (const image of images) if (await imageId(run, image)) present.push(image);
+  return present;
+}
+
 /** The seed volume for these images, loaded now if none is complete yet. Each build
  * gets a volume of its own, so two runners seeding at once never share a half-made one. */
 export async function ensureSeed({ run, sandboxImage, images, log }: SeedOptions): Promise<string> {
@@ -82,10 +98,7 @@ export async function ensureSeed({ run, sandboxImage, images, log }: SeedOptions
   let loaded = false;
   try {
     await waitForInnerDocker(run, builder);
-    const quoted = present.map(({ image }) => `'${image.replaceAll("'", "'\\''")}'`).join(' ');
-    // Through a shell, so the gigabytes never pass through Node.
-    const result = await run.run('bash', ['-c', `set -o pipefail; docker save ${quoted} | docker exec -i ${builder} docker load -q`], { timeoutMs: 1_800_000 });
-    if (result.code !== 0) throw new Error(`Images ließen sich nicht in die Sandbox-Grundlage laden: ${lastLines(result.stderr, 6)}`);
+    await loadImagesInto(run, builder, present.map(({ image }) => image), 'die Sandbox-Grundlage');
     await dockerOutput(run, ['exec', builder, 'touch', `/var/lib/docker/${COMPLETE_MARK}`], 'Seed-Markierung');
     loaded = true;
   } finally {

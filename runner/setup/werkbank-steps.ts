@@ -7,12 +7,13 @@ import { commandStep, type PreparationNeed, type PreparationStep } from './prepa
 const DOCTOR = '„./werkbank doctor“ zeigt, was diesem Rechner fehlt.';
 const RESTART = 'Danach die Werkbank neu starten (Strg+C, „./werkbank start“).';
 
-/** The steps, each run as `./werkbank _schritt <name>`. In the sandbox mode every one of
- * them is also the shell's: a sandbox starts from a seed holding the node and lab images,
- * and its image carries the toolchain's kind, kubectl and helm. */
+/** The steps, each run as `./werkbank _schritt <name>`. In the sandbox mode the first four
+ * are also the shell's (the sandbox image carries the toolchain's kind, kubectl and helm);
+ * the node and lab images are only the cluster's: a sandbox started before them gets
+ * them loaded into its Docker once they are made. */
 export function werkbankSteps(root: string, sandboxShells: boolean): PreparationStep[] {
-  const needs: PreparationNeed[] = sandboxShells ? ['terminal', 'cluster'] : ['cluster'];
-  const step = (name: string, rest: Omit<PreparationStep, 'run' | 'needs'>) =>
+  const shellToo: PreparationNeed[] = sandboxShells ? ['terminal', 'cluster'] : ['cluster'];
+  const step = (name: string, rest: Omit<PreparationStep, 'run' | 'needs'>, needs = shellToo) =>
     commandStep({ ...rest, needs }, 'bash', [join(root, 'werkbank'), '_schritt', name]);
   return [
     step('werkzeuge', {
@@ -44,12 +45,12 @@ export function werkbankSteps(root: string, sandboxShells: boolean): Preparation
       label: 'Node-Image für die Cluster wird gebaut',
       guessSeconds: 300,
       fix: `Führe „docker/kind-node/build.sh“ aus, um den ganzen Fehler zu sehen. ${DOCTOR} ${RESTART}`,
-    }),
+    }, ['cluster']),
     step('lab-images', {
       id: 'lab-images',
       label: 'Images der Labs werden gebaut',
       guessSeconds: 300,
       fix: `Führe „docker/images/build.sh“ aus, um den ganzen Fehler zu sehen. ${DOCTOR} ${RESTART}`,
-    }),
+    }, ['cluster']),
   ];
 }

@@ -13,23 +13,27 @@ import { FakeProvider } from '../../runner/clusters/testing/fake-provider.ts';
 import { loadConfig, repoRoot } from '../../runner/config.ts';
 import { startRunner, type Runner } from '../../runner/server.ts';
 import { Preparation, type PreparationNeed, type PreparationStep } from '../../runner/setup/preparation.ts';
-import { launchChromium, poll, terminalText, waitForPrompt } from './browser.ts';
+import { werkbankSteps } from '../../runner/setup/werkbank-steps.ts';
+import { launchChromium, poll, terminalText, typeInTerminal, waitForPrompt, waitForTerminalText } from './browser.ts';
 
 interface ControlledStep {
   step: PreparationStep;
+  /** The preparation got to it (steps run one after another). */
+  started(): boolean;
   finish(): void;
   fail(lines: string[]): void;
 }
 
 function controlledStep(id: string, label: string, needs: PreparationNeed[]): ControlledStep {
+  return controlled({ id, label, needs, guessSeconds: 120, fix: `Führe „build ${id}“ aus, um den ganzen Fehler zu sehen.` });
+}
+
+/** The step's work is the test's: it finishes or fails when the test says so. */
+function controlled(shown: Omit<PreparationStep, 'run'>): ControlledStep {
   let settle: { finish: () => void; fail: (lines: string[]) => void } | null = null;
   return {
     step: {
-      id,
-      label,
-      needs,
-      guessSeconds: 120,
-      fix: `Führe „build ${id}“ aus, um den ganzen Fehler zu sehen.`,
+      ...shown,
       run: (onLine) =>
         new Promise<void>((resolve, reject) => {
           settle = {
@@ -41,6 +45,7 @@ function controlledStep(id: string, label: string, needs: PreparationNeed[]): Co
           };
         }),
     },
+    started: () => settle !== null,
     finish: () => settle!.finish(),
     fail: (lines) => settle!.fail(lines),
   };
@@ -58,6 +63,7 @@ async function runnerPreparing(steps: ControlledStep[], sandboxed = true): Promi
   const clusters = new ClusterManager({
     provider, dataDir, poolSize: 0, maxClusters: 3, idleTtlMs: 3600_000, memoryPerClusterMiB: 100, maxParallelCreates: 1,
     freeMemoryMiB: () => 16_000, log: () => {}, startAfter: preparation.whenReady(sandboxed ? 'terminal' : 'cluster'),
+    clusterAfter: preparation.whenReady('cluster'),
   });
   const config = { ...loadConfig({}), host: '127.0.0.1', port: 0, dataDir, siteDir: join(repoRoot, 'site', 'dist'), rateLimitPerMinute: 100_000 };
   // No labs: their files would be written into the home while it moves into the "sandbox".
@@ -129,6 +135,31 @@ describe('a runner still preparing in the background', () => {
     const output = await page.locator('.wb-preparation-output').textContent();
     expect(output).toContain('no space left on device');
     expect(output).toContain('Was tun: Führe „build lab-images“ aus');
+  });
+
+  it('with the real steps of the sandbox mode, the terminal works while the node and lab images are still made', async () => {
+    const real = werkbankSteps(repoRoot, true).map(({ run: _run, ...shown }) => controlled(shown));
+    const { runner, provider, stop } = await runnerPreparing(real);
+    cleanups.push(stop);
+    const page = await lessonPage(runner);
+    await poll(() => summary(page)).toMatch(/^Die Lernumgebung wird vorbereitet … Schritt 1 von 6: /);
+    expect(runner.sessions.size).toBe(0);
+
+    // Tools, Docker and the sandbox image: what the learner's shell needs.
+    for (const step of real.slice(0, 4)) {
+      await poll(() => step.started()).toBe(true);
+      step.finish();
+    }
+    await poll(() => summary(page)).toMatch(/^Die Lernumgebung wird vorbereitet … Schritt 5 von 6: Node-Image für die Cluster wird gebaut/);
+    await poll(() => provider.pending.length).toBe(1);
+    // The sandbox starts without the cluster's images, and knows its cluster waits for them.
+    expect(provider.pending[0]!.clusterPiecesPending).toBeDefined();
+    provider.shellReadyNext();
+    await waitForPrompt(page, 20_000);
+    await typeInTerminal(page, 'echo "eins plus eins = $((1 + 1))"\r');
+    await waitForTerminalText(page, /eins plus eins = 2/);
+    await expect(startButton(page).isDisabled()).resolves.toBe(true);
+    expect(await summary(page)).toMatch(/Schritt 5 von 6/);
   });
 
   it('hides the preparation and lets clusters start once everything is ready', async () => {

@@ -10,6 +10,8 @@ interface PendingCreate {
   name: string;
   /** The sandbox runs (sandboxed fakes): the learner's shell may start. */
   shellReady(): void;
+  /** What create() was told to wait for before the cluster itself (sandbox mode). */
+  clusterPiecesPending: Promise<void> | undefined;
   finish(): void;
   fail(output: string): void;
 }
@@ -62,6 +64,7 @@ export class FakeProvider implements ClusterProvider {
     return new Promise((resolve, reject) => {
       const entry: PendingCreate = {
         name,
+        clusterPiecesPending: hooks.clusterPiecesPending,
         shellReady: () => {
           if (this.sandbox) hooks.onShellReady?.();
         },
