@@ -12,7 +12,7 @@ const envSchema = z.object({
   /** sandbox (default: shell, Docker and kind cluster in a container per learner), kind
    * (clusters on the host's Docker, shells on the host: one trusted user), kwok
    * (simulated, for large classes and fast tests), existing, none. */
-  WERKBANK_CLUSTER_PROVIDER: z.enum(['sandbox', 'kind', 'kwok', 'existing', 'none']).default('sandbox'),
+  WERKBANK_CLUSTER_PROVIDER: z.enum(['sandbox', 'kind', 'kwok', 'existing', 'kubernetes', 'none']).default('sandbox'),
   /** Limits of each learner's sandbox (provider sandbox). */
   WERKBANK_SANDBOX_CPUS: z.coerce.number().min(0.25).max(64).optional(),
   WERKBANK_SANDBOX_MEMORY_MIB: z.coerce.number().int().min(1024).optional(),
@@ -30,7 +30,25 @@ const envSchema = z.object({
   WERKBANK_KIND_NODE_IMAGES: listOf.optional(),
   /** Provider "existing": the instructor's kubeconfig; each learner gets a namespace. */
   WERKBANK_EXISTING_KUBECONFIG: z.string().optional(),
+  /** Provider "kubernetes" (the Helm chart sets these): learners in namespaces of their
+   * own with a session pod each; sandbox pods are not built yet. */
+  WERKBANK_KUBERNETES_MODE: z.enum(['namespace', 'sandbox']).default('namespace'),
+  WERKBANK_KUBERNETES_SESSIONS_NAMESPACE: z.string().min(1).optional(),
+  WERKBANK_KUBERNETES_SESSION_IMAGE: z.string().min(1).optional(),
+  WERKBANK_KUBERNETES_LEARNER_ROLE: z.string().min(1).optional(),
+  /** The chart's learner ConfigMap: namespace-objects.yaml and session-pod.yaml. */
+  WERKBANK_KUBERNETES_CONFIG: z.string().min(1).optional(),
+  /** Outside a pod (development, tests): the runner's kubeconfig; in a pod its ServiceAccount. */
+  WERKBANK_KUBERNETES_KUBECONFIG: z.string().min(1).optional(),
 });
+
+export interface KubernetesSettings {
+  sessionsNamespace: string;
+  sessionImage: string;
+  learnerRole: string;
+  configDir: string;
+  kubeconfigPath: string | null;
+}
 
 export type ClusterProviderSetting = z.infer<typeof envSchema>['WERKBANK_CLUSTER_PROVIDER'];
 
@@ -45,11 +63,12 @@ export interface ClusterConfig {
   addonManifests: string[] | null;
   nodeImages: string[] | null;
   existingKubeconfig: string | null;
+  kubernetes: KubernetesSettings | null;
   sandboxLimits: SandboxLimits;
 }
 
 /** What one idle cluster of each provider uses (kind measured with bench/cluster-create.ts). */
-export const MEMORY_PER_CLUSTER_MIB = { sandbox: 900, kind: 600, kwok: 300, existing: 1, none: 1 } as const;
+export const MEMORY_PER_CLUSTER_MIB = { sandbox: 900, kind: 600, kwok: 300, existing: 1, kubernetes: 1, none: 1 } as const;
 /** Left free for the runner, the browser tests and the learners' shells. */
 const RESERVED_MIB = 1024;
 /** Idle kind clusters still cost CPU (a control plane each): on 2 cores the ninth was ready
@@ -72,6 +91,7 @@ export function loadClusterConfig(
   if (e.WERKBANK_CLUSTER_PROVIDER === 'existing' && !e.WERKBANK_EXISTING_KUBECONFIG) {
     throw new Error('WERKBANK_CLUSTER_PROVIDER=existing braucht WERKBANK_EXISTING_KUBECONFIG (Pfad zur Kubeconfig der Lehrenden).');
   }
+  const kubernetes = e.WERKBANK_CLUSTER_PROVIDER === 'kubernetes' ? kubernetesSettings(e) : null;
   const fitInMemory = Math.floor((freeMiB - RESERVED_MIB) / memoryPerClusterMiB);
   const runsKind = e.WERKBANK_CLUSTER_PROVIDER === 'kind' || e.WERKBANK_CLUSTER_PROVIDER === 'sandbox';
   const fitInCpu = runsKind ? cores * KIND_CLUSTERS_PER_CORE : Infinity;
@@ -87,6 +107,7 @@ export function loadClusterConfig(
     addonManifests: e.WERKBANK_CLUSTER_ADDONS ?? null,
     nodeImages: e.WERKBANK_KIND_NODE_IMAGES ?? null,
     existingKubeconfig: e.WERKBANK_EXISTING_KUBECONFIG ?? null,
+    kubernetes,
     sandboxLimits: {
       cpus: e.WERKBANK_SANDBOX_CPUS ?? Math.min(DEFAULT_SANDBOX_LIMITS.cpus, cores),
       memoryMiB,
@@ -96,5 +117,24 @@ export function loadClusterConfig(
       // cluster (and Docker) their share.
       shellMemoryMiB: Math.min(DEFAULT_SANDBOX_LIMITS.shellMemoryMiB, Math.floor(memoryMiB / 2)),
     },
+  };
+}
+
+function kubernetesSettings(e: z.infer<typeof envSchema>): KubernetesSettings {
+  if (e.WERKBANK_KUBERNETES_MODE === 'sandbox') {
+    throw new Error('WERKBANK_KUBERNETES_MODE=sandbox (Sandbox-Pods) ist noch nicht gebaut; nimm learners.mode=namespace.');
+  }
+  const missing = (['WERKBANK_KUBERNETES_SESSIONS_NAMESPACE', 'WERKBANK_KUBERNETES_SESSION_IMAGE', 'WERKBANK_KUBERNETES_LEARNER_ROLE', 'WERKBANK_KUBERNETES_CONFIG'] as const).filter(
+    (name) => !e[name],
+  );
+  if (missing.length > 0) {
+    throw new Error(`WERKBANK_CLUSTER_PROVIDER=kubernetes braucht ${missing.join(', ')} (das Helm-Chart setzt sie).`);
+  }
+  return {
+    sessionsNamespace: e.WERKBANK_KUBERNETES_SESSIONS_NAMESPACE!,
+    sessionImage: e.WERKBANK_KUBERNETES_SESSION_IMAGE!,
+    learnerRole: e.WERKBANK_KUBERNETES_LEARNER_ROLE!,
+    configDir: e.WERKBANK_KUBERNETES_CONFIG!,
+    kubeconfigPath: e.WERKBANK_KUBERNETES_KUBECONFIG ?? null,
   };
 }

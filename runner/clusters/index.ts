@@ -7,6 +7,7 @@ import { resolveTool } from '../../docker/toolchain/resolve.ts';
 import type { ClusterConfig } from './config.ts';
 import { ExistingClusterProvider } from './existing-provider.ts';
 import { KindProvider } from './kind-provider.ts';
+import { kubernetesProviderFrom } from './kubernetes-provider.ts';
 import { KwokProvider } from './kwok-provider.ts';
 import { ClusterManager, type ClusterManagerOptions, type LearnerCluster } from './manager.ts';
 import type { ClusterProvider } from './provider.ts';
@@ -29,6 +30,8 @@ export function createProvider(config: ClusterConfig, dataDir: string): ClusterP
       return null;
     case 'kwok':
       return new KwokProvider({ stateDir, tools });
+    case 'kubernetes':
+      return kubernetesProviderFrom(config.kubernetes!, stateDir, tools.kubectl);
     case 'existing':
       return new ExistingClusterProvider({ stateDir, kubeconfigPath: config.existingKubeconfig ?? '' });
     case 'kind':

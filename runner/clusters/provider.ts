@@ -3,7 +3,7 @@
 // *when* a cluster exists, a provider knows *how* (kind, kwok, an instructor's cluster).
 import type { CommandResult } from './commands.ts';
 
-export type ProviderName = 'sandbox' | 'kind' | 'kwok' | 'existing';
+export type ProviderName = 'sandbox' | 'kind' | 'kwok' | 'existing' | 'kubernetes';
 
 /** What a provider can do, as data the rest of the runner asks instead of comparing
  * provider names (after kind's own ProviderInfo). */
