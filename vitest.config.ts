@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
+// expect.poll waits for a condition; its default of one second is shorter than a process
+// start on a loaded two-core machine. A condition that comes true returns at once.
+const expect = { poll: { timeout: 15_000 } };
+
 // One runner for every kind of test; `./werkbank test` runs all projects and sums them up.
 export default defineConfig({
   test: {
@@ -8,7 +12,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['runner/**/*.test.ts', 'checks/**/*.test.ts', 'labs/**/*.test.ts', 'docker/**/*.test.ts'],
+          expect,
+          include: ['runner/**/*.test.ts', 'checks/**/*.test.ts', 'labs/**/*.test.ts', 'docker/**/*.test.ts', 'site/*.test.ts'],
           exclude: ['**/*.kwok.test.ts', '**/*.kind.test.ts', '**/node_modules/**'],
           testTimeout: 30_000,
           pool: 'forks',
@@ -17,6 +22,7 @@ export default defineConfig({
       {
         test: {
           name: 'browser',
+          expect,
           include: ['site/e2e/**/*.test.ts'],
           // Browser tests that need a cluster run in the kwok project.
           exclude: ['**/*.kwok.test.ts'],
@@ -30,6 +36,7 @@ export default defineConfig({
       {
         test: {
           name: 'kwok',
+          expect,
           include: ['**/*.kwok.test.ts'],
           exclude: ['**/node_modules/**'],
           globalSetup: ['checks/testing/kwok-global-setup.ts'],
@@ -43,6 +50,7 @@ export default defineConfig({
           // Real kind clusters from the locally built node image: one shared cluster per
           // run, files one after another (each cluster wants most of a core).
           name: 'kind',
+          expect,
           include: ['**/*.kind.test.ts'],
           exclude: ['**/node_modules/**'],
           globalSetup: ['checks/testing/kind-global-setup.ts'],
