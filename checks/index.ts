@@ -10,6 +10,7 @@ import { configValuesUsed } from './lib/config-values-used.ts';
 import { deploymentAvailable } from './lib/deployment-available.ts';
 import { helmReleaseDeployed } from './lib/helm-release-deployed.ts';
 import { hpaScaled } from './lib/hpa-scaled.ts';
+import { httpRouteWeights } from './lib/httproute-weights.ts';
 import { imageLoaded } from './lib/image-loaded.ts';
 import { ingressRoutes } from './lib/ingress-routes.ts';
 import { jobSucceeded } from './lib/job-succeeded.ts';
@@ -25,6 +26,7 @@ import { rolloutComplete } from './lib/rollout-complete.ts';
 import { secretReferenced } from './lib/secret-referenced.ts';
 import { serviceEndpoints } from './lib/service-endpoints.ts';
 import { statefulSetReady } from './lib/statefulset-ready.ts';
+import { trafficSplit } from './lib/traffic-split.ts';
 
 export {
   CheckParamsError,
@@ -52,6 +54,7 @@ const registry = createRegistry([
   deploymentAvailable,
   helmReleaseDeployed,
   hpaScaled,
+  httpRouteWeights,
   imageLoaded,
   ingressRoutes,
   jobSucceeded,
@@ -67,6 +70,7 @@ const registry = createRegistry([
   secretReferenced,
   serviceEndpoints,
   statefulSetReady,
+  trafficSplit,
 ]);
 
 type Registered = typeof registry.checks;
