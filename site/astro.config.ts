@@ -1,33 +1,17 @@
 import mdx from '@astrojs/mdx';
 import starlight from '@astrojs/starlight';
-import type { AstroIntegration } from 'astro';
 import { defineConfig } from 'astro/config';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { labComponents } from './lab-components.ts';
 import { lessonLinks } from './lessons.ts';
 
 // `./werkbank dev` runs the runner behind Astro's dev server and names it here.
 const apiTarget = process.env.WERKBANK_API_TARGET;
 
-/** A lab with problems fails the build, every problem with file and line. The check runs
- * as `werkbank lab validate` in its own process: lab.ts files are imported at run time,
- * which Vite's config loader does not allow once the config is loaded. */
-const labValidation: AstroIntegration = {
-  name: 'werkbank-labs',
-  hooks: {
-    'astro:config:setup': () => {
-      const cli = fileURLToPath(new URL('../runner/cli/lab.ts', import.meta.url));
-      const result = spawnSync(process.execPath, [cli, 'validate'], { encoding: 'utf8' });
-      if (result.status !== 0) throw new Error(`Die Labs haben Probleme:\n${result.stderr || result.stdout}`);
-    },
-  },
-};
-
 export default defineConfig({
   srcDir: './src',
   outDir: './dist',
   integrations: [
-    labValidation,
+    labComponents(),
     starlight({
       title: 'Werkbank',
       description: 'Kubernetes zum Anfassen: Lektionen auf Deutsch, mit Terminal und eigenem Cluster.',

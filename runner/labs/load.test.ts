@@ -98,6 +98,15 @@ describe('lab validation', () => {
     ]);
   });
 
+  test('steps are read from the syntax tree: one in a code block is no step, one outside its Lab is named', async () => {
+    const lesson = '<Lab id="beispiel">\n\n```mdx\n<Step id="eins">\n</Step>\n```\n\n</Lab>\n\n<Step id="eins">\n</Step>\n';
+    const result = await labsWith('beispiel', { labTs: goodLab(stepEins), lesson, files: { 'solutions/eins.sh': '' } });
+    expect(result.lines).toEqual([
+      `${result.labFile}:9: Schritt eins: lessons/lektion.mdx enthält kein <Step id="eins"> innerhalb von <Lab id="beispiel">.`,
+      `${result.root}/lessons/lektion.mdx:10: <Step id="eins"> steht außerhalb von <Lab id="…">.`,
+    ]);
+  });
+
   test('a lesson naming a lab that does not exist is reported at its line', async () => {
     const lesson = '<Lab id="beispiel">\n<Step id="eins">\n</Step>\n</Lab>\n\n<Lab id="fehlt">\n</Lab>\n';
     const result = await labsWith('beispiel', { labTs: goodLab(stepEins), lesson, files: { 'solutions/eins.sh': '' } });

@@ -9,6 +9,7 @@ import { LineCounter, parseAllDocuments } from 'yaml';
 import { findCheck, UnknownCheckError } from '../../checks/index.ts';
 import { describeIssues } from '../../checks/core.ts';
 import { repoRoot } from '../config.ts';
+import { lessonLabProblems, lessonMarkup, type LabSteps } from './lesson-markup.ts';
 import { labSchema, type Lab } from './schema.ts';
 
 export interface LabProblem {
@@ -56,15 +57,6 @@ function lineForPath(source: string, raw: unknown, path: readonly PropertyKey[])
     return typeof check === 'string' ? lineOf(source, `'${check}'`, stepLine) : stepLine;
   }
   return typeof path[2] === 'string' ? lineOf(source, `${path[2]}:`, stepLine) : stepLine;
-}
-
-/** The ids of the <Step> components inside the lesson's <Lab id="…"> block. */
-export function stepIdsInLesson(lesson: string, labId: string): Set<string> {
-  const start = lesson.indexOf(`<Lab id="${labId}">`);
-  if (start < 0) return new Set();
-  const end = lesson.indexOf('</Lab>', start);
-  const block = lesson.slice(start, end < 0 ? undefined : end);
-  return new Set([...block.matchAll(/<Step\s+id="([^"]+)"/g)].map((match) => match[1]!));
 }
 
 async function importDefinition(file: string): Promise<unknown> {
@@ -121,6 +113,8 @@ async function validateLab(dir: string, id: string, lessonsDir: string): Promise
 
   const lessonFile = join(lessonsDir, `${lab.lesson}.mdx`);
   const lesson = existsSync(lessonFile) ? await readFile(lessonFile, 'utf8') : undefined;
+  const markup = lesson === undefined ? undefined : lessonMarkup(lesson);
+  const stepsInLesson = new Set(markup?.labs.find((used) => used.id === lab.id)?.steps.map((step) => step.id));
   if (lesson === undefined) problems.push({ file: shown, line: at('lesson:'), message: `Die Lektion lessons/${lab.lesson}.mdx gibt es nicht.` });
 
   for (const step of lab.steps) {
@@ -141,24 +135,12 @@ async function validateLab(dir: string, id: string, lessonsDir: string): Promise
     if (!existsSync(inLab(step.solution))) {
       problems.push({ file: shown, line: at(step.solution, stepLine), message: `Schritt ${step.id}: Die Lösung ${step.solution} fehlt in ${relative(repoRoot, dir)}/.` });
     }
-    if (lesson !== undefined && !stepIdsInLesson(lesson, lab.id).has(step.id)) {
+    if (markup !== undefined && !markup.unreadable && !stepsInLesson.has(step.id)) {
       problems.push({
         file: shown,
         line: stepLine,
         message: `Schritt ${step.id}: lessons/${lab.lesson}.mdx enthält kein <Step id="${step.id}"> innerhalb von <Lab id="${lab.id}">.`,
       });
-    }
-  }
-  if (lesson !== undefined) {
-    const defined = new Set(lab.steps.map((step) => step.id));
-    for (const stepId of stepIdsInLesson(lesson, lab.id)) {
-      if (!defined.has(stepId)) {
-        problems.push({
-          file: relative(repoRoot, lessonFile),
-          line: lineOf(lesson, `<Step id="${stepId}"`),
-          message: `<Step id="${stepId}"> gibt es in labs/${lab.id}/lab.ts nicht (dort: ${[...defined].join(', ')}).`,
-        });
-      }
     }
   }
   for (const path of [...(lab.setup?.manifests ?? []), ...(lab.setup?.script ? [lab.setup.script] : []), ...(lab.files ?? [])]) {
@@ -176,26 +158,31 @@ export async function loadLabs(options: LoadOptions = {}): Promise<LabCatalog> {
   const lessonsDir = options.lessonsDir ?? join(repoRoot, 'lessons');
   const entries = await readdir(labsDir, { withFileTypes: true });
   const catalog: LabCatalog = { labs: [], problems: [] };
+  // Every lab that loaded, problems or not, by directory: lessons are compared with these.
+  const parsed = new Map<string, LabSteps>();
+  const broken = new Set<string>();
   for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
     const dir = join(labsDir, entry.name);
     if (!existsSync(join(dir, 'lab.ts'))) continue;
     const { lab, problems } = await validateLab(dir, entry.name, lessonsDir);
     catalog.problems.push(...problems);
+    if (lab) parsed.set(entry.name, lab);
+    else broken.add(entry.name);
     if (lab && problems.length === 0) catalog.labs.push({ lab, dir });
   }
-  catalog.problems.push(...(await labsMissingForLessons(lessonsDir, new Set(entries.map((entry) => entry.name)))));
+  catalog.problems.push(...(await lessonProblems(lessonsDir, parsed, broken)));
   return catalog;
 }
 
-/** A lesson's <Lab id="…"> must have its labs/<id>/ (the page's "Prüfen" would answer 404). */
-async function labsMissingForLessons(lessonsDir: string, labDirs: Set<string>): Promise<LabProblem[]> {
+/** Each lesson against the labs it uses (read from its syntax tree): a <Lab id="…"> needs
+ * its labs/<id>/ (the page's "Prüfen" would answer 404), a <Step> a step of that lab. */
+async function lessonProblems(lessonsDir: string, labs: ReadonlyMap<string, LabSteps>, broken: ReadonlySet<string>): Promise<LabProblem[]> {
   const problems: LabProblem[] = [];
   for (const name of (await readdir(lessonsDir)).filter((file) => file.endsWith('.mdx')).sort()) {
-    const text = await readFile(join(lessonsDir, name), 'utf8');
-    for (const match of text.matchAll(/<Lab\s+id="([^"]+)"/g)) {
-      if (!labDirs.has(match[1]!)) {
-        problems.push({ file: relative(repoRoot, join(lessonsDir, name)), line: lineOf(text, match[0]), message: `<Lab id="${match[1]}">: labs/${match[1]}/lab.ts gibt es nicht.` });
-      }
+    const file = join(lessonsDir, name);
+    const markup = lessonMarkup(await readFile(file, 'utf8'));
+    for (const problem of lessonLabProblems(markup, name.replace(/\.mdx$/, ''), labs, { broken })) {
+      problems.push({ file: relative(repoRoot, file), line: problem.line, message: problem.message });
     }
   }
   return problems;
