@@ -1,9 +1,11 @@
 // `werkbank lab validate` and `werkbank lab test <id>…|--all`: the instructor's tools for
 // labs. Both exit non-zero on any problem, so CI can run them as they are.
 import { writeFile } from 'node:fs/promises';
+import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
+import { loadConfig, repoRoot } from '../config.ts';
 import { formatProblem, loadLabs, type LoadedLab } from '../labs/load.ts';
+import { scaffoldLab } from '../labs/scaffold.ts';
 import { junitReport } from '../labs/report.ts';
 import { selfTestLab, type LabReport, type SelfTestTarget } from '../labs/self-test.ts';
 import { freshLabCluster, kindTarget } from '../labs/test-cluster.ts';
@@ -11,6 +13,7 @@ import { loadClusterConfig } from '../clusters/config.ts';
 
 const USAGE = `Aufruf:
   werkbank lab validate
+  werkbank lab new <lab-id>
   werkbank lab test <lab-id>… | --all [--kubeconfig <datei>] [--cluster-name <kind-name>]
                     [--json <datei>] [--junit <datei>] [--keep]
 
@@ -31,6 +34,17 @@ async function validate(): Promise<number> {
   const labs = await loadValidLabs();
   if (!labs) return 1;
   console.log(`${labs.length} Labs geprüft, keine Probleme: ${labs.map(({ lab }) => lab.id).join(', ')}`);
+  return 0;
+}
+
+async function scaffold(ids: string[]): Promise<number> {
+  if (ids.length !== 1) {
+    console.error(`"lab new" braucht genau eine ID, z. B. "werkbank lab new netzwerk-grundlagen".\n\n${USAGE}`);
+    return 2;
+  }
+  const { files } = await scaffoldLab(ids[0]!);
+  console.log(`Angelegt:\n${files.map((file) => `  ${relative(repoRoot, file)}`).join('\n')}`);
+  console.log('\nSchreib jetzt Titel, Text, Prüfungen und Lösung; "./werkbank lab validate" sagt dir, was noch fehlt.');
   return 0;
 }
 
@@ -101,6 +115,7 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   if (command === 'validate') return validate();
+  if (command === 'new') return scaffold(rest);
   if (command === 'test') return test(rest, values);
   console.error(`Unbekannter Befehl "lab ${command}".\n\n${USAGE}`);
   return 2;

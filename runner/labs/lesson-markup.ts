@@ -3,6 +3,7 @@
 // they stand. `lab validate` and the site build both judge a lesson by this, so a step in
 // a code block, a comment or a string is never mistaken for one.
 import { mdxToMdast } from 'satteri';
+import { parse } from 'yaml';
 
 /** The lesson components instructors write; the build provides them without imports. */
 export const LAB_COMPONENTS = ['Lab', 'Step', 'Hint', 'Solution'] as const;
@@ -14,6 +15,8 @@ export interface MarkupNode {
   name?: string | null;
   attributes?: readonly { type: string; name?: string; value?: unknown }[];
   children?: readonly MarkupNode[];
+  /** Text of a leaf (the frontmatter's YAML, code). */
+  value?: unknown;
   position?: { start: { line: number; column: number } } | null;
 }
 
@@ -117,6 +120,18 @@ export function lessonMarkup(source: string): LessonMarkup {
     return { labs: [], unreadable: true, problems: [{ line: line ? Number(line[1]) : 1, column: line ? Number(line[2]) : 1, message: `MDX lässt sich nicht lesen: ${message}` }] };
   }
   return lessonMarkupOf(root);
+}
+
+/** The lesson's frontmatter as data, or undefined when it has none or it does not parse. */
+export function lessonFrontmatter(source: string): Record<string, unknown> | undefined {
+  try {
+    const root = mdxToMdast(source, { position: false }) as MarkupNode;
+    const yaml = root.children?.find((child) => child.type === 'yaml');
+    const data: unknown = typeof yaml?.value === 'string' ? parse(yaml.value) : undefined;
+    return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What a lab needs to be compared with a lesson. */
