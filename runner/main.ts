@@ -63,7 +63,10 @@ const tokenText =
   instructorToken.source === 'env' ? 'aus WERKBANK_INSTRUCTOR_TOKEN' : `${instructorToken.token} (gespeichert in ${instructorToken.path})`;
 console.log(`Lehrende: ${runner.url}/lehrende/ mit Token ${tokenText}\n`);
 // The learners' PATH links point at the tools once they are there (the toolchain may
-// have been built only now).
+// have been built only now, also by a retry after a failed step).
+preparation?.subscribe((state) => {
+  if (state.phase === 'done') void linkLearnerTools(config.dataDir);
+});
 void preparation?.start().then(() => linkLearnerTools(config.dataDir));
 
 let stopping = false;

@@ -28,7 +28,7 @@ import { CourseFull, TerminalSessions, type ShellPlacement } from './terminal/se
 import { TicketStore } from './terminal/tickets.ts';
 import { CourseQueue } from './terminal/limits.ts';
 import type { Preparation } from './setup/preparation.ts';
-import { preparationGate } from './setup/preparation-route.ts';
+import { PREPARATION_RETRY_PATH, preparationGate } from './setup/preparation-route.ts';
 
 export interface Runner {
   url: string;
@@ -194,6 +194,14 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
       }
       const body: TicketResponse = { ticket: tickets.issue(learnerId), expiresInMs: tickets.ttlMs };
       sendJson(res, 200, body);
+      return;
+    }
+    if (path === PREPARATION_RETRY_PATH && req.method === 'POST') {
+      if (!originAllowed(req, origins)) {
+        sendError(res, 403, 'Diese Seite darf die Vorbereitung nicht neu starten.');
+        return;
+      }
+      if (withinRateLimit(req, res)) preparation.retry(res);
       return;
     }
     const clusterContext = {

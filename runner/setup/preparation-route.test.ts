@@ -11,22 +11,28 @@ import { loadConfig } from '../config.ts';
 import { startRunner, type Runner } from '../server.ts';
 import { TICKET_PATH } from '../terminal/protocol.ts';
 import { Preparation, type PreparationStep } from './preparation.ts';
+import { PREPARATION_RETRY_PATH } from './preparation-route.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-async function runnerPreparing(sandboxed: boolean): Promise<{ runner: Runner; finish: () => void; preparation: Preparation }> {
+async function runnerPreparing(sandboxed: boolean): Promise<{ runner: Runner; finish: () => void; fail: () => void; preparation: Preparation }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'werkbank-preparation-route-'));
   let finish!: () => void;
+  let fail!: (error: Error) => void;
   const step: PreparationStep = {
     id: 'images',
     label: 'Images der Labs werden gebaut',
     needs: sandboxed ? ['terminal', 'cluster'] : ['cluster'],
     guessSeconds: 300,
     fix: 'Führe „docker/images/build.sh“ aus.',
-    run: () => new Promise<void>((resolve) => (finish = resolve)),
+    run: () =>
+      new Promise<void>((resolve, reject) => {
+        finish = resolve;
+        fail = reject;
+      }),
   };
   const preparation = new Preparation({ steps: [step], log: () => {} });
   const provider = new FakeProvider(sandboxed ? { slotRoot: join(dataDir, 'slots') } : {});
@@ -41,7 +47,7 @@ async function runnerPreparing(sandboxed: boolean): Promise<{ runner: Runner; fi
     await runner.close();
     await rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
   });
-  return { runner, finish: () => finish(), preparation };
+  return { runner, finish: () => finish(), fail: () => fail(new Error('beendet mit Code 1')), preparation };
 }
 
 const post = (runner: Runner, path: string) => fetch(`${runner.url}${path}`, { method: 'POST', headers: { origin: runner.url } });
@@ -63,6 +69,21 @@ describe('preparation over HTTP', () => {
     finish();
     await preparation.start();
     expect((await post(runner, '/api/cluster')).status).toBe(202);
+  });
+
+  it('"Erneut versuchen" runs a failed preparation again; without a failure there is nothing to retry', async () => {
+    const { runner, fail, preparation } = await runnerPreparing(false);
+    const early = await post(runner, PREPARATION_RETRY_PATH);
+    expect(early.status).toBe(409);
+    expect(((await early.json()) as { error: string }).error).toBe('Die Vorbereitung läuft gerade; „Erneut versuchen“ geht erst nach einem Fehler.');
+    fail();
+    await preparation.start();
+    expect(preparation.state().phase).toBe('failed');
+    const foreign = await fetch(`${runner.url}${PREPARATION_RETRY_PATH}`, { method: 'POST', headers: { origin: 'https://evil.example' } });
+    expect(foreign.status).toBe(403);
+    const retried = await post(runner, PREPARATION_RETRY_PATH);
+    expect(retried.status).toBe(202);
+    expect(((await retried.json()) as { preparation: { phase: string } }).preparation.phase).toBe('running');
   });
 
   it('in the sandbox mode gives no terminal ticket before the sandbox can start', async () => {

@@ -95,6 +95,33 @@ describe('background preparation', () => {
     expect(logged.join('\n')).toMatch(/Fehler bei „Baue docker“: beendet mit Code 1\n.*permission denied\nWas tun: Führe „build docker“ aus\./s);
   });
 
+  it('a retry runs again from the failed step, leaves the steps done before it alone and opens the doors on success', async () => {
+    const docker = fakeStep('docker', ['terminal', 'cluster']);
+    const images = fakeStep('images', ['cluster']);
+    const preparation = new Preparation({ steps: [docker.step, images.step], log: () => {} });
+    expect(preparation.retry()).toBe(false); // nothing failed yet
+    const first = preparation.start();
+    await settle();
+    docker.finish();
+    await settle();
+    images.fail('beendet mit Code 1');
+    await first;
+    expect(preparation.state().phase).toBe('failed');
+
+    expect(preparation.retry()).toBe(true);
+    expect(preparation.retry()).toBe(false); // already running again
+    await settle();
+    expect(docker.started).toEqual(['docker']);
+    expect(images.started).toEqual(['images', 'images']);
+    const state = preparation.state();
+    expect(state).toMatchObject({ phase: 'running', terminalReady: true, clusterReady: false, message: 'Schritt 2 von 2: Baue images – noch etwa 60 s.' });
+    expect(state.steps[1]).not.toHaveProperty('logTail');
+    const gate = preparation.whenReady('cluster');
+    images.finish();
+    await gate;
+    expect(preparation.state()).toMatchObject({ phase: 'done', clusterReady: true });
+  });
+
   it('estimates each step by its last run, kept in the cache', async () => {
     const durationsFile = join(dir, 'seconds.json');
     writeFileSync(durationsFile, JSON.stringify({ docker: 3, images: 7 }));

@@ -103,8 +103,26 @@ export class Preparation {
 
   /** Runs the steps in order (once); resolves when all are done or one failed. */
   start(): Promise<void> {
-    this.finished ??= this.runAll();
+    this.finished ??= this.runFrom(0);
     return this.finished;
+  }
+
+  /** Runs the steps again from the one that failed (after the user fixed its cause, e.g.
+   * started Docker); false when no step failed or the runner stops. */
+  retry(): boolean {
+    const failed = this.steps.findIndex((step) => step.state === 'failed');
+    if (failed < 0 || this.stopping.signal.aborted) return false;
+    for (const step of this.steps.slice(failed)) {
+      step.state = 'waiting';
+      delete step.startedAt;
+      delete step.endedAt;
+      delete step.logTail;
+      delete step.fix;
+    }
+    this.log(`Neuer Versuch ab Schritt ${failed + 1} von ${this.steps.length}.`);
+    this.finished = this.runFrom(failed);
+    this.changed();
+    return true;
   }
 
   /** Ends the running step's work (its programs too); later steps do not start. */
@@ -158,8 +176,9 @@ export class Preparation {
     for (const listener of [...this.listeners]) listener(state);
   }
 
-  private async runAll(): Promise<void> {
+  private async runFrom(first: number): Promise<void> {
     for (const [index, step] of this.options.steps.entries()) {
+      if (index < first) continue;
       if (this.stopping.signal.aborted) return;
       const shown = this.steps[index]!;
       shown.state = 'running';

@@ -162,6 +162,31 @@ describe('a runner still preparing in the background', () => {
     expect(await summary(page)).toMatch(/Schritt 5 von 6/);
   });
 
+  it('after a failed step, "Erneut versuchen" runs it again and clusters can start when it succeeds', async () => {
+    const docker = controlledStep('docker', 'Docker-Engine wird bereitgestellt', ['cluster']);
+    const { runner, stop } = await runnerPreparing([docker], false);
+    cleanups.push(stop);
+    const page = await lessonPage(runner);
+    const retry = page.getByRole('button', { name: 'Erneut versuchen' });
+    await poll(() => summary(page)).toMatch(/^Die Lernumgebung wird vorbereitet … Schritt 1 von 1/);
+    await expect(retry.isVisible()).resolves.toBe(false);
+
+    await poll(() => docker.started()).toBe(true);
+    docker.fail(['Cannot connect to the Docker daemon at unix:///var/run/docker.sock']);
+    await poll(() => summary(page)).toBe('Vorbereitung fehlgeschlagen bei „Docker-Engine wird bereitgestellt“ (Schritt 1 von 1). Führe „build docker“ aus, um den ganzen Fehler zu sehen.');
+    await poll(() => retry.isVisible()).toBe(true);
+    await expect(startButton(page).isDisabled()).resolves.toBe(true);
+
+    // The user started Docker; the step runs again from the page.
+    await retry.click();
+    await poll(() => summary(page)).toMatch(/^Die Lernumgebung wird vorbereitet … Schritt 1 von 1: Docker-Engine wird bereitgestellt/);
+    await expect(retry.isVisible()).resolves.toBe(false);
+    await expect(page.locator('.wb-preparation-output').isVisible()).resolves.toBe(false);
+    docker.finish();
+    await poll(() => page.locator('.wb-preparation').isVisible()).toBe(false);
+    await poll(() => startButton(page).isEnabled()).toBe(true);
+  });
+
   it('hides the preparation and lets clusters start once everything is ready', async () => {
     const docker = controlledStep('docker', 'Docker-Engine wird bereitgestellt', ['cluster']);
     const { runner, stop } = await runnerPreparing([docker], false);

@@ -1,6 +1,7 @@
 // While `./werkbank start` still builds what clusters (and sandbox terminals) need in the
 // background: its German steps in the cluster panel, n of m with an estimate, and on a
-// failure the log's tail and what to do. Asks the runner every few seconds until done.
+// failure the log's tail, what to do and "Erneut versuchen" (runs it again from the failed
+// step once the cause is fixed). Asks the runner every few seconds until done.
 import type { PreparationState } from '../../../../runner/setup/preparation.ts';
 
 declare global {
@@ -25,6 +26,7 @@ export function watchPreparation(box: HTMLElement, onChange: (state: Preparation
   const summary = box.querySelector<HTMLElement>('.wb-preparation-summary')!;
   const steps = box.querySelector<HTMLOListElement>('.wb-preparation-steps')!;
   const output = box.querySelector<HTMLPreElement>('.wb-preparation-output')!;
+  const retry = box.querySelector<HTMLButtonElement>('.wb-preparation-retry');
   const shown = (window.werkbankPreparation = { state: null as PreparationState | null });
 
   function render(state: PreparationState | null): void {
@@ -46,20 +48,41 @@ export function watchPreparation(box: HTMLElement, onChange: (state: Preparation
       output.textContent = failed ? `${failed.logTail ?? ''}\n\nWas tun: ${failed.fix ?? ''}`.trim() : '';
       output.hidden = !failed;
     }
+    if (retry) retry.hidden = state?.phase !== 'failed';
     onChange(state);
   }
 
+  let timer: number | undefined;
   async function poll(): Promise<void> {
+    // One loop at a time: asking now (after "Erneut versuchen") replaces the next turn.
+    window.clearTimeout(timer);
     try {
       const response = await fetch('/api/preparation', { credentials: 'same-origin' });
       // An older runner without this route has nothing in the background.
       const body = response.ok ? ((await response.json()) as { preparation: PreparationState | null }) : { preparation: null };
       render(body.preparation);
-      if (body.preparation?.phase === 'running') window.setTimeout(() => void poll(), POLL_MS);
+      if (body.preparation?.phase === 'running') timer = window.setTimeout(() => void poll(), POLL_MS);
     } catch {
-      window.setTimeout(() => void poll(), POLL_MS * 5);
+      timer = window.setTimeout(() => void poll(), POLL_MS * 5);
     }
   }
+  retry?.addEventListener('click', async () => {
+    retry.disabled = true;
+    retry.setAttribute('aria-busy', 'true');
+    try {
+      const response = await fetch('/api/preparation/retry', { method: 'POST', credentials: 'same-origin' });
+      const body = (await response.json()) as { error?: string; preparation?: PreparationState | null };
+      if (body.preparation !== undefined) render(body.preparation);
+      if (!response.ok) summary.textContent = body.error ?? `Der Runner lehnt ab (HTTP ${response.status}). Lade die Seite neu und versuche es noch einmal.`;
+      // Running again (this click or someone else's): follow it.
+      if (body.preparation?.phase === 'running') void poll();
+    } catch {
+      summary.textContent = 'Der Runner antwortet nicht. Prüfe, ob „./werkbank start“ noch läuft, und versuche es noch einmal.';
+    } finally {
+      retry.disabled = false;
+      retry.removeAttribute('aria-busy');
+    }
+  });
   void poll();
 }
 
