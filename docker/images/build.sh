@@ -2,6 +2,7 @@
 # Builds the images the labs use, without any container registry, each only when its
 # inputs changed (label werkbank.inputs, see lib.sh):
 #   werkbank/toolbox:1, werkbank/nginx:1, werkbank/demo-app:1, werkbank/postgres:15
+#   werkbank/registry (Distribution + htpasswd, the private-registry lab)
 #   werkbank/metrics-server and werkbank/traefik with their manifests (the add-ons
 #   every learner cluster gets: `kubectl top`/HPA and Ingress)
 # With internet the Dockerfiles also build on their own: `docker build --build-arg
@@ -16,6 +17,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 METRICS_SERVER_IMAGE="werkbank/metrics-server:v$METRICS_SERVER_VERSION"
 TRAEFIK_IMAGE="werkbank/traefik:v$TRAEFIK_VERSION"
+REGISTRY_IMAGE="werkbank/registry:v$DISTRIBUTION_VERSION"
 # name, tag and directory of each image built from the Debian base
 DEBIAN_IMAGES=(
   "werkbank/toolbox:1 toolbox"
@@ -32,6 +34,7 @@ case "${1:-}" in
     for entry in "${DEBIAN_IMAGES[@]}"; do echo "${entry%% *}"; done
     echo "$METRICS_SERVER_IMAGE"
     echo "$TRAEFIK_IMAGE"
+    echo "$REGISTRY_IMAGE"
     exit 0
     ;;
   --manifests)
@@ -83,6 +86,18 @@ if ! image_current "$TRAEFIK_IMAGE" "$traefik_hash"; then
   build_image "$TRAEFIK_IMAGE" "$traefik_hash" "$context"
 else
   say "$TRAEFIK_IMAGE: aktuell"
+fi
+# The registry lab's image: Distribution's binary from the toolchain plus htpasswd.
+REGISTRY_DIR="$CACHE/toolchain/distribution-$DISTRIBUTION_VERSION"
+[[ -x "$REGISTRY_DIR/registry" ]] ||
+  die "registry $DISTRIBUTION_VERSION fehlt in $REGISTRY_DIR – zuerst ./werkbank toolchain ausführen."
+registry_hash=$(inputs_hash docker/images/registry "=$(<"$REGISTRY_DIR/.registry.recipe")" "=base=$BASE_ID")
+if ! image_current "$REGISTRY_IMAGE" "$registry_hash"; then
+  staged_context "$IMAGES_DIR/registry" context
+  cp "$REGISTRY_DIR/registry" "$context/"
+  build_image "$REGISTRY_IMAGE" "$registry_hash" "$context" --build-arg "BASE=$DEBIAN_BASE_IMAGE"
+else
+  say "$REGISTRY_IMAGE: aktuell"
 fi
 sed "s|\${TRAEFIK_VERSION}|$TRAEFIK_VERSION|" "$IMAGES_DIR/traefik/traefik.yaml" >"$TRAEFIK_MANIFEST.tmp"
 mv "$TRAEFIK_MANIFEST.tmp" "$TRAEFIK_MANIFEST"

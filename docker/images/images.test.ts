@@ -1,6 +1,9 @@
 // The lab images do what the lessons promise, checked in plain Docker (fast; the kind
 // suite shows them inside a cluster).
 import { execFile } from 'node:child_process';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../checks/testing/wait.ts';
@@ -40,7 +43,7 @@ afterEach(async () => {
 describe('lab images', () => {
   it('are listed under the names the lessons use', async () => {
     expect(await labImages()).toEqual(
-      expect.arrayContaining(['werkbank/toolbox:1', 'werkbank/nginx:1', 'werkbank/demo-app:1', 'werkbank/postgres:15']),
+      expect.arrayContaining(['werkbank/toolbox:1', 'werkbank/nginx:1', 'werkbank/demo-app:1', 'werkbank/postgres:15', 'werkbank/registry:v3.1.2']),
     );
   });
 
@@ -93,6 +96,28 @@ describe('lab images', () => {
     expect(await docker('exec', '-e', 'PGPASSWORD=Pg-Geheim-2024', id, ...query)).toBe('app@shop');
     await expect(docker('exec', '-e', 'PGPASSWORD=falsch', id, ...query)).rejects.toThrow(/password authentication failed/);
     expect(await docker('exec', id, 'sh', '-c', 'command -v pg_dump')).toMatch(/pg_dump$/);
+  });
+
+  it('registry makes bcrypt htpasswd lines and, with htpasswd auth on, answers /v2/ only to that user', async () => {
+    const image = (await labImages()).find((name) => name.startsWith('werkbank/registry:'))!;
+    const line = await docker('run', '--rm', '--entrypoint', 'htpasswd', image, '-Bbn', 'lernende', 'geheim123');
+    expect(line).toMatch(/^lernende:\$2y\$/);
+    const dir = await mkdtemp(join(tmpdir(), 'werkbank-htpasswd-'));
+    await chmod(dir, 0o755); // the registry runs as nobody
+    await writeFile(join(dir, 'htpasswd'), `${line}\n`);
+    const { ip } = await startContainer(
+      image,
+      '-v', `${dir}:/auth:ro`,
+      '-e', 'REGISTRY_AUTH=htpasswd', '-e', 'REGISTRY_AUTH_HTPASSWD_REALM=Werkbank Registry', '-e', 'REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd',
+    );
+    await untilAnswers(`http://${ip}:5000/`);
+    const basic = (user: string) => ({ Authorization: `Basic ${Buffer.from(user).toString('base64')}` });
+    const anonymous = await fetch(`http://${ip}:5000/v2/`, { signal: AbortSignal.timeout(10_000) });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Basic realm="Werkbank Registry"');
+    expect((await fetch(`http://${ip}:5000/v2/`, { headers: basic('lernende:falsch') })).status).toBe(401);
+    expect((await fetch(`http://${ip}:5000/v2/`, { headers: basic('lernende:geheim123') })).status).toBe(200);
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('postgres refuses to start without a password and says in German what to set', async () => {
