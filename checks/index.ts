@@ -8,10 +8,12 @@ import { configMapUsed } from './lib/configmap-used.ts';
 import { containerTerminated } from './lib/container-terminated.ts';
 import { configValuesUsed } from './lib/config-values-used.ts';
 import { deploymentAvailable } from './lib/deployment-available.ts';
+import { driftHealed } from './lib/drift-healed.ts';
+import { fluxPruned } from './lib/flux-pruned.ts';
+import { fluxReady } from './lib/flux-ready.ts';
 import { helmReleaseDeployed } from './lib/helm-release-deployed.ts';
 import { hpaScaled } from './lib/hpa-scaled.ts';
 import { httpRouteWeights } from './lib/httproute-weights.ts';
-import { imageFromRegistry } from './lib/image-from-registry.ts';
 import { imageLoaded } from './lib/image-loaded.ts';
 import { ingressRoutes } from './lib/ingress-routes.ts';
 import { jobSucceeded } from './lib/job-succeeded.ts';
@@ -22,7 +24,6 @@ import { probesSet } from './lib/probes-set.ts';
 import { pvcBound } from './lib/pvc-bound.ts';
 import { pvcRebound } from './lib/pvc-rebound.ts';
 import { rbacAllows } from './lib/rbac-allows.ts';
-import { registrySecret } from './lib/registry-secret.ts';
 import { resourcesSet } from './lib/resources-set.ts';
 import { rolloutComplete } from './lib/rollout-complete.ts';
 import { secretReferenced } from './lib/secret-referenced.ts';
@@ -54,10 +55,12 @@ const registry = createRegistry([
   containerTerminated,
   configValuesUsed,
   deploymentAvailable,
+  driftHealed,
+  fluxPruned,
+  fluxReady,
   helmReleaseDeployed,
   hpaScaled,
   httpRouteWeights,
-  imageFromRegistry,
   imageLoaded,
   ingressRoutes,
   jobSucceeded,
@@ -68,7 +71,6 @@ const registry = createRegistry([
   pvcBound,
   pvcRebound,
   rbacAllows,
-  registrySecret,
   resourcesSet,
   rolloutComplete,
   secretReferenced,
