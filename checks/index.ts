@@ -14,6 +14,7 @@ import { fluxReady } from './lib/flux-ready.ts';
 import { helmReleaseDeployed } from './lib/helm-release-deployed.ts';
 import { hpaScaled } from './lib/hpa-scaled.ts';
 import { httpRouteWeights } from './lib/httproute-weights.ts';
+import { imageFromRegistry } from './lib/image-from-registry.ts';
 import { imageLoaded } from './lib/image-loaded.ts';
 import { ingressRoutes } from './lib/ingress-routes.ts';
 import { jobSucceeded } from './lib/job-succeeded.ts';
@@ -24,6 +25,7 @@ import { probesSet } from './lib/probes-set.ts';
 import { pvcBound } from './lib/pvc-bound.ts';
 import { pvcRebound } from './lib/pvc-rebound.ts';
 import { rbacAllows } from './lib/rbac-allows.ts';
+import { registrySecret } from './lib/registry-secret.ts';
 import { resourcesSet } from './lib/resources-set.ts';
 import { rolloutComplete } from './lib/rollout-complete.ts';
 import { secretReferenced } from './lib/secret-referenced.ts';
@@ -61,6 +63,7 @@ const registry = createRegistry([
   helmReleaseDeployed,
   hpaScaled,
   httpRouteWeights,
+  imageFromRegistry,
   imageLoaded,
   ingressRoutes,
   jobSucceeded,
@@ -71,6 +74,7 @@ const registry = createRegistry([
   pvcBound,
   pvcRebound,
   rbacAllows,
+  registrySecret,
   resourcesSet,
   rolloutComplete,
   secretReferenced,
