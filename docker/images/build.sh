@@ -28,6 +28,7 @@ DEBIAN_IMAGES=(
 MANIFESTS_DIR="$CACHE/images/manifests"
 METRICS_SERVER_MANIFEST="$MANIFESTS_DIR/metrics-server.yaml"
 TRAEFIK_MANIFEST="$MANIFESTS_DIR/traefik.yaml"
+GATEWAY_API_MANIFEST="$MANIFESTS_DIR/gateway-api.yaml"
 
 case "${1:-}" in
   --print)
@@ -39,6 +40,8 @@ case "${1:-}" in
     ;;
   --manifests)
     echo "$METRICS_SERVER_MANIFEST"
+    # The CRDs before Traefik: its manifest holds a GatewayClass.
+    echo "$GATEWAY_API_MANIFEST"
     echo "$TRAEFIK_MANIFEST"
     exit 0
     ;;
@@ -99,6 +102,7 @@ if ! image_current "$REGISTRY_IMAGE" "$registry_hash"; then
 else
   say "$REGISTRY_IMAGE: aktuell"
 fi
+bash "$IMAGES_DIR/gateway-api/render.sh" "$GATEWAY_API_MANIFEST"
 sed "s|\${TRAEFIK_VERSION}|$TRAEFIK_VERSION|" "$IMAGES_DIR/traefik/traefik.yaml" >"$TRAEFIK_MANIFEST.tmp"
 mv "$TRAEFIK_MANIFEST.tmp" "$TRAEFIK_MANIFEST"
 

@@ -1,7 +1,7 @@
 // Applies add-on manifests (metrics-server, Traefik, …) through the API: each object is
 // created, and one that exists already (a retried add-on step) is left as it is.
 import { readFile } from 'node:fs/promises';
-import { AppsV1Api, KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { ApiextensionsV1Api, AppsV1Api, KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 
 function isConflict(error: unknown): boolean {
@@ -22,6 +22,26 @@ async function waitForDeployments(config: KubeConfig, deployments: KubernetesObj
       if (available && (deployment.status?.availableReplicas ?? 0) > 0) break;
       if (Date.now() > deadline) throw new Error(`Deployment ${namespace}/${name} ist nach ${DEPLOYMENT_TIMEOUT_MS / 1000} s nicht bereit.`);
       await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
+const CRD_TIMEOUT_MS = 60_000;
+
+/**
+ * Waits until the API server serves these CustomResourceDefinitions (condition
+ * Established): objects of their kinds are refused with 404 until then.
+ */
+async function waitForCrds(config: KubeConfig, crds: KubernetesObject[]): Promise<void> {
+  const api = config.makeApiClient(ApiextensionsV1Api);
+  const deadline = Date.now() + CRD_TIMEOUT_MS;
+  for (const { metadata } of crds) {
+    const name = metadata?.name ?? '';
+    for (;;) {
+      const crd = await api.readCustomResourceDefinition({ name });
+      if (crd.status?.conditions?.some((condition) => condition.type === 'Established' && condition.status === 'True')) break;
+      if (Date.now() > deadline) throw new Error(`CustomResourceDefinition ${name} ist nach ${CRD_TIMEOUT_MS / 1000} s nicht bereit.`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
 }
@@ -57,7 +77,11 @@ export async function applyManifest(config: KubeConfig, path: string): Promise<A
   // good, until the APIService is created again). Registered after its Deployment is
   // available, it answers at once.
   const apiServices = objects.filter((object) => object.kind === 'APIService');
-  for (const object of objects.filter((candidate) => candidate.kind !== 'APIService')) await create(object);
+  // CRDs first and served before the rest, so a manifest (or the next one) may hold objects of their kinds.
+  const crds = objects.filter((object) => object.kind === 'CustomResourceDefinition');
+  for (const object of crds) await create(object);
+  await waitForCrds(config, crds);
+  for (const object of objects.filter((candidate) => candidate.kind !== 'APIService' && candidate.kind !== 'CustomResourceDefinition')) await create(object);
   const createdNow = created;
   const registered =
     apiServices.length === 0
