@@ -1,10 +1,14 @@
 // The "kubernetes" provider's pieces that need no API server: the settings the chart
 // passes, the runner's kubeconfig inside a pod, and the shell command into a session pod.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { expect, test } from 'vitest';
 import { loadClusterConfig } from './config.ts';
-import { inClusterKubeconfig, KubernetesProvider, podWaitReason } from './kubernetes-provider.ts';
+import { homeExtract, inClusterKubeconfig, KubernetesProvider, podWaitReason } from './kubernetes-provider.ts';
 import { parseSessionPodSettings } from './session-pod.ts';
 
 const CHART_ENV = {
@@ -67,8 +71,28 @@ test('the shell copies the runner\'s side of the home into the pod without repla
   const [shell, flag, script] = provider.sandbox.shellCommand('werkbank-3f9a01bc', 'abc123');
   expect([shell, flag]).toEqual(['sh', '-c']);
   expect(script).toContain(`tar -c -C '/data/learners/ab/c'\\''d/home' .`);
-  expect(script).toMatch(/'exec' '--stdin' '--quiet' '--namespace' 'werkbank-sessions' 'werkbank-3f9a01bc' '--container' 'shell' '--' 'tar' '-x' '--skip-old-files'/);
+  expect(script).toContain(`'exec' '--stdin' '--quiet' '--namespace' 'werkbank-sessions' 'werkbank-3f9a01bc' '--container' 'shell' '--' ${homeExtract('/home/lernende').map((arg) => `'${arg}'`).join(' ')} >/dev/null 2>&1;`);
   expect(script).toMatch(/; exec '\/usr\/local\/bin\/kubectl' '--kubeconfig' '\/data\/clusters\/runner.kubeconfig' 'exec' '--stdin' '--tty'/);
   // Before the pod is theirs, no home goes in.
   expect(provider.sandbox.shellCommand('werkbank-pool-1a2b3c', 'abc123')[0]).toBe('/usr/local/bin/kubectl');
+});
+
+test('the copy into the pod brings new lab files and keeps what the learner changed there (with the system tar)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'werkbank-home-copy-'));
+  try {
+    const runnerSide = join(dir, 'runner');
+    const pod = join(dir, 'pod');
+    mkdirSync(join(runnerSide, 'konfiguration'), { recursive: true });
+    writeFileSync(join(runnerSide, 'konfiguration', 'app-config.yaml'), 'kind: ConfigMap\n');
+    writeFileSync(join(runnerSide, '.bashrc'), 'vom Runner\n');
+    mkdirSync(pod);
+    writeFileSync(join(pod, '.bashrc'), 'von der lernenden Person geändert\n');
+    const archive = execFileSync('tar', ['-c', '-C', runnerSide, '.']);
+    const [tar, ...args] = homeExtract(pod);
+    execFileSync(tar!, args, { input: archive });
+    expect(readFileSync(join(pod, 'konfiguration', 'app-config.yaml'), 'utf8')).toBe('kind: ConfigMap\n');
+    expect(readFileSync(join(pod, '.bashrc'), 'utf8')).toBe('von der lernenden Person geändert\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

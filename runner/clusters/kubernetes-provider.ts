@@ -284,12 +284,18 @@ export class KubernetesProvider implements ClusterProvider {
     const copyIn = [
       options.kubectl, '--kubeconfig', options.kubeconfigPath, 'exec', '--stdin', '--quiet',
       '--namespace', options.namespace, name, '--container', CONTAINER,
-      '--', 'tar', '-x', '--skip-old-files', '--no-overwrite-dir', '--no-same-owner', '-m', '-C', SESSION_HOME,
+      '--', ...homeExtract(SESSION_HOME),
     ];
     // A failed copy leaves a shell without the lab files, which is better than none.
     const script = `tar -c -C ${shellQuote(home)} . 2>/dev/null | ${copyIn.map(shellQuote).join(' ')} >/dev/null 2>&1; exec ${shell.map(shellQuote).join(' ')}`;
     return ['sh', '-c', script];
   }
+}
+
+/** Unpacks a tar of the runner's side of a home into `dir`, keeping every file that is
+ * there already (GNU tar refuses --no-overwrite-dir beside --skip-old-files). */
+export function homeExtract(dir: string): string[] {
+  return ['tar', '-x', '--skip-old-files', '--no-same-owner', '-m', '-C', dir];
 }
 
 function shellQuote(value: string): string {
