@@ -16,6 +16,8 @@ export const RUNTIME_PACKAGES = [
   '@xterm/addon-serialize',
   '@xterm/headless',
   'node-pty',
+  // Lesson markup (runner/labs/lesson-markup.ts): the lab loader reads the MDX steps.
+  'satteri',
   'sirv',
   'ws',
   'yaml',
