@@ -9,7 +9,7 @@ import { runCommand, type RunCommand } from './command.ts';
 import type { Finding } from './finding.ts';
 import { probeDocker } from './probe-docker.ts';
 import { availableMemoryBytes, diskFinding, freeDiskBytes, inotifyFinding, memoryFinding, readInotify } from './probe-host.ts';
-import { goFinding, imageFinding, learnerToolFinding, nodeFinding, serverBinariesFinding } from './probe-tools.ts';
+import { goFinding, imageFinding, learnerToolFinding, nodeFinding, nodeImageFinding, serverBinariesFinding } from './probe-tools.ts';
 
 export interface Section {
   title: string;
@@ -29,9 +29,16 @@ export interface DoctorOptions {
   nodeMinVersion?: string;
 }
 
+const pins = () => parseEnvFile(readFileSync(join(import.meta.dirname, '..', '..', 'docker', 'versions.env'), 'utf8'));
+
 function pinnedNodeMinimum(): string {
-  const pins = parseEnvFile(readFileSync(join(import.meta.dirname, '..', '..', 'docker', 'versions.env'), 'utf8'));
-  return pins.NODE_MIN_VERSION ?? '22.12.0';
+  return pins().NODE_MIN_VERSION ?? '22.12.0';
+}
+
+/** The digest docker/kind-node/pull.sh pulls kindest/node by, when one is pinned. */
+function nodeImageDigest(env: NodeJS.ProcessEnv): string | null {
+  const digest = env.WERKBANK_KIND_NODE_DIGEST || pins().KIND_NODE_DIGEST || '';
+  return /^sha256:[0-9a-f]{64}$/.test(digest) ? digest : null;
 }
 
 async function goVersion(run: RunCommand) {
@@ -58,7 +65,15 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
 
   const imagePresent = async (image: string) =>
     docker.info ? (await run('docker', ['image', 'inspect', '--format', '{{.Id}}', image])).ok : null;
-  const [nodeImage, sandboxImage] = await Promise.all([
+  const digest = nodeImageDigest(env);
+  const pulledNodeImage = async () => {
+    if (!docker.info) return null;
+    if (!digest) return false;
+    const inspected = await run('docker', ['image', 'inspect', '--format', '{{range .RepoDigests}}{{println .}}{{end}}', `kindest/node:v${kubernetes}`]);
+    return inspected.ok && inspected.stdout.split('\n').includes(`kindest/node@${digest}`);
+  };
+  const [pulled, built, sandboxImage] = await Promise.all([
+    pulledNodeImage(),
     imagePresent(`werkbank/kind-node:v${kubernetes}`),
     imagePresent(`werkbank/sandbox:v${kubernetes}`),
   ]);
@@ -78,7 +93,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     {
       title: 'Images',
       findings: [
-        imageFinding('Knoten-Image', `werkbank/kind-node:v${kubernetes}`, nodeImage),
+        nodeImageFinding({ kubernetes, digest, offline: env.WERKBANK_OFFLINE === '1', pulled, built }),
         imageFinding('Sandbox-Image', `werkbank/sandbox:v${kubernetes}`, sandboxImage),
       ],
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ToolResolution } from '../../docker/toolchain/resolve.ts';
-import { goFinding, learnerToolFinding, nodeFinding } from './probe-tools.ts';
+import { goFinding, learnerToolFinding, nodeFinding, nodeImageFinding } from './probe-tools.ts';
 
 const wrongKubectl = { path: '/usr/bin/kubectl', source: 'path' as const, version: 'v1.32.4', rejected: 'kubectl v1.32.4 ist mehr als eine Minor-Version von Kubernetes 1.34.12 entfernt' };
 
@@ -32,6 +32,17 @@ describe('tool probes', () => {
     expect(goFinding(result('go1.26.8\n'), true)).toMatchObject({ usable: true, finding: { status: 'ok', detail: expect.stringMatching(/^1\.26\.8/) } });
     expect(goFinding(result('go1.22.1\n'), true)).toMatchObject({ usable: false, finding: { status: 'warnung', detail: expect.stringMatching(/zu alt/) } });
     expect(goFinding(result('', false), false)).toMatchObject({ usable: false, finding: { status: 'ok', detail: expect.stringMatching(/nicht gebraucht/) } });
+  });
+
+  it('says where the node image comes from: pulled by its digest, the local build, or what start will do', () => {
+    const digest = `sha256:${'ab'.repeat(32)}`;
+    const probe = { kubernetes: '1.34.12', digest, offline: false, pulled: false, built: false };
+    expect(nodeImageFinding({ ...probe, pulled: true })).toMatchObject({ status: 'ok', detail: 'kindest/node:v1.34.12 vorhanden (gezogen, sha256:abababababab…)' });
+    expect(nodeImageFinding({ ...probe, built: true })).toMatchObject({ status: 'ok', detail: 'werkbank/kind-node:v1.34.12 vorhanden (lokal gebaut)' });
+    expect(nodeImageFinding(probe).detail).toBe('fehlt – wird beim Start als kindest/node@sha256:abababababab… gezogen (Docker Hub oder Spiegel der Engine), sonst lokal gebaut.');
+    expect(nodeImageFinding({ ...probe, offline: true }).detail).toBe('werkbank/kind-node:v1.34.12 fehlt – wird beim Start lokal gebaut (WERKBANK_OFFLINE=1).');
+    expect(nodeImageFinding({ ...probe, digest: null }).detail).toMatch(/lokal gebaut \(kein Digest für kindest\/node festgelegt/);
+    expect(nodeImageFinding({ ...probe, pulled: null, built: null }).detail).toBe('nicht geprüft (keine Docker-Engine).');
   });
 
   it('checks Node against the minimum', () => {

@@ -1,6 +1,7 @@
 // Tool versions and where each piece clusters need will come from: kind, kubectl and helm
 // as docker/toolchain/resolve.ts chooses them, the Kubernetes server binaries (always the
-// Go source build), Go itself for that build, and the node and sandbox images (local build).
+// Go source build), Go itself for that build, the node image (pulled by digest or built)
+// and the sandbox image (local build).
 import { missingBinaries, type Toolchain } from '../../docker/toolchain/paths.ts';
 import { SOURCE_LABEL, type ToolResolution } from '../../docker/toolchain/resolve.ts';
 import type { LearnerTool } from '../../docker/toolchain/tool-version.ts';
@@ -52,6 +53,30 @@ export function imageFinding(label: string, image: string, present: boolean | nu
   if (present === null) return warning(label, `${image}: nicht geprüft (keine Docker-Engine).`);
   if (present) return ok(label, `${image} vorhanden (lokal gebaut)`);
   return warning(label, `${image} fehlt – wird beim Start lokal gebaut.`);
+}
+
+export interface NodeImageProbe {
+  kubernetes: string;
+  /** KIND_NODE_DIGEST (or WERKBANK_KIND_NODE_DIGEST) when it is a digest, else null. */
+  digest: string | null;
+  offline: boolean;
+  /** kindest/node:v… is here as that digest; null: no Docker engine to ask. */
+  pulled: boolean | null;
+  /** werkbank/kind-node:v… (the local build) is here. */
+  built: boolean | null;
+}
+
+/** Where the kind node image comes from (docker/kind-node/pull.sh, else build.sh). */
+export function nodeImageFinding({ kubernetes, digest, offline, pulled, built }: NodeImageProbe): Finding {
+  const label = 'Knoten-Image';
+  if (pulled === null || built === null) return warning(label, 'nicht geprüft (keine Docker-Engine).');
+  if (pulled && digest) return ok(label, `kindest/node:v${kubernetes} vorhanden (gezogen, ${digest.slice(0, 19)}…)`);
+  if (built) return ok(label, `werkbank/kind-node:v${kubernetes} vorhanden (lokal gebaut)`);
+  if (digest && !offline) {
+    return warning(label, `fehlt – wird beim Start als kindest/node@${digest.slice(0, 19)}… gezogen (Docker Hub oder Spiegel der Engine), sonst lokal gebaut.`);
+  }
+  const why = offline ? 'WERKBANK_OFFLINE=1' : 'kein Digest für kindest/node festgelegt (KIND_NODE_DIGEST)';
+  return warning(label, `werkbank/kind-node:v${kubernetes} fehlt – wird beim Start lokal gebaut (${why}).`);
 }
 
 export type LearnerToolResolutions = Record<LearnerTool, ToolResolution>;
