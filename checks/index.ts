@@ -20,6 +20,7 @@ import { ingressRoutes } from './lib/ingress-routes.ts';
 import { jobSucceeded } from './lib/job-succeeded.ts';
 import { metricsAvailable } from './lib/metrics-available.ts';
 import { namespaceExists } from './lib/namespace-exists.ts';
+import { objectsRemoved } from './lib/objects-removed.ts';
 import { podSecurity } from './lib/pod-security.ts';
 import { probesSet } from './lib/probes-set.ts';
 import { pvcBound } from './lib/pvc-bound.ts';
@@ -69,6 +70,7 @@ const registry = createRegistry([
   jobSucceeded,
   metricsAvailable,
   namespaceExists,
+  objectsRemoved,
   podSecurity,
   probesSet,
   pvcBound,

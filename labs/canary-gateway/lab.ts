@@ -57,6 +57,7 @@ export default defineLab({
         { check: 'httproute-weights', params: { name: 'web', gateway: 'web', backends: { 'web-v2': 100 } } },
         { check: 'job-succeeded', params: { job: 'stichprobe', template: stichprobe } },
         { check: 'traffic-split', params: { job: 'stichprobe', shares: { v1: 0, v2: 100 } } },
+        { check: 'objects-removed', params: { deployments: ['web-v1'], services: ['web-v1'] } },
       ],
       hint: 'Erst web-v1 aus den backendRefs nehmen und anwenden, dann Deployment und Service web-v1 löschen und noch einmal messen.',
       solution: 'solutions/umstellen.sh',
