@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { repoRoot } from '../../runner/config.ts';
 import { freshPagePerTest, labStep, poll, waitForPrompt, waitForTerminalText } from './browser.ts';
 
 // The shared test runner gives out no clusters: every learner here has none.
@@ -31,6 +34,24 @@ describe('runnable code blocks', () => {
     const buttons = await page.locator('.wb-run-button').count();
     const shellBlocks = await page.locator('.sl-markdown-content .expressive-code:has(pre[data-language="bash"])').count();
     expect(buttons).toBe(shellBlocks);
+  });
+});
+
+describe('hint and solution from the lab', () => {
+  it('shows the step’s hint from lab.ts and, once opened, its solution script', async () => {
+    await page.goto(`${baseUrl}/lektionen/speicher/`);
+    const pvc = step('pvc');
+    await pvc.locator('details.wb-hint summary').click();
+    expect(await pvc.locator('details.wb-hint').textContent()).toContain('kubectl create namespace speicher, dann kubectl config set-context');
+    // This step's script waits where a learner would watch; the page shows it as it is.
+    const solution = step('ueberleben').locator('details.wb-solution');
+    expect(await solution.locator('pre').isVisible()).toBe(false);
+    await solution.locator('summary').click();
+    const script = readFileSync(join(repoRoot, 'labs', 'speicher', 'solutions', 'ueberleben.sh'), 'utf8');
+    const shown = await solution.locator('pre').innerText();
+    for (const line of script.split('\n').filter((text) => text.trim() !== '' && !text.startsWith('#'))) {
+      expect(shown).toContain(line);
+    }
   });
 });
 

@@ -4,6 +4,7 @@ kubectl wait --for=condition=Ready pod/client --timeout=120s
 kubectl exec client -- nslookup web.services.svc.cluster.local.
 kubectl exec client -- wget -qO- http://web/
 kubectl exec client -- wget -qO- http://web.services.svc.cluster.local/
+kubectl exec client -- cat /etc/resolv.conf
 kubectl apply -f abruf.yaml
 kubectl wait --for=condition=Complete job/abruf --timeout=120s
 kubectl logs job/abruf
