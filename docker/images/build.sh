@@ -3,6 +3,7 @@
 # inputs changed (label werkbank.inputs, see lib.sh):
 #   werkbank/toolbox:1, werkbank/nginx:1, werkbank/demo-app:1, werkbank/postgres:15
 #   werkbank/registry (Distribution + htpasswd, the private-registry lab)
+#   werkbank/git-server:1 (git http-backend behind lighttpd, the GitOps lab)
 #   werkbank/metrics-server and werkbank/traefik with their manifests (the add-ons
 #   every learner cluster gets: `kubectl top`/HPA and Ingress)
 # With internet the Dockerfiles also build on their own: `docker build --build-arg
@@ -24,6 +25,7 @@ DEBIAN_IMAGES=(
   "werkbank/nginx:1 nginx"
   "werkbank/demo-app:1 demo-app"
   "werkbank/postgres:15 postgres"
+  "werkbank/git-server:1 git-server"
 )
 MANIFESTS_DIR="$CACHE/images/manifests"
 METRICS_SERVER_MANIFEST="$MANIFESTS_DIR/metrics-server.yaml"
