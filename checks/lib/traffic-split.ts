@@ -18,7 +18,7 @@ export const TOLERANCE_SIGMAS = 4.5;
 
 export const trafficSplit = defineCheck({
   id: 'traffic-split',
-  title: 'Gemessene Verteilung passt zu den Gewichten',
+  title: 'Die gemessene Verteilung passt zu den Gewichten',
   params: z.strictObject({
     /** The sampling Job; its pod's log holds "<count> <version>" lines. */
     job: objectName,
