@@ -84,6 +84,19 @@ describe('helm template', () => {
     expect(JSON.stringify(byKind(objects, 'Deployment')[0])).toContain('"automountServiceAccountToken":false');
   });
 
+  it('without values the chart installs learner mode namespace: the runner gets the kubernetes provider', async () => {
+    const deployment = JSON.stringify(byKind(await helmTemplate(CHART_DIR, []), 'Deployment')[0]);
+    expect(deployment).toContain('{"name":"WERKBANK_CLUSTER_PROVIDER","value":"kubernetes"}');
+    expect(deployment).toContain('{"name":"WERKBANK_KUBERNETES_MODE","value":"namespace"}');
+  });
+
+  it('a NodePort Service takes the node port given (a classroom without an Ingress); ClusterIP ignores it', async () => {
+    const nodePort = await helmTemplate(CHART_DIR, ['service.type=NodePort', 'service.nodePort=30777']);
+    expect(JSON.stringify(byKind(nodePort, 'Service')[0])).toContain('"nodePort":30777');
+    const clusterIp = await helmTemplate(CHART_DIR, ['service.nodePort=30777']);
+    expect(JSON.stringify(byKind(clusterIp, 'Service')[0])).not.toContain('nodePort');
+  });
+
   it('an existing Secret and claim are used instead of made', async () => {
     const objects = await helmTemplate(CHART_DIR, [
       'instructorToken.existingSecret=lehrende',

@@ -92,6 +92,15 @@ export function sessionPod(options: SessionPodOptions): V1Pod {
       },
       nodeSelector: options.settings.nodeSelector,
       tolerations: options.settings.tolerations,
+      // A class spreads over the nodes (a preference: a full node never blocks a session).
+      topologySpreadConstraints: [
+        {
+          maxSkew: 1,
+          topologyKey: 'kubernetes.io/hostname',
+          whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: { matchExpressions: [{ key: SESSION_LABEL, operator: 'Exists' }] },
+        },
+      ],
       containers: [
         {
           name: 'shell',
