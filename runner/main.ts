@@ -38,9 +38,12 @@ const preparation =
 const clusters = createClusterManager(clusterConfig, config.dataDir, {
   prepareCluster: labSetupPreparer(labs),
   // A sandbox is the learner's shell and cluster in one: it starts when the shell's
-  // pieces are there, and its cluster waits inside for the node and lab images.
+  // pieces are there, and its cluster waits inside for the node and lab images (after a
+  // failed step until "Erneut versuchen" got them made).
   ...(preparation
-    ? { startAfter: preparation.whenReady(clusterConfig.provider === 'sandbox' ? 'terminal' : 'cluster'), clusterAfter: preparation.whenReady('cluster') }
+    ? clusterConfig.provider === 'sandbox'
+      ? { startAfter: preparation.whenReady('terminal'), clusterAfter: preparation.whenDone('cluster') }
+      : { startAfter: preparation.whenReady('cluster') }
     : {}),
 });
 const runner = await startRunner(config, { toolDirs: [toolDir], clusters, loadedLabs: labs, preparation }).catch((error: NodeJS.ErrnoException) => {

@@ -93,3 +93,30 @@ test('a sandbox that fails to start: the shell gets the German error, the home i
   expect(await readFile(join(home, 'notiz.txt'), 'utf8')).toBe('nicht verlieren\n');
   expect(existsSync(join(dataDir, 'slots', provider.created[0]!))).toBe(false);
 });
+
+test('while the node and lab images are still made, every learner gets a shell; the clusters then go on one creation slot at a time', async () => {
+  const provider = new FakeProvider({ autoFinish: false, slotRoot: join(dataDir, 'slots') });
+  let piecesReady!: () => void;
+  manager = new ClusterManager({
+    provider, dataDir, poolSize: 0, maxClusters: 4, idleTtlMs: 3600_000, memoryPerClusterMiB: 900,
+    maxParallelCreates: 1, freeMemoryMiB: () => 16_000, log: () => {},
+    clusterAfter: new Promise<void>((resolve) => (piecesReady = resolve)),
+  });
+  const learners = ['a'.repeat(22), 'b'.repeat(22), 'c'.repeat(22)];
+  const shells = learners.map((learner) => manager!.sandboxFor(learner));
+  // One slot, three learners: each sandbox starts and its shell is ready while its cluster waits.
+  for (let index = 0; index < learners.length; index++) {
+    await expect.poll(() => provider.pending.length).toBe(index + 1);
+    provider.pending[index]!.shellReady();
+  }
+  expect((await Promise.all(shells)).length).toBe(3);
+
+  const goesOn: string[] = [];
+  provider.pending.forEach((entry) => void entry.clusterPiecesPending!.then(() => goesOn.push(entry.name)));
+  piecesReady();
+  await expect.poll(() => goesOn).toEqual([provider.pending[0]!.name]);
+  // The first cluster done, the next in line goes on.
+  const first = provider.finishNext();
+  await expect.poll(() => goesOn.length).toBe(2);
+  expect(goesOn).toEqual([first, provider.pending[0]!.name]);
+});

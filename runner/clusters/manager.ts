@@ -78,8 +78,10 @@ export interface ClusterManagerOptions {
    * images in the background (runner/setup/preparation.ts) while the course is served. */
   startAfter?: Promise<void>;
   /** Resolves when the clusters' own pieces (node and lab images) are ready, possibly
-   * after startAfter: until then a sandbox starts the learner's shell and its cluster
-   * waits inside create(). */
+   * after startAfter (sandbox providers): until then a sandbox starts the learner's shell
+   * and its cluster waits inside create(), not counted as a running creation, so every
+   * learner arriving meanwhile gets a shell; then the waiting ones go on within
+   * maxParallelCreates, first come first served. */
   clusterAfter?: Promise<void>;
 }
 
@@ -92,6 +94,10 @@ interface LiveCluster extends ClusterEntry {
   shellReady?: boolean;
   /** The learner's home moves in or out; a shell waits for it. */
   homeMove?: Promise<void>;
+  /** Made before the node and lab images (clusterAfter): its sandbox is 'starting', then
+   * its cluster is 'waiting' for them or for a free creation slot after them (not counted
+   * as a running creation), until its slot is 'granted'. */
+  piecesWait?: 'starting' | 'waiting' | 'granted';
 }
 
 /** Ready for the learner: made, theirs, and their kubeconfig written. */
@@ -117,6 +123,8 @@ export class ClusterManager {
   /** Past startAfter: the state file is this manager's to keep. */
   private adopting = false;
   private clusterPiecesReady: boolean;
+  /** Creations whose pieces are there, each waiting for a slot (FIFO). */
+  private readonly awaitingSlot: (() => void)[] = [];
   readonly ready: Promise<void>;
 
   constructor(options: ClusterManagerOptions) {
@@ -179,7 +187,7 @@ export class ClusterManager {
   }
 
   private get creatingCount(): number {
-    return [...this.clusters.values()].filter((cluster) => cluster.phase === 'creating').length;
+    return [...this.clusters.values()].filter((cluster) => cluster.phase === 'creating' && cluster.piecesWait !== 'waiting').length;
   }
 
   status(learnerId: string): ClusterStatus {
@@ -435,6 +443,8 @@ export class ClusterManager {
   /** Starts creations while there is room: queued learners first, then the pool. */
   private pump(): void {
     if (this.closed) return;
+    // Creations that waited for the cluster pieces go first: their learners came first.
+    while (this.awaitingSlot.length > 0 && this.creatingCount < this.options.maxParallelCreates) this.awaitingSlot.shift()!();
     let started = false;
     while (this.queue.length > 0 && this.clusters.size < this.options.maxClusters && this.creatingCount < this.options.maxParallelCreates) {
       const learnerId = this.queue.shift()!;
@@ -488,9 +498,14 @@ export class ClusterManager {
       .create(name, onProgress, {
         onShellReady: () => {
           cluster.shellReady = true;
+          if (cluster.piecesWait === 'starting') {
+            // Its cluster now waits for the pieces: the slot goes to the next learner's sandbox.
+            cluster.piecesWait = 'waiting';
+            this.pump();
+          }
           this.emit(cluster.owner);
         },
-        ...(this.clusterPiecesReady || !this.options.clusterAfter ? {} : { clusterPiecesPending: this.options.clusterAfter }),
+        ...(this.clusterPiecesReady || !this.options.clusterAfter ? {} : { clusterPiecesPending: this.piecesAndSlot(cluster, this.options.clusterAfter) }),
       })
       .then(async (handle) => {
         await this.prepare(handle, onProgress);
@@ -518,6 +533,22 @@ export class ClusterManager {
         this.emit(cluster.owner);
       })
       .finally(() => this.pump());
+  }
+
+  /** Resolves when the cluster pieces are there and a creation slot is free; from the
+   * shell's start until then the cluster does not count as a running creation. */
+  private piecesAndSlot(cluster: LiveCluster, pieces: Promise<void>): Promise<void> {
+    cluster.piecesWait = 'starting';
+    return pieces.then(
+      () =>
+        new Promise<void>((resolve) => {
+          this.awaitingSlot.push(() => {
+            cluster.piecesWait = 'granted';
+            resolve();
+          });
+          this.pump();
+        }),
+    );
   }
 
   /** A preparation that fails leaves a working cluster: the learner gets it, with the

@@ -100,6 +100,8 @@ describe('background preparation', () => {
     const images = fakeStep('images', ['cluster']);
     const preparation = new Preparation({ steps: [docker.step, images.step], log: () => {} });
     expect(preparation.retry()).toBe(false); // nothing failed yet
+    let clusterDone = false;
+    const done = preparation.whenDone('cluster').then(() => (clusterDone = true));
     const first = preparation.start();
     await settle();
     docker.finish();
@@ -107,6 +109,8 @@ describe('background preparation', () => {
     images.fail('beendet mit Code 1');
     await first;
     expect(preparation.state().phase).toBe('failed');
+    await settle();
+    expect(clusterDone).toBe(false);
 
     expect(preparation.retry()).toBe(true);
     expect(preparation.retry()).toBe(false); // already running again
@@ -119,6 +123,7 @@ describe('background preparation', () => {
     const gate = preparation.whenReady('cluster');
     images.finish();
     await gate;
+    await done; // whenDone waited through the failure, for the retry's success
     expect(preparation.state()).toMatchObject({ phase: 'done', clusterReady: true });
   });
 

@@ -161,6 +161,22 @@ export class Preparation {
     });
   }
 
+  /** Resolves once what `need` asks for is ready, and only then: after a failure, when a
+   * retry() got it done. For what may wait that long (a sandbox's cluster, whose shell
+   * already runs). */
+  whenDone(need: PreparationNeed): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (state: PreparationState): boolean => {
+        if (!(need === 'terminal' ? state.terminalReady : state.clusterReady)) return false;
+        unsubscribe();
+        resolve();
+        return true;
+      };
+      const unsubscribe = this.subscribe(check);
+      check(this.state());
+    });
+  }
+
   private message(steps: PreparationStepState[], failed: PreparationStepState | undefined, current: number): string {
     if (failed) {
       return `Vorbereitung fehlgeschlagen bei „${failed.label}“ (Schritt ${steps.indexOf(failed) + 1} von ${steps.length}). ${failed.fix ?? ''}`.trim();

@@ -63,7 +63,7 @@ async function runnerPreparing(steps: ControlledStep[], sandboxed = true): Promi
   const clusters = new ClusterManager({
     provider, dataDir, poolSize: 0, maxClusters: 3, idleTtlMs: 3600_000, memoryPerClusterMiB: 100, maxParallelCreates: 1,
     freeMemoryMiB: () => 16_000, log: () => {}, startAfter: preparation.whenReady(sandboxed ? 'terminal' : 'cluster'),
-    clusterAfter: preparation.whenReady('cluster'),
+    ...(sandboxed ? { clusterAfter: preparation.whenDone('cluster') } : {}),
   });
   const config = { ...loadConfig({}), host: '127.0.0.1', port: 0, dataDir, siteDir: join(repoRoot, 'site', 'dist'), rateLimitPerMinute: 100_000 };
   // No labs: their files would be written into the home while it moves into the "sandbox".
