@@ -42,7 +42,7 @@ export function werkbankSteps(root: string, sandboxShells: boolean): Preparation
     }),
     step('node-image', {
       id: 'node-image',
-      label: 'Node-Image für die Cluster wird gebaut',
+      label: 'Node-Image für die Cluster wird geladen oder gebaut',
       guessSeconds: 300,
       fix: `Führe „docker/kind-node/build.sh“ aus, um den ganzen Fehler zu sehen. ${DOCTOR} ${RESTART}`,
     }, ['cluster']),

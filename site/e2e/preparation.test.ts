@@ -150,7 +150,7 @@ describe('a runner still preparing in the background', () => {
       await poll(() => step.started()).toBe(true);
       step.finish();
     }
-    await poll(() => summary(page)).toMatch(/^Die Lernumgebung wird vorbereitet … Schritt 5 von 6: Node-Image für die Cluster wird gebaut/);
+    await poll(() => summary(page)).toMatch(/^Die Lernumgebung wird vorbereitet … Schritt 5 von 6: Node-Image für die Cluster wird geladen oder gebaut/);
     await poll(() => provider.pending.length).toBe(1);
     // The sandbox starts without the cluster's images, and knows its cluster waits for them.
     expect(provider.pending[0]!.clusterPiecesPending).toBeDefined();
