@@ -88,9 +88,8 @@ function watchSocket(): void {
 }
 
 /** The terminal's head start: an inline script at the top of a lesson asks for the ticket
- * and opens the socket (SkipLink.astro), and says hello as soon as the dock's markup has
- * announced its size (TerminalDock.astro); the dock's first, small script takes the socket
- * over (early.ts). Without them the big script starts the terminal itself, as the page did
+ * and opens the socket (SkipLink.astro), the dock's first, small script says hello
+ * (early.ts). Without both the big script starts the terminal itself, as the page did
  * before: taken in turns under the same load, the two show what the head start is worth. */
 const HEAD_START_SCRIPT = '*TerminalDock.astro_astro_type_script_index_0_lang.*';
 

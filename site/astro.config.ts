@@ -3,7 +3,6 @@ import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
 import { labComponents } from './lab-components.ts';
 import { lessonLinks } from './lessons.ts';
-import { modulePreload } from './module-preload.ts';
 
 // `./werkbank dev` runs the runner behind Astro's dev server and names it here.
 const apiTarget = process.env.WERKBANK_API_TARGET;
@@ -41,7 +40,6 @@ export default defineConfig({
       customCss: ['./src/styles/werkbank.css'],
     }),
     mdx(),
-    modulePreload(),
   ],
   vite: {
     server: apiTarget ? { proxy: { '/api': { target: apiTarget, ws: true } } } : {},

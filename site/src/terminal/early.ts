@@ -1,15 +1,16 @@
 // A head start for the terminal. xterm.js is most of a lesson page's script and takes a
-// while to arrive and start; meanwhile the page's inline scripts have fetched the ticket,
-// opened the socket and said hello with a size estimated from the dock (SkipLink.astro,
-// TerminalDock.astro), so the runner starts the shell while xterm.js loads. This small
-// module takes that socket over (or does the same itself when the page's head start is
-// missing); the connection (connection.ts) then takes it with everything it has received
-// so far, and corrects the size once xterm.js has measured.
+// while to arrive and start; meanwhile this small module fetches the ticket, opens the
+// socket and says hello with a size estimated from the dock, so the runner starts the
+// shell while xterm.js loads. The connection (connection.ts) takes the socket over with
+// everything it has received so far, and corrects the size once xterm.js has measured.
 import { TERMINAL_PATH, type ClientMessage } from '../../../runner/terminal/protocol.ts';
 import { fetchTicket } from './connection.ts';
-import { estimateSize, TERMINAL_FONT } from './estimate-size.ts';
 
-export { TERMINAL_FONT } from './estimate-size.ts';
+/** The terminal's font, shared with dock.ts so the estimate matches what xterm.js draws. */
+export const TERMINAL_FONT = {
+  family: "'JetBrains Mono', 'DejaVu Sans Mono', 'Liberation Mono', monospace",
+  size: 14,
+};
 
 /** What the connection takes over: the socket, what came before it listened, and the
  * size the runner was told. */
@@ -27,23 +28,11 @@ export interface EarlyStart {
   takeSocket(): Promise<EarlySocket | null>;
 }
 
-/** What the page's inline script has received on its socket, and whether it said hello. */
-interface PreconnectKept {
-  backlog: MessageEvent<ArrayBuffer | string>[];
-  closed: CloseEvent | null;
-  announced: { cols: number; rows: number } | null;
-  helloSent: boolean;
-}
-
 /** Asked for by an inline script at the top of a lesson page (SkipLink.astro), while the
- * page is still being read: the ticket's response, and the socket opened with it, which
- * says hello once the dock's markup has announced its size (TerminalDock.astro). */
+ * page is still being read: the ticket's response, and the socket opened with it. */
 interface Preconnect {
   ticket: Promise<Response>;
   socket: Promise<WebSocket | null>;
-  announce(size: { cols: number; rows: number }): void;
-  /** Stops the inline script's listeners (and its hello), handing over what it kept. */
-  take(): PreconnectKept;
 }
 
 declare global {
@@ -59,6 +48,22 @@ async function preconnected(preconnect: Preconnect | undefined): Promise<WebSock
   return socket && socket.readyState <= WebSocket.OPEN ? socket : null;
 }
 
+/** Columns and rows the dock's screen will hold, before xterm.js can measure them. */
+function estimateSize(screen: HTMLElement): { cols: number; rows: number } {
+  const probe = document.createElement('span');
+  probe.style.cssText = `position:absolute;visibility:hidden;white-space:pre;line-height:normal;font-family:${TERMINAL_FONT.family};font-size:${TERMINAL_FONT.size}px`;
+  probe.textContent = 'W'.repeat(40);
+  screen.append(probe);
+  const cell = probe.getBoundingClientRect();
+  probe.remove();
+  const style = getComputedStyle(screen);
+  // xterm.js keeps room for its scroll bar beside the text.
+  const width = screen.clientWidth - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.paddingRight) - 14;
+  const height = screen.clientHeight - Number.parseFloat(style.paddingTop) - Number.parseFloat(style.paddingBottom);
+  if (cell.width <= 0 || cell.height <= 0 || width <= 0 || height <= 0) return { cols: 80, rows: 24 };
+  return { cols: Math.max(2, Math.floor(width / (cell.width / 40))), rows: Math.max(1, Math.floor(height / cell.height)) };
+}
+
 export function startTerminalEarly(screen: HTMLElement): EarlyStart {
   // For bench/page-open.ts: how soon after navigation the terminal got going.
   performance.mark('werkbank:terminal-start');
@@ -70,7 +75,6 @@ export function startTerminalEarly(screen: HTMLElement): EarlyStart {
   const opened: Promise<EarlySocket | null> = ticket.then(
     async (value) => {
       let socket = await preconnected(preconnect);
-      const kept = socket ? preconnect?.take() : undefined;
       if (!socket) {
         const url = new URL(TERMINAL_PATH, window.location.href);
         url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -78,21 +82,13 @@ export function startTerminalEarly(screen: HTMLElement): EarlyStart {
         socket = new WebSocket(url);
       }
       socket.binaryType = 'arraybuffer';
-      const early: EarlySocket = {
-        socket,
-        // Kept by the inline script: the same array goes on filling up from here.
-        backlog: kept?.backlog ?? [],
-        closed: kept?.closed ?? null,
-        announced: kept?.announced ?? estimateSize(screen, TERMINAL_FONT),
-      };
+      const early: EarlySocket = { socket, backlog: [], closed: null, announced: estimateSize(screen) };
       socket.addEventListener('message', keep);
       socket.addEventListener('close', noteClose);
-      // The runner waits for this hello (unless the inline script said it already).
+      // A preconnected socket may be open already: the runner waits for this hello.
       const sayHello = () => socket.send(JSON.stringify({ type: 'hello', ...early.announced } satisfies ClientMessage));
-      if (!kept?.helloSent) {
-        if (socket.readyState === WebSocket.OPEN) sayHello();
-        else socket.addEventListener('open', sayHello, { once: true });
-      }
+      if (socket.readyState === WebSocket.OPEN) sayHello();
+      else socket.addEventListener('open', sayHello);
       release = () => {
         socket.removeEventListener('message', keep);
         socket.removeEventListener('close', noteClose);
