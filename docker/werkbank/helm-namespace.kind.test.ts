@@ -154,12 +154,17 @@ afterAll(async () => {
 
 describe('Helm chart, learner mode "namespace", on 3 nodes', () => {
   it('three learners opening the page each get a session pod (on at least two nodes) and a shell in it, in their own namespace', async () => {
+    const secondsToPrompt: string[] = [];
     for (let i = 0; i < 3; i++) {
       const learner = await newLearner(baseUrl);
+      const started = performance.now();
       const terminal = await connect(learner);
+      // A figure for the note, not a limit: namespace, Secret, pod start and the shell.
+      secondsToPrompt.push(((performance.now() - started) / 1000).toFixed(1));
       const pod = (await terminal.run('hostname', 60_000)).trim();
       seats.push({ learner, terminal, pod });
     }
+    console.log(`[helm] Seite geöffnet → Prompt im neuen Sitzungs-Pod: ${secondsToPrompt.join(' s, ')} s`);
     expect(new Set(seats.map((seat) => seat.pod)).size).toBe(3);
     for (const seat of seats) {
       expect((await seat.terminal.run('id -u', 60_000)).trim()).toBe('10001');
