@@ -4,6 +4,8 @@
 #   werkbank/toolbox:1, werkbank/nginx:1, werkbank/demo-app:1, werkbank/postgres:15
 #   werkbank/registry (Distribution + htpasswd, the private-registry lab)
 #   werkbank/git-server:1 (git http-backend behind lighttpd, the GitOps lab)
+#   werkbank/flux-source-controller, werkbank/flux-kustomize-controller (Flux for the
+#   GitOps lab, from the toolchain's binaries, with their CRDs under /crds)
 #   werkbank/metrics-server and werkbank/traefik with their manifests (the add-ons
 #   every learner cluster gets: `kubectl top`/HPA and Ingress)
 # With internet the Dockerfiles also build on their own: `docker build --build-arg
@@ -19,6 +21,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 METRICS_SERVER_IMAGE="werkbank/metrics-server:v$METRICS_SERVER_VERSION"
 TRAEFIK_IMAGE="werkbank/traefik:v$TRAEFIK_VERSION"
 REGISTRY_IMAGE="werkbank/registry:v$DISTRIBUTION_VERSION"
+# Flux's two controllers for the GitOps lab: image, toolchain unit, version, binary.
+FLUX_IMAGES=(
+  "werkbank/flux-source-controller:v$FLUX_SOURCE_CONTROLLER_VERSION flux-source $FLUX_SOURCE_CONTROLLER_VERSION source-controller"
+  "werkbank/flux-kustomize-controller:v$FLUX_KUSTOMIZE_CONTROLLER_VERSION flux-kustomize $FLUX_KUSTOMIZE_CONTROLLER_VERSION kustomize-controller"
+)
 # name, tag and directory of each image built from the Debian base
 DEBIAN_IMAGES=(
   "werkbank/toolbox:1 toolbox"
@@ -38,6 +45,7 @@ case "${1:-}" in
     echo "$METRICS_SERVER_IMAGE"
     echo "$TRAEFIK_IMAGE"
     echo "$REGISTRY_IMAGE"
+    for entry in "${FLUX_IMAGES[@]}"; do echo "${entry%% *}"; done
     exit 0
     ;;
   --manifests)
@@ -104,6 +112,22 @@ if ! image_current "$REGISTRY_IMAGE" "$registry_hash"; then
 else
   say "$REGISTRY_IMAGE: aktuell"
 fi
+# Flux: each controller's binary and its module's CRDs from the toolchain.
+for entry in "${FLUX_IMAGES[@]}"; do
+  read -r image unit version binary <<<"$entry"
+  flux_dir="$CACHE/toolchain/$unit-$version"
+  [[ -x "$flux_dir/$binary" && -d "$flux_dir/crds" ]] ||
+    die "$binary $version fehlt in $flux_dir – zuerst ./werkbank toolchain ausführen."
+  flux_hash=$(inputs_hash docker/images/flux "=$(<"$flux_dir/.$binary.recipe")" "=$(<"$flux_dir/.crds.recipe")")
+  if ! image_current "$image" "$flux_hash"; then
+    staged_context "$IMAGES_DIR/flux" context
+    cp "$flux_dir/$binary" "$context/controller"
+    cp -R "$flux_dir/crds" "$context/crds"
+    build_image "$image" "$flux_hash" "$context"
+  else
+    say "$image: aktuell"
+  fi
+done
 bash "$IMAGES_DIR/gateway-api/render.sh" "$GATEWAY_API_MANIFEST"
 sed "s|\${TRAEFIK_VERSION}|$TRAEFIK_VERSION|" "$IMAGES_DIR/traefik/traefik.yaml" >"$TRAEFIK_MANIFEST.tmp"
 mv "$TRAEFIK_MANIFEST.tmp" "$TRAEFIK_MANIFEST"

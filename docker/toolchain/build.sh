@@ -41,6 +41,8 @@ TOOLS=(
   "metrics-server          metrics-server  sigs.k8s.io/metrics-server/cmd/metrics-server"
   "helm                    helm            helm.sh/helm/v3/cmd/helm"
   "registry                distribution    github.com/distribution/distribution/v3/cmd/registry"
+  "source-controller       flux-source     github.com/fluxcd/source-controller"
+  "kustomize-controller    flux-kustomize  github.com/fluxcd/kustomize-controller"
 )
 
 unit_version() {
@@ -52,6 +54,8 @@ unit_version() {
     kwok) echo "$KWOK_VERSION" ;;
     metrics-server) echo "$METRICS_SERVER_VERSION" ;;
     distribution) echo "$DISTRIBUTION_VERSION" ;;
+    flux-source) echo "$FLUX_SOURCE_CONTROLLER_VERSION" ;;
+    flux-kustomize) echo "$FLUX_KUSTOMIZE_CONTROLLER_VERSION" ;;
     *) die "unbekannte Einheit $1" ;;
   esac
 }
@@ -88,6 +92,8 @@ unit_module() { # the upstream module whose version versions.env pins
     kwok) echo sigs.k8s.io/kwok ;;
     metrics-server) echo sigs.k8s.io/metrics-server ;;
     distribution) echo github.com/distribution/distribution/v3 ;;
+    flux-source) echo github.com/fluxcd/source-controller ;;
+    flux-kustomize) echo github.com/fluxcd/kustomize-controller ;;
   esac
 }
 
@@ -273,6 +279,9 @@ build_all() {
   done
   copy_module_dir metrics-server sigs.k8s.io/metrics-server manifests metrics-server-manifests
   copy_module_dir kwok sigs.k8s.io/kwok kustomize kwok-kustomize
+  # The CRDs (GitRepository, Kustomization, ...) as the controllers' modules ship them.
+  copy_module_dir flux-source github.com/fluxcd/source-controller config/crd/bases crds
+  copy_module_dir flux-kustomize github.com/fluxcd/kustomize-controller config/crd/bases crds
 }
 
 # ---------------------------------------------------------------- --update-modules
@@ -317,13 +326,29 @@ update_module() { # $1 = unit
     done < <(sed -n 's|^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/src/.*|\1|p' "$upstream_mod")
   fi
 
+  if [[ "$unit" == flux-* ]]; then
+    # Flux pins forks (go-digest with BLAKE3, kustomize, yaml.v3) by replace; its own
+    # ./api replace stays out: the api module of the same version is required instead.
+    local old new ver
+    while read -r old new ver; do
+      go_in "$unit" mod edit -replace="$old=$new@$ver"
+    done < <(go_in "$unit" mod edit -json "$upstream_mod" |
+      jq -r '.Replace[]? | select(.New.Version != null) | "\(.Old.Path) \(.New.Path) \(.New.Version)"')
+  fi
+
   go_in "$unit" get -tool "${packages[@]}"
-  go_in "$unit" mod tidy
+  if [[ "$unit" == flux-* ]]; then
+    # Tidy also wants what Flux's own tests import (helmtestserver, ...), versions the
+    # module proxy here refuses; the binaries need none of it.
+    go_in "$unit" mod tidy -e
+  else
+    go_in "$unit" mod tidy
+  fi
 }
 
 update_modules() {
   local unit
-  local -a units=(kubernetes etcd kind helm kwok metrics-server distribution)
+  local -a units=(kubernetes etcd kind helm kwok metrics-server distribution flux-source flux-kustomize)
   # --update-modules <unit>: only that one (a new unit must not re-resolve the others).
   [[ -n "${1:-}" ]] && units=("$1")
   for unit in "${units[@]}"; do

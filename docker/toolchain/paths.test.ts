@@ -14,6 +14,8 @@ HELM_VERSION=3.22.0
 KWOK_VERSION=0.8.0
 METRICS_SERVER_VERSION=0.8.0
 DISTRIBUTION_VERSION=3.1.2
+FLUX_SOURCE_CONTROLLER_VERSION=1.9.0
+FLUX_KUSTOMIZE_CONTROLLER_VERSION=1.9.6
 `;
 
 describe('toolchain paths', () => {
@@ -25,6 +27,7 @@ describe('toolchain paths', () => {
     expect(tools.kind).toBe('/c/toolchain/kind-0.33.0/kind');
     expect(tools['metrics-server']).toBe('/c/toolchain/metrics-server-0.8.0/metrics-server');
     expect(tools.versions.kubernetes).toBe('1.34.12');
+    expect(tools['source-controller']).toBe('/c/toolchain/flux-source-1.9.0/source-controller');
   });
 
   it('chooses the cache directory like build.sh: WERKBANK_CACHE, then XDG_CACHE_HOME', () => {

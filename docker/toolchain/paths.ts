@@ -11,7 +11,16 @@ import { z } from 'zod';
 const versionsFile = join(import.meta.dirname, '..', 'versions.env');
 
 /** The build units of build.sh; each is one Go wrapper module under modules/. */
-export type Unit = 'kubernetes' | 'etcd' | 'kind' | 'helm' | 'kwok' | 'metrics-server' | 'distribution';
+export type Unit =
+  | 'kubernetes'
+  | 'etcd'
+  | 'kind'
+  | 'helm'
+  | 'kwok'
+  | 'metrics-server'
+  | 'distribution'
+  | 'flux-source'
+  | 'flux-kustomize';
 
 /** Every binary build.sh makes, and the unit it comes from (same table as TOOLS there). */
 export const binaries = {
@@ -30,6 +39,8 @@ export const binaries = {
   'metrics-server': 'metrics-server',
   helm: 'helm',
   registry: 'distribution',
+  'source-controller': 'flux-source',
+  'kustomize-controller': 'flux-kustomize',
 } as const satisfies Record<string, Unit>;
 
 export type Binary = keyof typeof binaries;
@@ -43,6 +54,8 @@ const versionsSchema = z.object({
   KWOK_VERSION: version,
   METRICS_SERVER_VERSION: version,
   DISTRIBUTION_VERSION: version,
+  FLUX_SOURCE_CONTROLLER_VERSION: version,
+  FLUX_KUSTOMIZE_CONTROLLER_VERSION: version,
 });
 
 export type Toolchain = Record<Binary, string> & {
@@ -96,6 +109,8 @@ export function toolchain(options: ToolchainOptions = {}): Toolchain {
     kwok: v.KWOK_VERSION,
     'metrics-server': v.METRICS_SERVER_VERSION,
     distribution: v.DISTRIBUTION_VERSION,
+    'flux-source': v.FLUX_SOURCE_CONTROLLER_VERSION,
+    'flux-kustomize': v.FLUX_KUSTOMIZE_CONTROLLER_VERSION,
   };
   const dir = join(cacheDir(options.env), 'toolchain');
   const unitDir = (unit: Unit) => join(dir, `${unit}-${versions[unit]}`);
