@@ -119,6 +119,8 @@ test('an nginx Deployment answers through its Service from another pod, by DNS n
 });
 
 test('Traefik routes an Ingress host to its Service and answers unknown hosts with 404', async ({ kube, namespace }) => {
+  // Traefik's manifest holds its GatewayClass: the Gateway API CRDs go first, as in every learner cluster.
+  await installAddon(kube, 'gateway-api');
   await installAddon(kube, 'traefik');
   await deploy(kube, namespace, 'shop', IMAGES.nginx, 80);
   await kube.networking.createNamespacedIngress({
