@@ -1,6 +1,6 @@
 import { PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
 import { describe, expect } from 'vitest';
-import { container, createDeployment, deployment, podNames, runCheck, waitForAvailable } from '../testing/check-helpers.ts';
+import { container, createDeployment, createPullSecret, deployment, podNames, runCheck, waitForAvailable } from '../testing/check-helpers.ts';
 import { kwokTest as test } from '../testing/kwok-test.ts';
 import type { KubeClients } from '../testing/kube-clients.ts';
 import { waitFor } from '../testing/wait.ts';
@@ -9,18 +9,6 @@ import { imageFromRegistry } from './image-from-registry.ts';
 const IMAGE = 'localhost:5000/shop:1.0';
 const step = { name: 'shop', registry: 'localhost:5000', secret: 'registry-zugang' };
 const UNAUTHORIZED = `failed to pull and unpack image "${IMAGE}": failed to resolve reference "${IMAGE}": pulling from host localhost:5000 failed with status code [manifests 1.0]: 401 Unauthorized`;
-
-async function pullSecret(kube: KubeClients, namespace: string) {
-  const config = { auths: { 'localhost:5000': { username: 'lernende', password: 'geheim123' } } };
-  await kube.core.createNamespacedSecret({
-    namespace,
-    body: {
-      metadata: { name: 'registry-zugang' },
-      type: 'kubernetes.io/dockerconfigjson',
-      data: { '.dockerconfigjson': Buffer.from(JSON.stringify(config)).toString('base64') },
-    },
-  });
-}
 
 async function shop(kube: KubeClients, namespace: string, options: { image?: string; withSecret?: boolean } = {}) {
   await createDeployment(
@@ -67,7 +55,7 @@ async function refused(kube: KubeClients, namespace: string, message = UNAUTHORI
 
 describe('image-from-registry', () => {
   test.concurrent('passes when the pods run the registry image with the pull secret in the template', async ({ kube, namespace }) => {
-    await pullSecret(kube, namespace);
+    await createPullSecret(kube, namespace, 'localhost:5000');
     await shop(kube, namespace, { withSecret: true });
     await waitForAvailable(kube, namespace, 'shop', 1);
 
@@ -81,7 +69,7 @@ describe('image-from-registry', () => {
 
   // Near miss: running, with the secret, but the image is the one baked into the node.
   test.concurrent('an image from elsewhere fails even when the Deployment runs', async ({ kube, namespace }) => {
-    await pullSecret(kube, namespace);
+    await createPullSecret(kube, namespace, 'localhost:5000');
     await shop(kube, namespace, { image: 'werkbank/demo-app:1', withSecret: true });
     await waitForAvailable(kube, namespace, 'shop', 1);
 
@@ -93,7 +81,7 @@ describe('image-from-registry', () => {
 
   // Near miss: the Secret exists, but nothing hands it to the pods: the registry says 401.
   test.concurrent('without imagePullSecrets the pods in ImagePullBackOff are explained by the 401', async ({ kube, namespace }) => {
-    await pullSecret(kube, namespace);
+    await createPullSecret(kube, namespace, 'localhost:5000');
     await shop(kube, namespace);
     const pod = await refused(kube, namespace);
 
@@ -106,7 +94,7 @@ describe('image-from-registry', () => {
   });
 
   test.concurrent('the ServiceAccount got the secret after the pod was made: restart it', async ({ kube, namespace }) => {
-    await pullSecret(kube, namespace);
+    await createPullSecret(kube, namespace, 'localhost:5000');
     await shop(kube, namespace);
     const pod = await refused(kube, namespace);
     await giveAccountTheSecret(kube, namespace);
@@ -119,7 +107,7 @@ describe('image-from-registry', () => {
   });
 
   test.concurrent('wrong credentials in the secret: the registry refuses them', async ({ kube, namespace }) => {
-    await pullSecret(kube, namespace);
+    await createPullSecret(kube, namespace, 'localhost:5000');
     await shop(kube, namespace, { withSecret: true });
     await refused(kube, namespace);
 
@@ -130,7 +118,7 @@ describe('image-from-registry', () => {
   });
 
   test.concurrent('an image the registry does not have says to push it', async ({ kube, namespace }) => {
-    await pullSecret(kube, namespace);
+    await createPullSecret(kube, namespace, 'localhost:5000');
     await shop(kube, namespace, { withSecret: true });
     await refused(kube, namespace, `failed to pull and unpack image "${IMAGE}": failed to resolve reference "${IMAGE}": ${IMAGE}: not found`);
 
@@ -141,7 +129,7 @@ describe('image-from-registry', () => {
   });
 
   test.concurrent('a step about the ServiceAccount fails while the template still names the secret', async ({ kube, namespace }) => {
-    await pullSecret(kube, namespace);
+    await createPullSecret(kube, namespace, 'localhost:5000');
     await giveAccountTheSecret(kube, namespace);
     await shop(kube, namespace, { withSecret: true });
     await waitForAvailable(kube, namespace, 'shop', 1);

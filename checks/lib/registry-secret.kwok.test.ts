@@ -1,28 +1,13 @@
 import { describe, expect } from 'vitest';
-import { runCheck } from '../testing/check-helpers.ts';
+import { createPullSecret, runCheck } from '../testing/check-helpers.ts';
 import { kwokTest as test } from '../testing/kwok-test.ts';
-import type { KubeClients } from '../testing/kube-clients.ts';
 import { registrySecret } from './registry-secret.ts';
 
 const step = { name: 'registry-zugang', registry: 'localhost:5000', username: 'lernende' };
 
-/** What `kubectl create secret docker-registry` writes, with the auths key given. */
-async function pullSecret(kube: KubeClients, namespace: string, server: string, username = 'lernende') {
-  const auth = Buffer.from(`${username}:geheim123`).toString('base64');
-  const config = { auths: { [server]: { username, password: 'geheim123', auth } } };
-  await kube.core.createNamespacedSecret({
-    namespace,
-    body: {
-      metadata: { name: 'registry-zugang' },
-      type: 'kubernetes.io/dockerconfigjson',
-      data: { '.dockerconfigjson': Buffer.from(JSON.stringify(config)).toString('base64') },
-    },
-  });
-}
-
 describe('registry-secret', () => {
   test.concurrent('passes for a docker-registry Secret with credentials for the registry', async ({ kube, namespace }) => {
-    await pullSecret(kube, namespace, 'localhost:5000');
+    await createPullSecret(kube, namespace, 'localhost:5000');
 
     const result = await runCheck(kube, namespace, registrySecret, step);
 
@@ -33,7 +18,7 @@ describe('registry-secret', () => {
   });
 
   test.concurrent('the registry may be written as a URL, as docker login writes it', async ({ kube, namespace }) => {
-    await pullSecret(kube, namespace, 'http://localhost:5000/v2/');
+    await createPullSecret(kube, namespace, 'http://localhost:5000/v2/');
 
     const result = await runCheck(kube, namespace, registrySecret, step);
 
@@ -57,7 +42,7 @@ describe('registry-secret', () => {
 
   // Near miss: --docker-server forgotten, so kubectl files the credentials under Docker Hub.
   test.concurrent('credentials for Docker Hub instead of the registry fail and say why', async ({ kube, namespace }) => {
-    await pullSecret(kube, namespace, 'https://index.docker.io/v1/');
+    await createPullSecret(kube, namespace, 'https://index.docker.io/v1/');
 
     const result = await runCheck(kube, namespace, registrySecret, step);
 
@@ -68,7 +53,7 @@ describe('registry-secret', () => {
   });
 
   test.concurrent('credentials for another user fail', async ({ kube, namespace }) => {
-    await pullSecret(kube, namespace, 'localhost:5000', 'admin');
+    await createPullSecret(kube, namespace, 'localhost:5000', 'admin');
 
     const result = await runCheck(kube, namespace, registrySecret, step);
 

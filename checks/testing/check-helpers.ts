@@ -109,6 +109,21 @@ export async function restartedAgo(kube: KubeClients, namespace: string, name: s
   await kube.core.replaceNamespacedPodStatus({ name, namespace, body: pod });
 }
 
+/** What `kubectl create secret docker-registry <name> --docker-server=<server>` writes. */
+export async function createPullSecret(kube: KubeClients, namespace: string, server: string, username = 'lernende', name = 'registry-zugang'): Promise<void> {
+  const password = 'geheim123';
+  const auth = Buffer.from(`${username}:${password}`).toString('base64');
+  const config = { auths: { [server]: { username, password, auth } } };
+  await kube.core.createNamespacedSecret({
+    namespace,
+    body: {
+      metadata: { name },
+      type: 'kubernetes.io/dockerconfigjson',
+      data: { '.dockerconfigjson': Buffer.from(JSON.stringify(config)).toString('base64') },
+    },
+  });
+}
+
 /** The names of the pods labelled app=<app>. */
 export async function podNames(kube: KubeClients, namespace: string, app: string): Promise<string[]> {
   const pods = await kube.core.listNamespacedPod({ namespace, labelSelector: `app=${app}` });
