@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { CoreV1Api, KubeConfig, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { podExec } from '../../checks/exec.ts';
+import { isNotFound } from '../../checks/kube.ts';
 import type { CommandResult } from './commands.ts';
 import { ClusterError, createFailed } from './errors.ts';
 import type { KubernetesSettings } from './config.ts';
@@ -18,6 +19,7 @@ import { ProgressTracker } from './progress.ts';
 import type { ClusterHandle, ClusterProvider, CreateHooks, ImageLoadResult, ProgressCallback, ProviderInfo, SandboxAccess } from './provider.ts';
 import { kubeconfigSecret, loadSessionPodSettings, SESSION_HOME, SESSION_KUBECONFIG, SESSION_LABEL, sessionPod, type SessionPodSettings } from './session-pod.ts';
 import { podPlacement, type PodPlacementOptions } from '../terminal/pod-placement.ts';
+import { shellQuote } from '../terminal/shell.ts';
 
 const CONTAINER = 'shell';
 /** The learner's token in their kubeconfig lives a day; "Prüfen" takes a fresh one after an hour. */
@@ -84,12 +86,8 @@ function isReady(pod: V1Pod): boolean {
   return pod.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? false;
 }
 
-function isStatus(error: unknown, code: number): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === code;
-}
-
 const ignoreMissing = (error: unknown): void => {
-  if (!isStatus(error, 404)) throw error;
+  if (!isNotFound(error)) throw error;
 };
 
 export class KubernetesProvider implements ClusterProvider {
@@ -296,10 +294,6 @@ export class KubernetesProvider implements ClusterProvider {
  * there already (GNU tar refuses --no-overwrite-dir beside --skip-old-files). */
 export function homeExtract(dir: string): string[] {
   return ['tar', '-x', '--skip-old-files', '--no-same-owner', '-m', '-C', dir];
-}
-
-function shellQuote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
 /** The provider as the chart's settings describe it: in a pod the runner's ServiceAccount

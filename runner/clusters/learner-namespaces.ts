@@ -15,6 +15,7 @@ import {
 } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
+import { isNotFound } from '../../checks/kube.ts';
 import { learnerKubeconfig } from './kubeconfig.ts';
 
 export const RUNNER_LABEL = 'werkbank.dev/runner';
@@ -72,10 +73,6 @@ export interface LearnerNamespacesOptions {
   apiServer?: string;
 }
 
-function isStatus(error: unknown, code: number): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === code;
-}
-
 export class LearnerNamespaces {
   private readonly options: LearnerNamespacesOptions;
   private readonly core: CoreV1Api;
@@ -112,7 +109,7 @@ export class LearnerNamespaces {
 
   async delete(name: string): Promise<void> {
     await this.core.deleteNamespace({ name }).catch((error: unknown) => {
-      if (!isStatus(error, 404)) throw error;
+      if (!isNotFound(error)) throw error;
     });
   }
 

@@ -38,7 +38,8 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-function shellQuote(value: string): string {
+/** One word for a POSIX shell, whatever it holds. */
+export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
