@@ -77,6 +77,10 @@ function minutesText(seconds: number): string {
   return `etwa ${Math.round(seconds / 60)} min`;
 }
 
+function isReadyFor(state: PreparationState, need: PreparationNeed): boolean {
+  return need === 'terminal' ? state.terminalReady : state.clusterReady;
+}
+
 export class Preparation {
   private readonly options: PreparationOptions;
   private readonly now: () => number;
@@ -148,29 +152,22 @@ export class Preparation {
   /** Resolves once what `need` asks for is ready, or the preparation ended without it
    * (then whoever waited finds out what is missing on their own, e.g. a preflight). */
   whenReady(need: PreparationNeed): Promise<void> {
-    return new Promise((resolve) => {
-      const check = (state: PreparationState): boolean => {
-        const ready = need === 'terminal' ? state.terminalReady : state.clusterReady;
-        if (!ready && state.phase === 'running') return false;
-        unsubscribe();
-        resolve();
-        return true;
-      };
-      const unsubscribe = this.subscribe(check);
-      check(this.state());
-    });
+    return this.until((state) => isReadyFor(state, need) || state.phase !== 'running');
   }
 
   /** Resolves once what `need` asks for is ready, and only then: after a failure, when a
    * retry() got it done. For what may wait that long (a sandbox's cluster, whose shell
    * already runs). */
   whenDone(need: PreparationNeed): Promise<void> {
+    return this.until((state) => isReadyFor(state, need));
+  }
+
+  private until(condition: (state: PreparationState) => boolean): Promise<void> {
     return new Promise((resolve) => {
-      const check = (state: PreparationState): boolean => {
-        if (!(need === 'terminal' ? state.terminalReady : state.clusterReady)) return false;
+      const check = (state: PreparationState): void => {
+        if (!condition(state)) return;
         unsubscribe();
         resolve();
-        return true;
       };
       const unsubscribe = this.subscribe(check);
       check(this.state());
