@@ -9,7 +9,7 @@ import { LineCounter, parseAllDocuments } from 'yaml';
 import { findCheck, UnknownCheckError } from '../../checks/index.ts';
 import { describeIssues } from '../../checks/core.ts';
 import { repoRoot } from '../config.ts';
-import { lessonLabProblems, lessonMarkup, type LabSteps } from './lesson-markup.ts';
+import { lessonLabProblems, lessonMarkup, type LabSteps, type LessonMarkup } from './lesson-markup.ts';
 import { labSchema, type Lab } from './schema.ts';
 
 export interface LabProblem {
@@ -83,7 +83,10 @@ function manifestProblems(text: string, file: string): LabProblem[] {
   return problems;
 }
 
-async function validateLab(dir: string, id: string, lessonsDir: string): Promise<{ lab?: Lab; problems: LabProblem[] }> {
+/** A lesson's syntax tree, or undefined when the file does not exist. */
+type LessonReader = (file: string) => Promise<LessonMarkup | undefined>;
+
+async function validateLab(dir: string, id: string, lessonsDir: string, readLesson: LessonReader): Promise<{ lab?: Lab; problems: LabProblem[] }> {
   const file = join(dir, 'lab.ts');
   const shown = relative(repoRoot, file);
   const source = await readFile(file, 'utf8');
@@ -112,10 +115,9 @@ async function validateLab(dir: string, id: string, lessonsDir: string): Promise
   if (lab.id !== id) problems.push({ file: shown, line: at('id:'), message: `Die Lab-ID "${lab.id}" muss dem Verzeichnisnamen "${id}" entsprechen.` });
 
   const lessonFile = join(lessonsDir, `${lab.lesson}.mdx`);
-  const lesson = existsSync(lessonFile) ? await readFile(lessonFile, 'utf8') : undefined;
-  const markup = lesson === undefined ? undefined : lessonMarkup(lesson);
+  const markup = await readLesson(lessonFile);
   const stepsInLesson = new Set(markup?.labs.find((used) => used.id === lab.id)?.steps.map((step) => step.id));
-  if (lesson === undefined) problems.push({ file: shown, line: at('lesson:'), message: `Die Lektion lessons/${lab.lesson}.mdx gibt es nicht.` });
+  if (markup === undefined) problems.push({ file: shown, line: at('lesson:'), message: `Die Lektion lessons/${lab.lesson}.mdx gibt es nicht.` });
 
   for (const step of lab.steps) {
     const stepLine = at(`'${step.id}'`);
@@ -161,26 +163,36 @@ export async function loadLabs(options: LoadOptions = {}): Promise<LabCatalog> {
   // Every lab that loaded, problems or not, by directory: lessons are compared with these.
   const parsed = new Map<string, LabSteps>();
   const broken = new Set<string>();
+  // Each lesson is parsed once, for its lab and for the check of every lesson below.
+  const lessons = new Map<string, Promise<LessonMarkup | undefined>>();
+  const readLesson: LessonReader = (file) => {
+    let markup = lessons.get(file);
+    if (!markup) {
+      markup = existsSync(file) ? readFile(file, 'utf8').then(lessonMarkup) : Promise.resolve(undefined);
+      lessons.set(file, markup);
+    }
+    return markup;
+  };
   for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
     const dir = join(labsDir, entry.name);
     if (!existsSync(join(dir, 'lab.ts'))) continue;
-    const { lab, problems } = await validateLab(dir, entry.name, lessonsDir);
+    const { lab, problems } = await validateLab(dir, entry.name, lessonsDir, readLesson);
     catalog.problems.push(...problems);
     if (lab) parsed.set(entry.name, lab);
     else broken.add(entry.name);
     if (lab && problems.length === 0) catalog.labs.push({ lab, dir });
   }
-  catalog.problems.push(...(await lessonProblems(lessonsDir, parsed, broken)));
+  catalog.problems.push(...(await lessonProblems(lessonsDir, parsed, broken, readLesson)));
   return catalog;
 }
 
 /** Each lesson against the labs it uses (read from its syntax tree): a <Lab id="…"> needs
  * its labs/<id>/ (the page's "Prüfen" would answer 404), a <Step> a step of that lab. */
-async function lessonProblems(lessonsDir: string, labs: ReadonlyMap<string, LabSteps>, broken: ReadonlySet<string>): Promise<LabProblem[]> {
+async function lessonProblems(lessonsDir: string, labs: ReadonlyMap<string, LabSteps>, broken: ReadonlySet<string>, readLesson: LessonReader): Promise<LabProblem[]> {
   const problems: LabProblem[] = [];
   for (const name of (await readdir(lessonsDir)).filter((file) => file.endsWith('.mdx')).sort()) {
     const file = join(lessonsDir, name);
-    const markup = lessonMarkup(await readFile(file, 'utf8'));
+    const markup = (await readLesson(file))!;
     for (const problem of lessonLabProblems(markup, name.replace(/\.mdx$/, ''), labs, { broken })) {
       problems.push({ file: relative(repoRoot, file), line: problem.line, message: problem.message });
     }
