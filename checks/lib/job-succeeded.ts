@@ -9,9 +9,10 @@ import { sameImage } from '../images.ts';
 import { byName, kinds, missingObject } from '../missing.ts';
 import { inNamespace, objectName } from '../params.ts';
 
-type JobState = 'succeeded' | 'failed' | 'running';
+export type JobState = 'succeeded' | 'failed' | 'running';
 
-function stateOf(job: V1Job): JobState {
+/** From the Job's conditions: Complete, Failed, or neither yet. */
+export function jobState(job: V1Job): JobState {
   const conditions = job.status?.conditions ?? [];
   if (conditions.some((c) => c.type === 'Complete' && c.status === 'True')) return 'succeeded';
   if (conditions.some((c) => c.type === 'Failed' && c.status === 'True')) return 'failed';
@@ -171,7 +172,7 @@ function noRuns(cronJob: V1CronJob, namespace: string): Verdict {
 
 function verdictFor(jobs: V1Job[], subject: string, namespace: string, minSucceeded: number): Verdict {
   const newestFirst = [...jobs].sort((a, b) => started(b) - started(a));
-  const byState = (state: JobState) => newestFirst.filter((job) => stateOf(job) === state);
+  const byState = (state: JobState) => newestFirst.filter((job) => jobState(job) === state);
   const succeeded = byState('succeeded');
   const failed = byState('failed');
   const running = byState('running');
@@ -206,7 +207,7 @@ function verdictFor(jobs: V1Job[], subject: string, namespace: string, minSuccee
       { data, hint },
     );
   }
-  if (failed.length > 0 && stateOf(latest) === 'failed') {
+  if (failed.length > 0 && jobState(latest) === 'failed') {
     const condition = latest.status?.conditions?.find((c) => c.type === 'Failed' && c.status === 'True');
     const reason = condition?.reason ? `${condition.reason}${condition.message ? `: ${condition.message}` : ''}` : '';
     return fail(

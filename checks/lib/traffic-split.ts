@@ -5,13 +5,14 @@
 // about once in a hundred thousand samples, while 50/50 passing for 90/10 (or the other
 // way round) is out of reach. Versions with a share above 0 must answer at least once,
 // versions with share 0 never.
-import type { V1Job, V1Pod } from '@kubernetes/client-node';
+import type { V1Pod } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { defineCheck, fail, notYet, pass } from '../core.ts';
 import { kubectl, list, q, sentences } from '../format.ts';
 import { readOrUndefined } from '../kube.ts';
 import { byName, kinds, missingObject } from '../missing.ts';
 import { inNamespace, objectName } from '../params.ts';
+import { jobState } from './job-succeeded.ts';
 
 /** Standard deviations a count may stray from its expectation. */
 export const TOLERANCE_SIGMAS = 4.5;
@@ -42,7 +43,7 @@ export const trafficSplit = defineCheck({
         everywhere: () => kube.batch.listJobForAllNamespaces({ fieldSelector: byName(jobName) }),
       });
     }
-    const state = stateOf(job);
+    const state = jobState(job);
     const data: Record<string, unknown> = { namespace, job: jobName, shares };
     if (state === 'running') {
       return notYet(sentences(`Die Stichprobe ${q(jobName)} läuft noch`, 'Prüf gleich noch einmal'), { data, hint });
@@ -82,13 +83,6 @@ export const trafficSplit = defineCheck({
     );
   },
 });
-
-function stateOf(job: V1Job): 'succeeded' | 'failed' | 'running' {
-  const conditions = job.status?.conditions ?? [];
-  if (conditions.some((c) => c.type === 'Complete' && c.status === 'True')) return 'succeeded';
-  if (conditions.some((c) => c.type === 'Failed' && c.status === 'True')) return 'failed';
-  return 'running';
-}
 
 async function succeededPod(listed: Promise<{ items: V1Pod[] }>): Promise<V1Pod | undefined> {
   const pods = (await listed).items.filter((pod) => pod.status?.phase === 'Succeeded');
