@@ -10,6 +10,7 @@ import { createKindCluster } from '../checks/testing/kind-cluster.ts';
 import { kubeClients } from '../checks/testing/kube-clients.ts';
 import { waitFor } from '../checks/testing/wait.ts';
 import { applyManifest } from '../runner/clusters/manifests.ts';
+import { containerMemoryMiB } from './kind-measure.ts';
 import { median } from './stats.ts';
 
 const run = promisify(execFile);
@@ -20,13 +21,6 @@ const { stdout } = await run('bash', [new URL('../docker/images/build.sh', impor
 const manifest = stdout.split('\n').find((line) => line.endsWith('/gateway-api.yaml'));
 if (!manifest) throw new Error('docker/images/build.sh --manifests nennt kein gateway-api.yaml');
 await run('bash', [new URL('../docker/images/gateway-api/render.sh', import.meta.url).pathname, manifest]);
-
-async function containerMemoryMiB(container: string): Promise<number> {
-  const { stdout: stats } = await run('docker', ['stats', '--no-stream', '--format', '{{.MemUsage}}', container]);
-  const match = /([\d.]+)\s*(KiB|MiB|GiB)/.exec(stats.split('/')[0] ?? '');
-  if (!match) throw new Error(`docker stats unverständlich: ${stats}`);
-  return Number(match[1]) * { KiB: 1 / 1024, MiB: 1, GiB: 1024 }[match[2] as 'KiB' | 'MiB' | 'GiB'];
-}
 
 const cluster = await createKindCluster('werkbank-bench-gw');
 try {

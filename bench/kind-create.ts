@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { createKindCluster, nodeImage } from '../checks/testing/kind-cluster.ts';
 import { kubeClients } from '../checks/testing/kube-clients.ts';
 import { waitFor } from '../checks/testing/wait.ts';
+import { containerMemoryMiB } from './kind-measure.ts';
 import { median } from './stats.ts';
 
 const run = promisify(execFile);
@@ -16,16 +17,6 @@ const runs = Number(process.argv[2] ?? 3);
 let started = performance.now();
 await run('bash', [new URL('../docker/kind-node/build.sh', import.meta.url).pathname], { maxBuffer: 16 << 20 });
 console.log(`Node-Image ${await nodeImage()} (warm geprüft): ${((performance.now() - started) / 1000).toFixed(1)} s`);
-
-/** Memory the node container uses, as cgroup accounting reports it (docker stats). */
-async function containerMemoryMiB(container: string): Promise<number> {
-  const { stdout } = await run('docker', ['stats', '--no-stream', '--format', '{{.MemUsage}}', container]);
-  const [used = ''] = stdout.split('/');
-  const match = /([\d.]+)\s*(KiB|MiB|GiB)/.exec(used);
-  if (!match) throw new Error(`docker stats unverständlich: ${stdout}`);
-  const factor = { KiB: 1 / 1024, MiB: 1, GiB: 1024 }[match[2] as 'KiB' | 'MiB' | 'GiB'];
-  return Number(match[1]) * factor;
-}
 
 const createSeconds: number[] = [];
 for (let index = 1; index <= runs; index++) {
