@@ -3,6 +3,11 @@
 // produced on purpose (Docker down, kind missing, a create that breaks half-way).
 import { spawn } from 'node:child_process';
 
+/** One word for a POSIX shell, whatever it holds. */
+export function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
 export interface CommandResult {
   code: number;
   stdout: string;

@@ -10,7 +10,7 @@ import { CoreV1Api, KubeConfig, type KubernetesObject, type V1Pod } from '@kuber
 import { stringify } from 'yaml';
 import { podExec } from '../../checks/exec.ts';
 import { isNotFound } from '../../checks/kube.ts';
-import type { CommandResult } from './commands.ts';
+import { shellQuote, type CommandResult } from './commands.ts';
 import { ClusterError, createFailed } from './errors.ts';
 import type { KubernetesSettings } from './config.ts';
 import { LearnerNamespaces, loadNamespaceObjects, RUNNER_LABEL } from './learner-namespaces.ts';
@@ -19,7 +19,6 @@ import { ProgressTracker } from './progress.ts';
 import type { ClusterHandle, ClusterProvider, CreateHooks, ImageLoadResult, ProgressCallback, ProviderInfo, SandboxAccess } from './provider.ts';
 import { kubeconfigSecret, loadSessionPodSettings, SESSION_HOME, SESSION_KUBECONFIG, SESSION_LABEL, sessionPod, type SessionPodSettings } from './session-pod.ts';
 import { podPlacement, type PodPlacementOptions } from '../terminal/pod-placement.ts';
-import { shellQuote } from '../terminal/shell.ts';
 
 const CONTAINER = 'shell';
 /** The learner's token in their kubeconfig lives a day; "Prüfen" takes a fresh one after an hour. */

@@ -4,7 +4,7 @@
 // layers are shared read-only by all node containers, so it costs disk once.
 // Same technique as docker/kind-node/build.sh uses for the component images.
 import { createHash } from 'node:crypto';
-import { dockerOutput, lastLines, type CommandRunner } from './commands.ts';
+import { dockerOutput, lastLines, shellQuote, type CommandRunner } from './commands.ts';
 
 export const BAKED_LABEL = 'werkbank.lab-images';
 
@@ -88,7 +88,7 @@ export async function labNodeImage(run: CommandRunner, base: string, images: str
 /** `docker save … | docker exec -i builder ctr import -`, through a shell so the bytes
  * never pass through Node. */
 async function pipeSaveIntoImport(run: CommandRunner, builder: string, images: string[]): Promise<void> {
-  const quoted = images.map((image) => `'${image.replaceAll("'", "'\\''")}'`).join(' ');
+  const quoted = images.map(shellQuote).join(' ');
   const script = `set -o pipefail; docker save ${quoted} | docker exec -i ${builder} ctr --namespace=k8s.io images import --label=io.cri-containerd.pinned=pinned --all-platforms --no-unpack --digests -`;
   const result = await run.run('bash', ['-c', script], { timeoutMs: 900_000 });
   if (result.code !== 0) throw new Error(`Import der Lab-Images fehlgeschlagen: ${lastLines(result.stderr, 6)}`);

@@ -5,7 +5,7 @@
 // which is plain file copying. A seed is labelled with the hash of everything in it, so
 // a rebuilt image makes a new seed and the old one is removed.
 import { createHash, randomBytes } from 'node:crypto';
-import { dockerOutput, lastLines, type CommandRunner } from './commands.ts';
+import { dockerOutput, lastLines, shellQuote, type CommandRunner } from './commands.ts';
 
 const SEED_LABEL = 'werkbank.sandbox-seed';
 const COMPLETE_MARK = '.werkbank-seed-complete';
@@ -55,7 +55,7 @@ async function seedVolumes(run: CommandRunner, filter: string): Promise<string[]
  * docker load`, through a shell, so the gigabytes never pass through Node). */
 export async function loadImagesInto(run: CommandRunner, container: string, images: string[], where: string): Promise<void> {
   if (images.length === 0) return;
-  const quoted = images.map((image) => `'${image.replaceAll("'", "'\\''")}'`).join(' ');
+  const quoted = images.map(shellQuote).join(' ');
   const result = await run.run('bash', ['-c', `set -o pipefail; docker save ${quoted} | docker exec -i ${container} docker load -q`], { timeoutMs: 1_800_000 });
   if (result.code !== 0) throw new Error(`Images ließen sich nicht in ${where} laden: ${lastLines(result.stderr, 6)}`);
 }

@@ -4,6 +4,7 @@
 import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as pty from 'node-pty';
+import { shellQuote } from '../clusters/commands.ts';
 
 const CLOSE_FDS_WRAPPER = join(import.meta.dirname, 'close-inherited-fds.sh');
 
@@ -36,11 +37,6 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-/** One word for a POSIX shell, whatever it holds. */
-export function shellQuote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
 /** The runner's part of the shell set-up, rewritten at every start and whenever the
