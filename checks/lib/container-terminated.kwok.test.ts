@@ -51,6 +51,22 @@ describe('container-terminated', () => {
     expect(killed.passed).toBe(true);
   });
 
+  // containerd loses the OOM notice when the container's only process dies at once
+  // (containerd issue 8893): the learner did the right thing and needs to know what to change.
+  test.concurrent('a SIGKILL reported as Error is not taken for OOMKilled and says how to get a clear answer', async ({ kube, namespace }) => {
+    await kube.core.createNamespacedPod({ namespace, body: { metadata: { name: 'fresser' }, spec: { restartPolicy: 'Never', containers: [{ name: 'fresser', image: 'werkbank/demo-app:1' }] } } });
+    await terminated(kube, namespace, 'Error', 137);
+
+    const result = await runCheck(kube, namespace, containerTerminated, PARAMS);
+
+    expect(result.passed).toBe(false);
+    expect(result.message).toBe(
+      'Der Container ‚fresser‘ im Pod ‚fresser‘ wurde mit Exit-Code 137 hart beendet (SIGKILL), Kubernetes meldet aber Error statt OOMKilled. ' +
+        'So sieht es aus, wenn der einzige Prozess des Containers am Limit sofort stirbt: Dann verliert containerd manchmal die Meldung des OOM-Killers. ' +
+        `Lass nach dem Speicherfresser noch einen Prozess kurz weiterlaufen (etwa die Shell mit „sleep 1“ wie in fresser.yaml), lösch den Pod mit „kubectl delete pod fresser -n ${namespace}“ und leg ihn noch einmal an.`,
+    );
+  });
+
   test.concurrent('a container still running is waited for', async ({ kube, namespace }) => {
     await kube.core.createNamespacedPod({ namespace, body: { metadata: { name: 'fresser' }, spec: { containers: [{ name: 'fresser', image: 'werkbank/demo-app:1' }] } } });
     await waitFor('fresser läuft', async () => (await kube.core.readNamespacedPod({ name: 'fresser', namespace })).status?.containerStatuses?.[0]?.state?.running);

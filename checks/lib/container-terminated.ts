@@ -42,6 +42,16 @@ export const containerTerminated = defineCheck({
     if (ended?.reason === reason) {
       return pass(`Der Container ${q(name)} im Pod ${q(podName)} wurde mit ${reason} beendet (Exit-Code ${ended.exitCode})${meaning[reason] ? `: ${meaning[reason]}` : ''}.`, data);
     }
+    if (reason === 'OOMKilled' && ended?.reason === 'Error' && ended.exitCode === 137) {
+      return fail(
+        sentences(
+          `Der Container ${q(name)} im Pod ${q(podName)} wurde mit Exit-Code 137 hart beendet (SIGKILL), Kubernetes meldet aber Error statt OOMKilled`,
+          'So sieht es aus, wenn der einzige Prozess des Containers am Limit sofort stirbt: Dann verliert containerd manchmal die Meldung des OOM-Killers',
+          `Lass nach dem Speicherfresser noch einen Prozess kurz weiterlaufen (etwa die Shell mit „sleep 1“ wie in fresser.yaml), lösch den Pod mit „${kubectl(`delete pod ${podName}`, namespace)}“ und leg ihn noch einmal an`,
+        ),
+        { data, hint },
+      );
+    }
     if (ended) {
       return fail(
         sentences(
