@@ -2,7 +2,7 @@ import mdx from '@astrojs/mdx';
 import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
 import { labComponents } from './lab-components.ts';
-import { lessonLinks } from './lessons.ts';
+import { courseSidebar } from './lessons.ts';
 
 // `./werkbank dev` runs the runner behind Astro's dev server and names it here.
 const apiTarget = process.env.WERKBANK_API_TARGET;
@@ -22,15 +22,7 @@ export default defineConfig({
       tableOfContents: false,
       // Our own 404 page (src/pages/404.astro) shows the way back into the course.
       disable404Route: true,
-      sidebar: [
-        { label: 'Kursübersicht', link: '/' },
-        {
-          label: 'Lektionen',
-          items: lessonLinks().map(({ slug, title }) => ({ label: title, link: `/${slug}/` })),
-        },
-        { label: 'Dein Fortschritt', link: '/fortschritt/' },
-        { label: 'Für Lehrende', link: '/lehrende/' },
-      ],
+      sidebar: courseSidebar(import.meta.dirname),
       components: {
         PageFrame: './src/components/PageFrame.astro',
         SkipLink: './src/components/SkipLink.astro',
