@@ -6,10 +6,10 @@
 // after a runner restart work as for sandboxes on one host.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoreV1Api, KubeConfig, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, KubeConfig, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { podExec } from '../../checks/exec.ts';
-import { isNotFound } from '../../checks/kube.ts';
+import { isNotFound, readOrUndefined } from '../../checks/kube.ts';
 import { shellQuote, type CommandResult } from './commands.ts';
 import { ClusterError, createFailed } from './errors.ts';
 import type { KubernetesSettings } from './config.ts';
@@ -17,7 +17,19 @@ import { LearnerNamespaces, loadNamespaceObjects, RUNNER_LABEL } from './learner
 import { ensureOwnerId } from './owner-file.ts';
 import { ProgressTracker } from './progress.ts';
 import type { ClusterHandle, ClusterProvider, CreateHooks, ImageLoadResult, ProgressCallback, ProviderInfo, SandboxAccess } from './provider.ts';
-import { kubeconfigSecret, loadSessionPodSettings, SESSION_HOME, SESSION_KUBECONFIG, SESSION_LABEL, sessionPod, type SessionPodSettings } from './session-pod.ts';
+import {
+  HOME_LABEL,
+  homeClaim,
+  homeClaimName,
+  homeKey,
+  kubeconfigSecret,
+  loadSessionPodSettings,
+  SESSION_HOME,
+  SESSION_KUBECONFIG,
+  SESSION_LABEL,
+  sessionPod,
+  type SessionPodSettings,
+} from './session-pod.ts';
 import { podPlacement, type PodPlacementOptions } from '../terminal/pod-placement.ts';
 
 const CONTAINER = 'shell';
@@ -101,6 +113,9 @@ export class KubernetesProvider implements ClusterProvider {
   private readonly checkConfigs = new Map<string, { yaml: string; madeAt: number }>();
   /** The learner's home on the runner's side, per session pod (set when it is theirs). */
   private readonly homes = new Map<string, string>();
+  /** A session pod being made again, per name (two shells starting at once share it). */
+  private readonly remaking = new Map<string, Promise<void>>();
+  private foreignHomesSwept: Promise<void> | null = null;
 
   constructor(options: KubernetesProviderOptions) {
     this.options = options;
@@ -108,14 +123,17 @@ export class KubernetesProvider implements ClusterProvider {
     this.log = options.log ?? ((message) => console.log(`[kubernetes] ${message}`));
     this.sandbox = {
       kubeconfigPath: SESSION_KUBECONFIG,
-      // The home lives in the session pod; the runner's copy (lab files, shell set-up) is
-      // copied in at each shell start without replacing what the learner changed there.
+      // The home lives in the session pod (on the learner's claim when the chart gives
+      // homes a size); the runner's copy (lab files, shell set-up) is copied in at each
+      // shell start without replacing what the learner changed there.
       attachHome: async (name, home) => {
         this.homes.set(name, home);
       },
+      // The claim stays: a reset, the idle deletion and a lost pod keep the learner's home.
       detachHome: async (name) => {
         this.homes.delete(name);
       },
+      beforeShell: (name) => this.ensurePod(name),
       shellCommand: (name, session) => this.shellCommand(name, session),
       hangUpShell: (name, session) => podPlacement(this.placement(name), session).hangUp(),
     };
@@ -167,9 +185,10 @@ export class KubernetesProvider implements ClusterProvider {
 
   async create(name: string, onProgress: ProgressCallback, hooks: CreateHooks = {}): Promise<ClusterHandle> {
     const progress = new ProgressTracker(onProgress);
-    progress.start('namespace', 'Dein Namespace und dein Zugang werden angelegt');
     try {
       await this.preflight();
+      await this.untilPreviousGone(name, () => progress.start('cleanup', 'Deine frühere Sitzung wird noch aufgeräumt'));
+      progress.start('namespace', 'Dein Namespace und dein Zugang werden angelegt');
       const namespaces = await this.learnerNamespaces();
       await namespaces.create(name);
       const owner = await ensureOwnerId(this.options.stateDir);
@@ -180,16 +199,7 @@ export class KubernetesProvider implements ClusterProvider {
         body: kubeconfigSecret(this.secretName(name), owner, kubeconfig),
       });
       progress.start('session-pod', 'Deine Sitzung startet (ein Pod mit deiner Shell)');
-      await this.core.createNamespacedPod({
-        namespace: this.options.sessionsNamespace,
-        body: sessionPod({
-          name,
-          image: this.options.sessionImage,
-          kubeconfigSecret: this.secretName(name),
-          owner,
-          settings: this.options.sessionSettings,
-        }),
-      });
+      await this.makePod(name, owner);
       await this.waitForPod(name, (detail) => progress.start('waiting-room', 'Deine Sitzung wartet auf Platz im Cluster', detail));
       hooks.onShellReady?.();
       progress.finish();
@@ -197,6 +207,106 @@ export class KubernetesProvider implements ClusterProvider {
     } catch (error) {
       progress.fail(error instanceof Error ? error.message : String(error));
       await this.delete(name).catch(() => {});
+      if (error instanceof ClusterError) throw error;
+      throw createFailed(error instanceof Error ? error.message : String(error), error);
+    }
+  }
+
+  /** A learner back soon after the idle deletion gets the same name while their old
+   * namespace and pod are still being deleted (seconds to minutes): wait for them. */
+  private async untilPreviousGone(name: string, onWaiting: () => void): Promise<void> {
+    const namespace = this.options.sessionsNamespace;
+    const deadline = Date.now() + 5 * 60_000;
+    let shown = false;
+    for (;;) {
+      const [learnerNamespace, pod] = await Promise.all([
+        readOrUndefined(this.core.readNamespace({ name })),
+        readOrUndefined(this.core.readNamespacedPod({ name, namespace })),
+      ]);
+      if (!learnerNamespace?.metadata?.deletionTimestamp && !pod?.metadata?.deletionTimestamp) return;
+      if (!shown) onWaiting();
+      shown = true;
+      if (Date.now() > deadline) throw createFailed(`Deine frühere Sitzung ${name} ist nach 5 Minuten noch nicht gelöscht. Versuche es später noch einmal.`);
+      await new Promise((resolve) => setTimeout(resolve, this.options.pollMs ?? 1000));
+    }
+  }
+
+  /** The learner's home claim for this pod, or null (a pool pod, or homes in the pod). */
+  private claimOf(name: string): { name: string; key: string } | null {
+    const home = this.homes.get(name);
+    if (!home || !this.options.sessionSettings.home) return null;
+    const key = homeKey(home);
+    return { name: homeClaimName(key), key };
+  }
+
+  /** The learner's claim, made once: it is there already after a reset or a lost pod. */
+  private async ensureHomeClaim(claim: { name: string; key: string }, owner: string): Promise<void> {
+    const namespace = this.options.sessionsNamespace;
+    try {
+      await this.core.createNamespacedPersistentVolumeClaim({ namespace, body: homeClaim(claim.key, owner, this.options.sessionSettings.home!) });
+      return;
+    } catch (error) {
+      if (!(error instanceof ApiException && error.code === 409)) throw error;
+    }
+    const existing = await this.core.readNamespacedPersistentVolumeClaim({ name: claim.name, namespace });
+    // Another runner's data dir made it: never mount a stranger's home.
+    if (existing.metadata?.labels?.[RUNNER_LABEL] !== owner || existing.metadata?.deletionTimestamp) {
+      throw createFailed(`Das Home-Volume ${claim.name} gehört nicht zu dieser Werkbank oder wird gerade gelöscht. Versuche es in einer Minute noch einmal; hilft das nicht, sag deinen Lehrenden Bescheid.`);
+    }
+  }
+
+  /** The session pod, on the learner's home claim when they have one. */
+  private async makePod(name: string, owner: string): Promise<void> {
+    const claim = this.claimOf(name);
+    if (claim) await this.ensureHomeClaim(claim, owner);
+    await this.core.createNamespacedPod({
+      namespace: this.options.sessionsNamespace,
+      body: sessionPod({
+        name,
+        image: this.options.sessionImage,
+        kubeconfigSecret: this.secretName(name),
+        owner,
+        settings: this.options.sessionSettings,
+        ...(claim ? { homeClaim: claim.name } : {}),
+      }),
+    });
+  }
+
+  /** Before a shell starts: the session pod runs, on the learner's claim. A pod that is
+   * gone (deleted, its node drained) or was made before it was theirs (the pool) is made
+   * again; the learner's namespace, Secret and home claim stay as they are. */
+  private ensurePod(name: string): Promise<void> {
+    let remade = this.remaking.get(name);
+    if (!remade) {
+      remade = this.remakePodIfNeeded(name).finally(() => this.remaking.delete(name));
+      this.remaking.set(name, remade);
+    }
+    return remade;
+  }
+
+  private async remakePodIfNeeded(name: string): Promise<void> {
+    const namespace = this.options.sessionsNamespace;
+    const claim = this.claimOf(name);
+    const read = () => readOrUndefined(this.core.readNamespacedPod({ name, namespace }));
+    try {
+      let pod = await read();
+      const mountsClaim = (candidate: V1Pod) => !claim || (candidate.spec?.volumes ?? []).some((volume) => volume.persistentVolumeClaim?.claimName === claim.name);
+      if (pod && !pod.metadata?.deletionTimestamp && mountsClaim(pod)) {
+        if (!isReady(pod)) await this.waitForPod(name, () => {});
+        return;
+      }
+      this.log(`${name}: Sitzungs-Pod ${pod ? 'ohne das Home-Volume' : 'fehlt'}; er wird neu gemacht`);
+      if (pod && !pod.metadata?.deletionTimestamp) await this.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 5 }).catch(ignoreMissing);
+      // A name is free again only when the old pod is gone.
+      const deadline = Date.now() + 120_000;
+      while (pod) {
+        if (Date.now() > deadline) throw createFailed(`Der alte Sitzungs-Pod ${name} verschwindet nicht.`);
+        await new Promise((resolve) => setTimeout(resolve, this.options.pollMs ?? 1000));
+        pod = await read();
+      }
+      await this.makePod(name, await ensureOwnerId(this.options.stateDir));
+      await this.waitForPod(name, () => {});
+    } catch (error) {
       if (error instanceof ClusterError) throw error;
       throw createFailed(error instanceof Error ? error.message : String(error), error);
     }
@@ -226,19 +336,44 @@ export class KubernetesProvider implements ClusterProvider {
       ignoreMissing(error);
       return null;
     });
-    return pod && isReady(pod) && !pod.metadata?.deletionTimestamp ? this.handle(name) : null;
+    // A pod that is gone (or going) is made again at the next shell start; the learner's
+    // namespace and home stay theirs. One that never got ready is a half-made start.
+    if (!pod || pod.metadata?.deletionTimestamp) return this.handle(name);
+    return isReady(pod) ? this.handle(name) : null;
   }
 
   /** Learner namespaces and session pods of this runner (either may be left half-made). */
   async listOurs(): Promise<string[]> {
     const namespaces = await this.learnerNamespaces();
     const owner = await ensureOwnerId(this.options.stateDir);
+    this.foreignHomesSwept ??= this.removeForeignHomes(owner).catch((error: unknown) => {
+      this.foreignHomesSwept = null;
+      this.log(`Home-Volumes fremder Datenverzeichnisse ließen sich nicht löschen: ${String(error)}`);
+    });
+    await this.foreignHomesSwept;
     const pods = await this.core.listNamespacedPod({
       namespace: this.options.sessionsNamespace,
       labelSelector: `${RUNNER_LABEL}=${owner},${SESSION_LABEL}`,
     });
     const names = new Set([...(await namespaces.listOurs()), ...pods.items.map((pod) => pod.metadata?.name ?? '').filter(Boolean)]);
     return [...names].sort();
+  }
+
+  /** Home claims another runner id made in our sessions namespace: their data dir (with
+   * the learner secret their names come from) is gone, so no learner can reach them
+   * again. They go as a learner's home on one host goes with the data dir. Once per
+   * runner process, at its first listing (the adoption after a start). */
+  private async removeForeignHomes(owner: string): Promise<void> {
+    const claims = await this.core.listNamespacedPersistentVolumeClaim({
+      namespace: this.options.sessionsNamespace,
+      labelSelector: `${HOME_LABEL},${RUNNER_LABEL}!=${owner}`,
+    });
+    for (const claim of claims.items) {
+      const name = claim.metadata?.name;
+      if (!name) continue;
+      this.log(`Home-Volume ${name} gehört zu einem anderen Datenverzeichnis und wird gelöscht`);
+      await this.core.deleteNamespacedPersistentVolumeClaim({ name, namespace: this.options.sessionsNamespace }).catch(ignoreMissing);
+    }
   }
 
   async delete(name: string): Promise<void> {

@@ -285,7 +285,10 @@ export class ClusterManager {
         if (cluster && !cluster.deleting && (cluster.shellReady || cluster.phase === 'ready')) {
           unsubscribe();
           // The home must be in the sandbox before the shell starts in it.
-          void (cluster.homeMove ?? Promise.resolve()).then(() => resolve(cluster.name), reject);
+          const sandbox = this.options.provider.sandbox!;
+          void (cluster.homeMove ?? Promise.resolve())
+            .then(() => sandbox.beforeShell?.(cluster.name))
+            .then(() => resolve(cluster.name), reject);
           return true;
         }
         const failure = this.failures.get(learnerId);

@@ -95,6 +95,10 @@ export interface SandboxAccess {
   attachHome(name: string, home: string): Promise<void>;
   /** Gives the home back to the host, with everything in it, before the sandbox goes. */
   detachHome(name: string, home: string): Promise<void>;
+  /** Before each shell start: brings back a sandbox that went away under a cluster the
+   * runner still holds (a session pod deleted with its node), or one made without the
+   * learner's home (taken from the pool). Absent: nothing to do. */
+  beforeShell?(name: string): Promise<void>;
   /** The command that starts a login shell in the sandbox, under node-pty. */
   shellCommand(name: string, session: string): string[];
   /** Hangs up a shell started with shellCommand (`docker exec` never ends its process). */

@@ -3,14 +3,17 @@
 // service-account token, not root, no privileges, a read-only image. It reaches the
 // learner's namespaces only through the kubeconfig the runner mounts from a Secret. The
 // pod meets Pod Security "restricted", the level of the sessions namespace.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { V1Pod, V1Secret } from '@kubernetes/client-node';
+import { basename, dirname, join } from 'node:path';
+import type { V1PersistentVolumeClaim, V1Pod, V1Secret } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { RUNNER_LABEL } from './learner-namespaces.ts';
 
 export const SESSION_LABEL = 'werkbank.dev/session';
+/** On a learner's home claim: which learner's home it is (see homeKey). */
+export const HOME_LABEL = 'werkbank.dev/home';
 /** The image's user (docker/werkbank/Dockerfile). */
 const LEARNER_UID = 10001;
 export const SESSION_HOME = '/home/lernende';
@@ -35,6 +38,15 @@ const settingsSchema = z.object({
     )
     .nullish()
     .transform((value) => value ?? []),
+  // The chart's `learners.home`: each learner's home on a claim of its own. Absent or
+  // without a size, the home lives in the pod and goes with it.
+  home: z
+    .object({
+      size: z.string().nullish(),
+      storageClassName: z.string().nullish(),
+    })
+    .nullish()
+    .transform((value) => (value?.size ? { size: value.size, storageClassName: value.storageClassName || null } : null)),
 });
 
 export type SessionPodSettings = z.infer<typeof settingsSchema>;
@@ -61,6 +73,35 @@ export interface SessionPodOptions {
   /** Marks this runner's pods (label werkbank.dev/runner). */
   owner: string;
   settings: SessionPodSettings;
+  /** The learner's home claim (homeClaim); without it the home lives in the pod. */
+  homeClaim?: string;
+}
+
+/** A learner's key for their home claim: their directory's name under `<data>/learners/`
+ * (a keyed hash, so it never leads back to the learner id), taken from the runner's side
+ * of their home. Names that are no valid label value are hashed. */
+export function homeKey(home: string): string {
+  const dirName = basename(dirname(home));
+  return /^[a-z0-9]{1,63}$/.test(dirName) ? dirName : createHash('sha256').update(dirName).digest('hex').slice(0, 32);
+}
+
+export function homeClaimName(key: string): string {
+  return `home-${key}`;
+}
+
+/** The learner's home as a claim of its own: made with their first session pod, kept
+ * over resets, idle deletion and the pod's deletion (a drained node, a culled session),
+ * as the home on one host outlives every sandbox. */
+export function homeClaim(key: string, owner: string, home: NonNullable<SessionPodSettings['home']>): V1PersistentVolumeClaim {
+  return {
+    metadata: { name: homeClaimName(key), labels: { [RUNNER_LABEL]: owner, [HOME_LABEL]: key } },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      // Null: the cluster's default StorageClass.
+      ...(home.storageClassName ? { storageClassName: home.storageClassName } : {}),
+      resources: { requests: { storage: home.size } },
+    },
+  };
 }
 
 /** The Secret that carries a learner's kubeconfig into their session pod. */
@@ -88,6 +129,8 @@ export function sessionPod(options: SessionPodOptions): V1Pod {
         runAsUser: LEARNER_UID,
         runAsGroup: LEARNER_UID,
         fsGroup: LEARNER_UID,
+        // The home claim is given to the learner's group once, not walked on every start.
+        fsGroupChangePolicy: 'OnRootMismatch',
         seccompProfile: { type: 'RuntimeDefault' },
       },
       nodeSelector: options.settings.nodeSelector,
@@ -128,7 +171,7 @@ export function sessionPod(options: SessionPodOptions): V1Pod {
         },
       ],
       volumes: [
-        { name: 'home', emptyDir: {} },
+        options.homeClaim ? { name: 'home', persistentVolumeClaim: { claimName: options.homeClaim } } : { name: 'home', emptyDir: {} },
         { name: 'tmp', emptyDir: {} },
         // Group-readable: fsGroup gives the learner's group the file, nobody else.
         { name: 'kubeconfig', secret: { secretName: options.kubeconfigSecret, defaultMode: 0o440 } },
