@@ -1,11 +1,8 @@
 // What this runner can offer right now, for /api/health and the page: the page tells
 // the learner in German when Docker or kind is missing instead of failing later.
-import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { runProcess } from './process.ts';
 
 export interface Capability {
   available: boolean;
@@ -33,17 +30,14 @@ async function findExecutable(name: string, extraDirs: string[]): Promise<string
 }
 
 async function probeDocker(): Promise<Capability> {
+  const notRunning = 'Docker läuft nicht. Starte den Docker-Dienst (dockerd) und lade die Seite neu.';
   try {
-    const { stdout } = await run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 5000 });
-    return { available: true, detail: `Docker ${stdout.trim()}` };
+    const result = await runProcess('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 5000 });
+    if (result.code !== 0) return { available: false, detail: notRunning };
+    return { available: true, detail: `Docker ${result.stdout.trim()}` };
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    return {
-      available: false,
-      detail: missing
-        ? 'Docker ist nicht installiert.'
-        : 'Docker läuft nicht. Starte den Docker-Dienst (dockerd) und lade die Seite neu.',
-    };
+    return { available: false, detail: missing ? 'Docker ist nicht installiert.' : notRunning };
   }
 }
 

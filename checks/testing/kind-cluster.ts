@@ -1,13 +1,11 @@
 // A real kind cluster for tests, made from Werkbank's locally built node image
 // (docker/kind-node/build.sh), driven through the kind binary of the toolchain.
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { cacheDir, toolchain } from '../../docker/toolchain/paths.ts';
+import { ProcessError, runChecked } from '../../runner/process.ts';
 
-const run = promisify(execFile);
 
 export interface KindTestCluster {
   name: string;
@@ -21,12 +19,12 @@ export interface KindTestCluster {
 
 export async function nodeImage(): Promise<string> {
   const script = new URL('../../docker/kind-node/build.sh', import.meta.url).pathname;
-  const { stdout } = await run('bash', [script, '--print']);
+  const stdout = await runChecked('bash', [script, '--print']);
   return stdout.trim();
 }
 
 function kind(args: string[], timeout = 300_000) {
-  return run(toolchain().kind, args, { timeout, maxBuffer: 16 << 20 });
+  return runChecked(toolchain().kind, args, { timeoutMs: timeout, maxOutputChars: 16 << 20 });
 }
 
 export async function createKindCluster(prefix = 'werkbank-test'): Promise<KindTestCluster> {
@@ -38,7 +36,7 @@ export async function createKindCluster(prefix = 'werkbank-test'): Promise<KindT
     await kind(['create', 'cluster', '--name', name, '--image', await nodeImage(), '--kubeconfig', kubeconfigPath, '--wait', '120s']);
   } catch (error) {
     await kind(['delete', 'cluster', '--name', name]).catch(() => {});
-    const output = (error as { stderr?: string }).stderr ?? '';
+    const output = error instanceof ProcessError ? (error.result?.stderr ?? '') : '';
     throw new Error(`kind create cluster ${name} ist fehlgeschlagen:\n${output.split('\n').slice(-20).join('\n')}`, { cause: error });
   }
   return {

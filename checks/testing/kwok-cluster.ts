@@ -2,22 +2,21 @@
 // kube-scheduler, metrics-server and the kwok controller, all from the toolchain cache,
 // started by kwokctl as plain processes (no Docker). Nodes and pods are simulated by kwok;
 // everything else (Deployments, EndpointSlices, PV binding, the HPA) is the real thing.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { ApiregistrationV1Api, type V1ContainerImage, type V1StorageClass } from '@kubernetes/client-node';
 import { parse, parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { cacheDir, missingBinaries, toolchain, type Toolchain } from '../../docker/toolchain/paths.ts';
+import { ProcessError, runChecked } from '../../runner/process.ts';
 import { kubeClients, type KubeClients } from './kube-clients.ts';
 import { kwokConfigFiles, kwokctlConfiguration, storageClassFile } from './kwok-config.ts';
 import { createFakeNode, defaultNodeImages } from './kwok-nodes.ts';
 import { waitFor } from './wait.ts';
 
-const run = promisify(execFile);
 
 export interface KwokClusterOptions {
   /** Fake nodes to create (default 2). */
@@ -102,13 +101,12 @@ async function kwokctl(tools: Toolchain, workdir: string, args: string[]): Promi
   // none from the caller's shell may leak in.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('KWOK_')));
   try {
-    await run(tools.kwokctl, args, {
+    await runChecked(tools.kwokctl, args, {
       env: { ...env, KWOK_WORKDIR: workdir, KUBECONFIG: join(workdir, 'unused-kubeconfig') },
-      timeout: 180_000,
-      maxBuffer: 16 * 1024 * 1024,
+      timeoutMs: 180_000,
     });
   } catch (error) {
-    const output = error instanceof Error && 'stderr' in error ? String(error.stderr).trim().split('\n') : [];
+    const output = error instanceof ProcessError && error.result ? error.result.stderr.trim().split('\n') : [];
     throw new Error(`kwokctl ${args.join(' ')} schlug fehl:\n${output.slice(-20).join('\n')}`, {
       cause: error,
     });

@@ -1,13 +1,11 @@
 // The lab images and add-on manifests docker/images/build.sh makes, for code that puts
 // them into clusters (tests, the runner's kind provider). build.sh is the one list.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { runChecked } from '../../runner/process.ts';
 
-const run = promisify(execFile);
 const BUILD_SCRIPT = new URL('./build.sh', import.meta.url).pathname;
 
 async function lines(flag: string): Promise<string[]> {
-  const { stdout } = await run('bash', [BUILD_SCRIPT, flag]);
+  const stdout = await runChecked('bash', [BUILD_SCRIPT, flag]);
   return stdout.split('\n').map((line) => line.trim()).filter(Boolean);
 }
 

@@ -1,7 +1,6 @@
 // Fetches a release binary and keeps it only when its SHA-256 is the pinned one: streamed
 // to a temporary file beside the cache, hashed on the way, verified, then renamed into
 // place, so the cache never holds a partial or unverified file.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
@@ -9,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { promisify } from 'node:util';
+import { runChecked } from '../../runner/process.ts';
 import type { ReleaseAsset } from './releases.ts';
 
 export class DownloadRefused extends Error {}
@@ -58,7 +57,7 @@ export async function downloadRelease(asset: ReleaseAsset, dest: string, options
     }
     let binary = file;
     if (asset.member) {
-      await promisify(execFile)('tar', ['-xzf', file, '-C', work, asset.member]).catch(() => {
+      await runChecked('tar', ['-xzf', file, '-C', work, asset.member]).catch(() => {
         throw new DownloadRefused(`${label}: das Archiv enthält kein ${asset.member}.`);
       });
       binary = join(work, asset.member);

@@ -1,13 +1,10 @@
 // What the Helm chart (chart/werkbank/) must keep true whatever its values, as rules over
 // the objects `helm template` renders: each returns the problems it finds, in German, so
 // a test names exactly what a change broke.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
+import { runChecked } from '../../runner/process.ts';
 import { toolchain } from '../toolchain/paths.ts';
-
-const run = promisify(execFile);
 
 export const CHART_DIR = new URL('../../chart/werkbank/', import.meta.url).pathname;
 
@@ -18,8 +15,7 @@ export type RenderedObject = z.infer<typeof objectSchema> & Record<string, unkno
 
 /** `helm lint` with the given --set values; resolves to its output, rejects on failure. */
 export async function helmLint(chartDir: string, sets: string[] = []): Promise<string> {
-  const { stdout } = await run(toolchain().helm, ['lint', chartDir, ...sets.flatMap((set) => ['--set', set])], { timeout: 60_000 });
-  return stdout;
+  return runChecked(toolchain().helm, ['lint', chartDir, ...sets.flatMap((set) => ['--set', set])], { timeoutMs: 60_000 });
 }
 
 /** `helm template` with the given --set values, parsed into objects (release "wb" in
@@ -29,10 +25,10 @@ export async function helmTemplate(
   sets: string[] = [],
   release: { name: string; namespace: string } = { name: 'wb', namespace: 'werkbank' },
 ): Promise<RenderedObject[]> {
-  const { stdout } = await run(
+  const stdout = await runChecked(
     toolchain().helm,
     ['template', release.name, chartDir, '--namespace', release.namespace, ...sets.flatMap((set) => ['--set', set])],
-    { timeout: 60_000 },
+    { timeoutMs: 60_000 },
   );
   return parseAllDocuments(stdout)
     .map((doc) => doc.toJS() as unknown)

@@ -4,15 +4,13 @@
 // `--verwaiste` also removes sandboxes of runners whose data dir no longer exists
 // (test runs, deleted courses): nobody could ever adopt those again.
 import { existsSync } from 'node:fs';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { loadClusterConfig } from '../clusters/config.ts';
 import { createClusterManager } from '../clusters/index.ts';
 import { LABELS } from '../clusters/sandbox-provider.ts';
 import { loadConfig } from '../config.ts';
 import { acquireInstanceLock, DataDirInUse, type InstanceLock } from '../instance-lock.ts';
+import { runChecked as run } from '../process.ts';
 
-const run = promisify(execFile);
 const config = loadConfig();
 
 async function takeLock(): Promise<InstanceLock> {
@@ -37,7 +35,7 @@ async function takeLock(): Promise<InstanceLock> {
 
 /** Sandboxes (and their volumes) labelled with a data dir that is gone. */
 async function removeAbandoned(): Promise<string[]> {
-  const { stdout } = await run('docker', ['ps', '-a', '--filter', `label=${LABELS.sandbox}`, '--format', `{{.Names}}\t{{.Label "${LABELS.dataDir}"}}`]);
+  const stdout = await run('docker', ['ps', '-a', '--filter', `label=${LABELS.sandbox}`, '--format', `{{.Names}}\t{{.Label "${LABELS.dataDir}"}}`]);
   const removed: string[] = [];
   for (const line of stdout.split('\n').filter(Boolean)) {
     const [name = '', dataDir = ''] = line.split('\t');
@@ -48,7 +46,7 @@ async function removeAbandoned(): Promise<string[]> {
   }
   // A sandbox cut off while it was being made leaves only its Docker volume.
   const volumes = await run('docker', ['volume', 'ls', '--filter', `label=${LABELS.dataDir}`, '--format', `{{.Name}}\t{{.Label "${LABELS.dataDir}"}}`]);
-  for (const line of volumes.stdout.split('\n').filter(Boolean)) {
+  for (const line of volumes.split('\n').filter(Boolean)) {
     const [volume = '', dataDir = ''] = line.split('\t');
     if (!dataDir || existsSync(dataDir)) continue;
     await run('docker', ['volume', 'rm', '-f', volume]);

@@ -1,7 +1,9 @@
 // Running the external programs a provider drives (kind, docker, kwokctl) behind one
 // small interface, so tests can put a fake in its place for failures that cannot be
 // produced on purpose (Docker down, kind missing, a create that breaks half-way).
-import { spawn } from 'node:child_process';
+import { lastLines, runProcess } from '../process.ts';
+
+export { lastLines };
 
 /** One word for a POSIX shell, whatever it holds. */
 export function shellQuote(value: string): string {
@@ -27,57 +29,17 @@ export interface CommandRunner {
   run(command: string, args: string[], options?: CommandOptions): Promise<CommandResult>;
 }
 
-const MAX_OUTPUT_CHARS = 4 << 20;
-
-function keepTail(text: string): string {
-  return text.length > MAX_OUTPUT_CHARS ? text.slice(-MAX_OUTPUT_CHARS) : text;
-}
-
 export const processRunner: CommandRunner = {
-  run(command, args, options = {}) {
-    return new Promise((resolve, reject) => {
-      const child = spawn(command, args, {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        ...(options.env ? { env: options.env } : {}),
-      });
-      let stdout = '';
-      let stderr = '';
-      let partial = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        stdout = keepTail(stdout + chunk);
-      });
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-        stderr = keepTail(stderr + chunk);
-        if (!options.onStderrLine) return;
-        // kind redraws its spinner with carriage returns; each redraw counts as a line.
-        const lines = (partial + chunk).split(/\r?\n|\r/);
-        partial = lines.pop() ?? '';
-        for (const line of lines) if (line.trim()) options.onStderrLine(line);
-      });
-      const timer =
-        options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGTERM'), options.timeoutMs);
-      child.once('error', (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      child.once('close', (code, signal) => {
-        clearTimeout(timer);
-        if (partial.trim()) options.onStderrLine?.(partial);
-        resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
-      });
+  async run(command, args, options = {}) {
+    const { onStderrLine } = options;
+    const { code, stdout, stderr } = await runProcess(command, args, {
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(onStderrLine ? { onStderrLine: (line: string) => line.trim() && onStderrLine(line) } : {}),
     });
+    return { code, stdout, stderr };
   },
 };
-
-/** The last lines of a program's output, for an error message a learner can read. */
-export function lastLines(text: string, count = 12): string {
-  return text
-    .split(/\r?\n|\r/)
-    .map((line) => line.trimEnd())
-    .filter(Boolean)
-    .slice(-count)
-    .join('\n');
-}
 
 /** A docker command's trimmed stdout; a non-zero exit throws `what` with its last error lines. */
 export async function dockerOutput(run: CommandRunner, args: string[], what: string, timeoutMs = 600_000): Promise<string> {

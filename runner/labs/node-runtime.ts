@@ -1,9 +1,9 @@
 // What kind's node container really holds: `crictl images` inside it answers "is the image
 // loaded into the cluster?" with certainty, where the API only knows about images that
 // some pod already used.
-import { execFile } from 'node:child_process';
 import { z } from 'zod';
 import type { NodeImages, NodeRuntime } from '../../checks/index.ts';
+import { runChecked } from '../process.ts';
 
 export const KIND_NODE_SOURCE = 'crictl im kind-Knoten';
 
@@ -22,12 +22,7 @@ const crictlImagesSchema = z.object({
 });
 
 export const execCommand: ExecCommand = (command, args, signal) =>
-  new Promise((resolve, reject) => {
-    execFile(command, args, { signal, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${command} ${args.join(' ')}: ${stderr.trim() || error.message}`));
-      else resolve(stdout);
-    });
-  });
+  runChecked(command, args, { signal, maxOutputChars: 16 << 20, tailLines: 20 });
 
 /** Image references from `crictl images -o json`: tags, and digests for untagged images. */
 export function parseCrictlImages(stdout: string): string[] {

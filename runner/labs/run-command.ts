@@ -1,7 +1,7 @@
 // Runs a lab's shell work (setup, solution) the way a learner's terminal would, keeping
 // only the tail of its output for a report.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { runProcess } from '../process.ts';
 
 export interface CommandOutcome {
   ok: boolean;
@@ -29,25 +29,28 @@ export function manifestCommand(labDir: string, path: string): LabCommand {
   return { path, command: 'kubectl', args: ['apply', '-f', join(labDir, path)] };
 }
 
-export function runLabCommand(command: LabCommand, cwd: string, env: NodeJS.ProcessEnv): Promise<CommandOutcome> {
-  return new Promise((resolve) => {
-    const child = spawn(command.command, command.args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const lines: string[] = [];
-    const keep = (chunk: Buffer) => {
-      lines.push(...chunk.toString('utf8').split('\n'));
-      if (lines.length > OUTPUT_TAIL_LINES * 4) lines.splice(0, lines.length - OUTPUT_TAIL_LINES);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    const timer = setTimeout(() => child.kill('SIGKILL'), SCRIPT_TIMEOUT_MS);
-    const finish = (ok: boolean, note?: string) => {
-      clearTimeout(timer);
-      const output = lines.filter((line) => line.trim() !== '').slice(-OUTPUT_TAIL_LINES).join('\n');
-      resolve({ ok, output: note ? `${output}\n${note}` : output });
-    };
-    child.on('error', (error) => finish(false, `${command.command} ließ sich nicht starten: ${error.message}`));
-    child.on('close', (code, signal) =>
-      finish(code === 0 && !signal, signal ? `(abgebrochen nach ${SCRIPT_TIMEOUT_MS / 60_000} min)` : undefined),
-    );
-  });
+export async function runLabCommand(command: LabCommand, cwd: string, env: NodeJS.ProcessEnv): Promise<CommandOutcome> {
+  // stdout and stderr interleaved as a terminal shows them, only the tail kept.
+  const lines: string[] = [];
+  const keep = (line: string) => {
+    lines.push(line);
+    if (lines.length > OUTPUT_TAIL_LINES * 4) lines.splice(0, lines.length - OUTPUT_TAIL_LINES);
+  };
+  const tail = () => lines.filter((line) => line.trim() !== '').slice(-OUTPUT_TAIL_LINES).join('\n');
+  try {
+    const result = await runProcess(command.command, command.args, {
+      cwd,
+      env,
+      timeoutMs: SCRIPT_TIMEOUT_MS,
+      killSignal: 'SIGKILL',
+      onStdoutLine: keep,
+      onStderrLine: keep,
+      maxOutputChars: 0,
+    });
+    const note = result.signal ? `(abgebrochen nach ${SCRIPT_TIMEOUT_MS / 60_000} min)` : undefined;
+    const output = tail();
+    return { ok: result.code === 0 && !result.signal, output: note ? `${output}\n${note}` : output };
+  } catch (error) {
+    return { ok: false, output: `${tail()}\n${command.command} ließ sich nicht starten: ${(error as Error).message}` };
+  }
 }

@@ -2,10 +2,10 @@
 // runner already serves the course: `./werkbank start` serves first and this module runs
 // the slow builds one after another in the background, as a list of German steps the
 // page shows (n of m, an estimate, on failure the log's tail and what to do).
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { runProcess } from '../process.ts';
 
 /** What a step is needed for: the learner's shell (sandbox mode) or a cluster. */
 export const PreparationNeed = z.enum(['terminal', 'cluster']);
@@ -247,31 +247,12 @@ export function commandStep(
 ): PreparationStep {
   return {
     ...step,
-    run: (onLine, signal) =>
-      new Promise((resolve, reject) => {
-        // A group of its own, so stopping ends the build programs the script started too.
-        const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-        const stop = () => {
-          if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
-        };
-        if (signal.aborted) stop();
-        signal.addEventListener('abort', stop, { once: true });
-        child.on('close', () => signal.removeEventListener('abort', stop));
-        let partial = { stdout: '', stderr: '' };
-        const take = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
-          const lines = (partial[stream] + chunk.toString('utf8')).split('\n');
-          partial = { ...partial, [stream]: lines.pop() ?? '' };
-          // Build scripts colour their lines for a terminal; the page wants plain text.
-          for (const line of lines) onLine(line.replace(/\x1b\[[0-9;]*m/g, ''));
-        };
-        child.stdout.on('data', take('stdout'));
-        child.stderr.on('data', take('stderr'));
-        child.on('error', reject);
-        child.on('close', (code, signal) => {
-          for (const rest of [partial.stdout, partial.stderr]) if (rest) onLine(rest.replace(/\x1b\[[0-9;]*m/g, ''));
-          if (code === 0) resolve();
-          else reject(new Error(signal ? `abgebrochen (${signal})` : `beendet mit Code ${code}`));
-        });
-      }),
+    run: async (onLine, signal) => {
+      // Build scripts colour their lines for a terminal; the page wants plain text.
+      const plain = (line: string) => onLine(line.replace(/\x1b\[[0-9;]*m/g, ''));
+      // A group of its own, so stopping ends the build programs the script started too.
+      const result = await runProcess(command, args, { env, signal, group: true, onStdoutLine: plain, onStderrLine: plain, maxOutputChars: 0 });
+      if (result.code !== 0) throw new Error(result.signal ? `abgebrochen (${result.signal})` : `beendet mit Code ${result.code}`);
+    },
   };
 }
