@@ -1,20 +1,20 @@
 // The runner: one Node process, one port, serving the built site, the HTTP API and the
 // terminal websockets.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { getRequestListener } from '@hono/node-server';
 import { WebSocketServer } from 'ws';
 import { capabilityProbe } from './capabilities.ts';
 import { setActiveClusterManager, type ClusterManager, type LearnerCluster } from './clusters/index.ts';
 import type { RunnerConfig } from './config.ts';
-import { handleClusterRoute } from './http/clusters.ts';
-import { handleLabRoute } from './http/labs.ts';
-import { AUTH_PREFIX, LOGIN_PATH, OidcLogin } from './auth/oidc-login.ts';
+import { OidcLogin } from './auth/oidc-login.ts';
 import { LearnerIdentity } from './http/learner.ts';
 import { clientAddress } from './http/proxy.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { allowedOrigins, originAllowed } from './http/origin.ts';
-import { sendError, sendJson } from './http/respond.ts';
+import { sendError } from './http/respond.ts';
+import { apiRouter } from './http/api.ts';
 import { siteHandler } from './http/site.ts';
 import { prepareLabFiles } from './labs/learner-files.ts';
 import { loadOfferedLabs, type LoadedLab } from './labs/load.ts';
@@ -22,13 +22,13 @@ import type { Lab } from './labs/schema.ts';
 import { loadInstructorToken, type InstructorToken } from './progress/instructor-token.ts';
 import { ProgressStore } from './progress/store.ts';
 import { connectTerminal, newTerminalStats, type TerminalStats } from './terminal/connection.ts';
-import { MAX_PAYLOAD_BYTES, TERMINAL_PATH, TICKET_PATH, type TicketResponse } from './terminal/protocol.ts';
+import { MAX_PAYLOAD_BYTES, TERMINAL_PATH } from './terminal/protocol.ts';
 import { migrateLegacyLearnerDirs } from './learner-dir.ts';
 import { CourseFull, TerminalSessions, type ShellPlacement } from './terminal/sessions.ts';
 import { TicketStore } from './terminal/tickets.ts';
 import { CourseQueue } from './terminal/limits.ts';
 import type { Preparation } from './setup/preparation.ts';
-import { PREPARATION_RETRY_PATH, preparationGate } from './setup/preparation-route.ts';
+import { preparationGate } from './setup/preparation-route.ts';
 
 export interface Runner {
   url: string;
@@ -144,104 +144,49 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
     (() => (clusters?.summary() ?? []).flatMap((cluster) => (cluster.owner && cluster.phase === 'ready' ? [cluster.owner] : [])));
   const clusterFor = deps.clusterFor ?? ((learnerId: string) => (clusters ? clusters.clusterFor(learnerId) : Promise.resolve(null)));
 
-  /** Ticket and cluster requests: false (and a 429 sent) when this client asked too often. */
-  function withinRateLimit(req: IncomingMessage, res: ServerResponse): boolean {
-    const verdict = rateLimit.take(clientAddress(req, config.trustProxy));
-    if (verdict.ok) return true;
-    res.setHeader('Retry-After', String(verdict.retryAfterS));
-    sendError(res, 429, `Zu viele Anfragen in kurzer Zeit. Bitte warte ${verdict.retryAfterS} Sekunden und versuche es dann noch einmal.`);
-    return false;
-  }
-
-  async function handleApi(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    if (path === '/api/health' && req.method === 'GET') {
-      sendJson(res, 200, {
-        ok: true,
-        node: process.version,
-        capabilities: await capabilities(),
-        terminals: { live: sessions.size, ...terminalStats },
-      });
-      return;
-    }
-    if (preparation.handle(req, res, path)) return;
-    if (path.startsWith(AUTH_PREFIX)) {
-      if (login && path === LOGIN_PATH && !withinRateLimit(req, res)) return;
-      if (login && (await login.handle(req, res, path))) return;
-      if (!login && path === `${AUTH_PREFIX}me` && req.method === 'GET') return sendJson(res, 200, { enabled: false, user: null });
-    }
-    // With sign-in, nothing but the health check answers without it (instructors' routes
-    // check their session or token themselves).
-    if (login && !path.startsWith('/api/lehrende/') && !login.session(req)) {
-      sendJson(res, 401, { ok: false, error: 'Bitte melde dich zuerst an: oben rechts auf „Anmelden“.', login: LOGIN_PATH });
-      return;
-    }
-    if (path === TICKET_PATH && req.method === 'POST') {
-      if (!originAllowed(req, origins)) {
-        sendError(res, 403, 'Diese Seite darf kein Terminal öffnen.');
-        return;
-      }
-      if (!withinRateLimit(req, res)) return;
-      if (preparation.refuseTicket(res)) return;
-      const learnerId = learners.ensure(req, res);
-      const admission = courseQueue.admit(learnerId);
-      if (!admission.ok) {
-        sendJson(res, 503, { ok: false, error: admission.message, position: admission.position });
-        return;
-      }
-      if (!sessions.hasRoomFor(learnerId)) {
-        sendError(res, 503, new CourseFull(sessions.maxShells).message);
-        return;
-      }
-      const body: TicketResponse = { ticket: tickets.issue(learnerId), expiresInMs: tickets.ttlMs };
-      sendJson(res, 200, body);
-      return;
-    }
-    if (path === PREPARATION_RETRY_PATH && req.method === 'POST') {
-      if (!originAllowed(req, origins)) {
-        sendError(res, 403, 'Diese Seite darf die Vorbereitung nicht neu starten.');
-        return;
-      }
-      if (withinRateLimit(req, res)) preparation.retry(res);
-      return;
-    }
-    const clusterContext = {
-      clusters,
-      admit: (learnerId: string) => courseQueue.admit(learnerId),
-      seated: (learnerId: string) => courseQueue.seated(learnerId),
+  const api = getRequestListener(
+    apiRouter({
+      login,
       learners,
-      originAllowed: (request: IncomingMessage) => originAllowed(request, origins),
-      withinRateLimit,
-    };
-    if (req.method === 'POST' && path.startsWith('/api/cluster') && preparation.refuseCluster(res)) return;
-    if (await handleClusterRoute(req, res, path, clusterContext)) return;
-    const labContext = {
-      labs,
-      store: progress,
-      clusterFor,
-      learnersWithClusters,
-      instructorToken: instructorToken.token,
-      learners,
-      originAllowed: (request: IncomingMessage) => originAllowed(request, origins),
-      ...(login
-        ? {
-            instructorSession: (request: IncomingMessage) => login.session(request)?.instructor ?? null,
-            displayName: (learnerId: string) => login.accounts.displayName(learnerId),
-          }
-        : {}),
-    };
-    if (await handleLabRoute(req, res, path, labContext)) return;
-    sendError(res, 404, `Unbekannte API-Adresse: ${req.method} ${path}`);
-  }
+      rateLimit,
+      clientAddress: (req) => clientAddress(req, config.trustProxy),
+      originAllowed: (req) => originAllowed(req, origins),
+      preparation,
+      health: async () => ({ capabilities: await capabilities(), live: sessions.size, stats: terminalStats }),
+      ticket: {
+        admit: (learnerId) => courseQueue.admit(learnerId),
+        noRoom: (learnerId) => (sessions.hasRoomFor(learnerId) ? null : new CourseFull(sessions.maxShells).message),
+        issue: (learnerId) => ({ ticket: tickets.issue(learnerId), expiresInMs: tickets.ttlMs }),
+      },
+      clusters: {
+        clusters,
+        admit: (learnerId) => courseQueue.admit(learnerId),
+        seated: (learnerId) => courseQueue.seated(learnerId),
+      },
+      labs: {
+        labs,
+        store: progress,
+        clusterFor,
+        learnersWithClusters,
+        instructorToken: instructorToken.token,
+        ...(login
+          ? {
+              instructorSession: (request: IncomingMessage) => login.session(request)?.instructor ?? null,
+              displayName: (learnerId: string) => login.accounts.displayName(learnerId),
+            }
+          : {}),
+      },
+    }).fetch,
+    // The runner's other code (sign-in, fetch) keeps Node's own Request and Response.
+    { overrideGlobalObjects: false },
+  );
 
   const server = createServer((req, res) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'same-origin');
     const path = new URL(req.url ?? '/', 'http://runner').pathname;
     if (path.startsWith('/api/')) {
-      handleApi(req, res, path).catch((error: unknown) => {
-        console.error('[runner] API-Fehler:', error);
-        if (!res.headersSent) sendError(res, 500, 'Interner Fehler im Runner. Bitte später erneut versuchen.');
-      });
+      void api(req, res);
       return;
     }
     if (serveSite) serveSite(req, res);

@@ -3,14 +3,17 @@
 //   POST /api/cluster         start (take one from the pool or create one)
 //   POST /api/cluster/reset   delete and start a fresh one
 //   GET  /api/cluster/events  the same state as server-sent events, on every change
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { Hono, MiddlewareHandler } from 'hono';
+import { streamSSE } from 'hono/streaming';
 import { asClusterError } from '../clusters/errors.ts';
 import type { ClusterManager, ClusterStatus } from '../clusters/manager.ts';
 import type { Admission } from '../terminal/limits.ts';
+import { reply, replyError, sameOrigin, type ApiContext, type ApiEnv } from './respond.ts';
+import { API, CLUSTER_STATUS_EVENT, type ClusterResponse, type ClusterStatusEvent } from './contract.ts';
 import type { LearnerSource } from './learner.ts';
-import { sendError, sendJson } from './respond.ts';
 
-export const CLUSTER_PATH = '/api/cluster';
+export const CLUSTER_PATH = API.cluster;
 
 const SSE_KEEPALIVE_MS = 20_000;
 
@@ -28,86 +31,74 @@ export interface ClusterRouteContext {
   admit?: (learnerId: string) => Admission;
   /** The learner's cluster now holds their seat. */
   seated?: (learnerId: string) => void;
-  /** Per-client limit for starting and resetting clusters; sends the 429 itself. */
-  withinRateLimit: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Per-client limit for starting and resetting clusters; answers the 429 itself. */
+  rateLimited: MiddlewareHandler<ApiEnv>;
   /** Origin check for state-changing requests (a foreign page must not start clusters). */
   originAllowed: (req: IncomingMessage) => boolean;
 }
 
-/** Handles the request if it is one of the cluster routes; returns false otherwise. */
-export async function handleClusterRoute(
-  req: IncomingMessage,
-  res: ServerResponse,
-  path: string,
-  context: ClusterRouteContext,
-): Promise<boolean> {
+/** GET and POST /api/cluster, POST /api/cluster/reset, GET /api/cluster/events. */
+export function clusterRoutes(app: Hono<ApiEnv>, context: ClusterRouteContext): void {
   const { clusters } = context;
-  if (path === CLUSTER_PATH && req.method === 'GET') {
-    const learnerId = context.learners.of(req);
-    sendJson(res, 200, { ok: true, cluster: learnerId && clusters ? clusters.status(learnerId) : clusters ? clusters.status('') : NO_CLUSTERS });
-    return true;
-  }
-  if (path === `${CLUSTER_PATH}/events` && req.method === 'GET') {
-    streamStatus(req, res, clusters, context.learners.of(req));
-    return true;
-  }
-  const isStart = path === CLUSTER_PATH && req.method === 'POST';
-  const isReset = path === `${CLUSTER_PATH}/reset` && req.method === 'POST';
-  if (!isStart && !isReset) return false;
-  if (!context.originAllowed(req)) {
-    sendError(res, 403, 'Diese Seite darf keinen Cluster starten.');
-    return true;
-  }
-  if (!context.withinRateLimit(req, res)) return true;
-  if (!clusters) {
-    sendError(res, 503, NO_CLUSTERS.message);
-    return true;
-  }
-  const learnerId = context.learners.ensure(req, res);
-  const admission = context.admit?.(learnerId) ?? { ok: true };
-  if (!admission.ok) {
-    sendJson(res, 503, { ok: false, error: admission.message, position: admission.position, cluster: clusters.status(learnerId) });
-    return true;
-  }
-  try {
-    if (isStart) {
-      const cluster = await clusters.start(learnerId);
-      context.seated?.(learnerId);
-      sendJson(res, 202, { ok: true, cluster });
-    } else {
+  const statusOf = (learnerId: string | null): ClusterStatus =>
+    learnerId && clusters ? clusters.status(learnerId) : clusters ? clusters.status('') : NO_CLUSTERS;
+
+  app.get(API.cluster, (c) => reply<ClusterResponse>(c, 200, { ok: true, cluster: statusOf(context.learners.of(c.env.incoming)) }));
+
+  app.get(API.clusterEvents, (c) => {
+    const learnerId = context.learners.of(c.env.incoming);
+    const response = streamSSE(c, async (stream) => {
+      const send = (status: ClusterStatusEvent) => stream.writeSSE({ event: CLUSTER_STATUS_EVENT, data: JSON.stringify(status) });
+      if (!clusters || !learnerId) {
+        await send(statusOf(null));
+        // Nothing will change for a browser without a learner id; let it come back later.
+        await stream.write('retry: 30000\n\n');
+        return;
+      }
+      void send(clusters.status(learnerId));
+      const unsubscribe = clusters.subscribe(learnerId, (status) => void send(status));
+      const keepAlive = setInterval(() => void stream.write(': ping\n\n'), SSE_KEEPALIVE_MS);
+      keepAlive.unref();
+      // Open until the browser goes away.
+      await new Promise<void>((resolve) => stream.onAbort(resolve));
+      clearInterval(keepAlive);
+      unsubscribe();
+    });
+    // Proxies (nginx) must pass every event on at once, and nothing may cache them.
+    response.headers.set('Content-Type', 'text/event-stream; charset=utf-8');
+    response.headers.set('Cache-Control', 'no-store');
+    response.headers.set('X-Accel-Buffering', 'no');
+    return response;
+  });
+
+  const changes = [
+    sameOrigin(context.originAllowed, 'Diese Seite darf keinen Cluster starten.'),
+    context.rateLimited,
+  ] as const;
+  app.post(API.cluster, ...changes, (c) => change(c, 'start'));
+  app.post(API.clusterReset, ...changes, (c) => change(c, 'reset'));
+
+  async function change(c: ApiContext, action: 'start' | 'reset'): Promise<Response> {
+    if (!clusters) return replyError(c, 503, NO_CLUSTERS.message);
+    const learnerId = context.learners.ensure(c.env.incoming, c.env.outgoing);
+    const admission = context.admit?.(learnerId) ?? { ok: true };
+    if (!admission.ok) {
+      return reply<ClusterResponse>(c, 503, { ok: false, error: admission.message, position: admission.position, cluster: clusters.status(learnerId) });
+    }
+    try {
+      if (action === 'start') {
+        const cluster = await clusters.start(learnerId);
+        context.seated?.(learnerId);
+        return reply<ClusterResponse>(c, 202, { ok: true, cluster });
+      }
       // Deleting takes seconds; the page follows along on the event stream.
       const reset = clusters.reset(learnerId);
       reset.catch((error: unknown) => console.error('[cluster] Zurücksetzen fehlgeschlagen:', error));
       await new Promise((resolve) => setImmediate(resolve));
-      sendJson(res, 202, { ok: true, cluster: clusters.status(learnerId) });
+      return reply<ClusterResponse>(c, 202, { ok: true, cluster: clusters.status(learnerId) });
+    } catch (error) {
+      const failure = asClusterError(error);
+      return reply<ClusterResponse>(c, 500, { ok: false, error: failure.message, cluster: { ...clusters.status(learnerId), error: failure } });
     }
-  } catch (error) {
-    const failure = asClusterError(error);
-    sendJson(res, 500, { ok: false, error: failure.message, cluster: { ...clusters.status(learnerId), error: failure } });
   }
-  return true;
-}
-
-function streamStatus(req: IncomingMessage, res: ServerResponse, clusters: ClusterManager | null, learnerId: string | null): void {
-  res.writeHead(200, {
-    'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-store',
-    Connection: 'keep-alive',
-    'X-Accel-Buffering': 'no',
-  });
-  const send = (status: ClusterStatus) => res.write(`event: status\ndata: ${JSON.stringify(status)}\n\n`);
-  if (!clusters || !learnerId) {
-    send(clusters ? clusters.status('') : NO_CLUSTERS);
-    // Nothing will change for a browser without a learner id; let it come back later.
-    res.end('retry: 30000\n\n');
-    return;
-  }
-  send(clusters.status(learnerId));
-  const unsubscribe = clusters.subscribe(learnerId, send);
-  const keepAlive = setInterval(() => res.write(': ping\n\n'), SSE_KEEPALIVE_MS);
-  keepAlive.unref();
-  req.once('close', () => {
-    clearInterval(keepAlive);
-    unsubscribe();
-  });
 }

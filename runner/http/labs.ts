@@ -5,8 +5,10 @@
 //   GET  /api/progress                       the learner's progress in every lab
 //   GET  /api/lehrende/progress              the whole class (bearer token of instructors)
 //   POST /api/lehrende/grade                 every step checked in every learner's cluster (same token)
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import type { IncomingMessage } from 'node:http';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { CheckResult } from '../../checks/index.ts';
 import type { LearnerCluster } from '../clusters/index.ts';
 import { learnerCheckContext } from '../labs/check-context.ts';
@@ -16,12 +18,20 @@ import { runStep } from '../labs/run-step.ts';
 import { bearerToken, tokenMatches } from '../progress/instructor-token.ts';
 import type { ProgressStore } from '../progress/store.ts';
 import { classMatrixView, labProgressView, learnerPseudonym, type CheckResultView, type LabProgressView } from '../progress/views.ts';
+import { BODY_LIMIT_BYTES, revealBody } from './contract-bodies.ts';
+import {
+  API,
+  type CheckResponse,
+  type ClassProgressResponse,
+  type GradeResponse,
+  type ProgressResponse,
+  type RevealResponse,
+} from './contract.ts';
 import type { LearnerSource } from './learner.ts';
-import { sendError, sendJson } from './respond.ts';
+import { reply, replyError, sameOrigin, type ApiContext, type ApiEnv } from './respond.ts';
 
 export const NO_CLUSTER_MESSAGE =
   'Dein Cluster ist noch nicht bereit. Starte ihn im Terminal-Bereich mit „Cluster starten“ und prüfe danach noch einmal.';
-const BODY_LIMIT_BYTES = 16 * 1024;
 
 export interface LabRouteContext {
   /** Reads (and hands out) the signed learner cookie. */
@@ -52,42 +62,12 @@ function namesByPseudonym(context: LabRouteContext, learnerIds: Iterable<string>
   return names;
 }
 
-const revealBodySchema = z.strictObject({ what: z.enum(['hint', 'solution']) });
-
-const STEP_ROUTE = /^\/api\/labs\/([^/]+)\/steps\/([^/]+)\/(check|reveal)$/;
-const LAB_PROGRESS_ROUTE = /^\/api\/labs\/([^/]+)\/progress$/;
-
-class BadRequest extends Error {}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > BODY_LIMIT_BYTES) throw new BadRequest('Die Anfrage ist zu groß.');
-    chunks.push(chunk);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new BadRequest('Die Anfrage enthält kein gültiges JSON.');
-  }
+function unknownLab(c: Context, labId: string): Response {
+  return replyError(c, 404, `Das Lab „${labId}“ gibt es auf diesem Runner nicht. Lade die Seite neu; hilft das nicht, frag deine Lehrenden.`);
 }
 
-function decode(segment: string): string | null {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return null;
-  }
-}
-
-function unknownLab(res: ServerResponse, labId: string): void {
-  sendError(res, 404, `Das Lab „${labId}“ gibt es auf diesem Runner nicht. Lade die Seite neu; hilft das nicht, frag deine Lehrenden.`);
-}
-
-function unknownStep(res: ServerResponse, lab: Lab, stepId: string): void {
-  sendError(res, 404, `Das Lab „${lab.title}“ hat keinen Schritt „${stepId}“. Lade die Seite neu, vielleicht hat sich das Lab geändert.`);
+function unknownStep(c: Context, lab: Lab, stepId: string): Response {
+  return replyError(c, 404, `Das Lab „${lab.title}“ hat keinen Schritt „${stepId}“. Lade die Seite neu, vielleicht hat sich das Lab geändert.`);
 }
 
 /** What the learner sees of a check: its verdict in German, never the technical error. */
@@ -104,13 +84,7 @@ function progressOf(context: LabRouteContext, learnerId: string | null, lab: Lab
   return labProgressView(lab, learnerId ? context.store.labProgress(learnerId, lab.id) : []);
 }
 
-interface CheckAnswer {
-  lab: string;
-  step: string;
-  passed: boolean;
-  results: CheckResultView[];
-  progress: LabProgressView;
-}
+type CheckAnswer = CheckResponse;
 
 /** One "Prüfen" under way; a second click meanwhile gets its answer instead of a second run. */
 interface CheckJob {
@@ -151,30 +125,30 @@ function newCheckJob(context: LabRouteContext, learnerId: string, lab: Lab, step
 
 /** Answers 401 unless the request carries the instructors' token (or, with sign-in, comes
  * from an instructor's session; the token stays for `werkbank grade` on the runner's machine). */
-function instructorAllowed(req: IncomingMessage, res: ServerResponse, context: LabRouteContext): boolean {
-  const given = bearerToken(req.headers.authorization);
-  if (given && tokenMatches(context.instructorToken, given)) return true;
-  if (context.instructorSession) {
-    const instructor = context.instructorSession(req);
-    if (instructor === true) return true;
-    if (instructor === false) sendError(res, 403, 'Dieser Bereich ist nur für Lehrende. Dein Konto hat die Rolle für Lehrende nicht; frag die Verwaltung deines Anmeldedienstes.');
-    else sendError(res, 401, 'Dieser Bereich ist nur für Lehrende. Melde dich oben mit „Anmelden“ an.');
-    return false;
-  }
-  res.setHeader('WWW-Authenticate', 'Bearer realm="werkbank-lehrende"');
-  sendError(res, 401, 'Dieser Bereich ist nur für Lehrende. Gib das Token ein, das der Runner beim Start ausgegeben hat.');
-  return false;
+function instructorsOnly(context: LabRouteContext): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const req = c.env.incoming;
+    const given = bearerToken(req.headers.authorization);
+    if (given && tokenMatches(context.instructorToken, given)) return next();
+    if (context.instructorSession) {
+      const instructor = context.instructorSession(req);
+      if (instructor === true) return next();
+      if (instructor === false) {
+        return replyError(c, 403, 'Dieser Bereich ist nur für Lehrende. Dein Konto hat die Rolle für Lehrende nicht; frag die Verwaltung deines Anmeldedienstes.');
+      }
+      return replyError(c, 401, 'Dieser Bereich ist nur für Lehrende. Melde dich oben mit „Anmelden“ an.');
+    }
+    c.header('WWW-Authenticate', 'Bearer realm="werkbank-lehrende"');
+    return replyError(c, 401, 'Dieser Bereich ist nur für Lehrende. Gib das Token ein, das der Runner beim Start ausgegeben hat.');
+  };
 }
 
-/** Handles the request if it is one of the lab routes; returns false otherwise. */
-export async function handleLabRoute(
-  req: IncomingMessage,
-  res: ServerResponse,
-  path: string,
-  context: LabRouteContext,
-): Promise<boolean> {
-  if (path === '/api/lehrende/progress' && req.method === 'GET') {
-    if (!instructorAllowed(req, res, context)) return true;
+type StepEnv = ApiEnv & { Variables: { lab: Lab; stepId: string; learnerId: string } };
+
+/** The lab routes of contract.ts on the router. */
+export function labRoutes(app: Hono<ApiEnv>, context: LabRouteContext): void {
+  const instructors = instructorsOnly(context);
+  app.get(API.classProgress, instructors, (c) => {
     const records = context.store.classProgress();
     const matrix = classMatrixView([...context.labs.values()], records);
     const names = namesByPseudonym(context, new Set(records.map((record) => record.learner)));
@@ -182,98 +156,96 @@ export async function handleLabRoute(
       const name = names.get(learner.learner);
       return name ? { ...learner, name } : learner;
     });
-    sendJson(res, 200, { ...matrix, learners });
-    return true;
-  }
-  if (path === '/api/lehrende/grade' && req.method === 'POST') {
-    if (!instructorAllowed(req, res, context)) return true;
+    return reply<ClassProgressResponse>(c, 200, { ...matrix, learners });
+  });
+  app.post(API.grade, instructors, async (c) => {
     const abort = new AbortController();
-    res.once('close', () => abort.abort());
+    c.env.outgoing.once('close', () => abort.abort());
     const learners = context.learnersWithClusters?.() ?? [];
     const report = await gradeLearners([...context.labs.values()], learners, context.clusterFor, abort.signal);
     // Signed-in learners are graded by name (or e-mail address), the others by pseudonym.
     const names = namesByPseudonym(context, learners);
-    sendJson(res, 200, {
+    return reply<GradeResponse>(c, 200, {
       ...report,
       skipped: report.skipped.map((pseudonym) => names.get(pseudonym) ?? pseudonym),
       rows: report.rows.map((row) => ({ ...row, learner: names.get(row.learner) ?? row.learner })),
     });
-    return true;
-  }
-  if (path === '/api/progress' && req.method === 'GET') {
-    const learnerId = context.learners.of(req);
-    sendJson(res, 200, { labs: [...context.labs.values()].map((lab) => progressOf(context, learnerId, lab)) });
-    return true;
-  }
-  const labProgressMatch = LAB_PROGRESS_ROUTE.exec(path);
-  if (labProgressMatch && req.method === 'GET') {
-    const labId = decode(labProgressMatch[1]!) ?? '';
-    const lab = context.labs.get(labId);
-    if (!lab) unknownLab(res, labId);
-    else sendJson(res, 200, progressOf(context, context.learners.of(req), lab));
-    return true;
-  }
-  const stepMatch = STEP_ROUTE.exec(path);
-  if (!stepMatch || req.method !== 'POST') return false;
-
-  if (!context.originAllowed(req)) {
-    sendError(res, 403, 'Diese Seite darf keine Lab-Schritte prüfen.');
-    return true;
-  }
-  const labId = decode(stepMatch[1]!) ?? '';
-  const stepId = decode(stepMatch[2]!) ?? '';
-  const lab = context.labs.get(labId);
-  if (!lab) {
-    unknownLab(res, labId);
-    return true;
-  }
-  if (!lab.steps.some((step) => step.id === stepId)) {
-    unknownStep(res, lab, stepId);
-    return true;
-  }
-  const learnerId = context.learners.ensure(req, res);
-  if (stepMatch[3] === 'reveal') {
-    let body: unknown;
-    try {
-      body = await readJson(req);
-    } catch (error) {
-      if (!(error instanceof BadRequest)) throw error;
-      sendError(res, 400, error.message);
-      return true;
-    }
-    const parsed = revealBodySchema.safeParse(body);
-    if (!parsed.success) {
-      sendError(res, 400, 'Die Anfrage muss { "what": "hint" } oder { "what": "solution" } sein.');
-      return true;
-    }
-    context.store.recordReveal(learnerId, lab.id, stepId, parsed.data.what);
-    sendJson(res, 200, { progress: progressOf(context, learnerId, lab) });
-    return true;
-  }
-
-  const key = JSON.stringify([learnerId, lab.id, stepId]);
-  const running = runningChecks(context.store);
-  let job = running.get(key);
-  if (!job) {
-    const created = newCheckJob(context, learnerId, lab, stepId);
-    job = created;
-    running.set(key, created);
-    // A failing run reaches the learner's request through `await` below; this chain only tidies up.
-    created.done.finally(() => running.delete(key)).catch(() => undefined);
-  }
-  job.waiters += 1;
-  const sharedJob = job;
-  // A learner who leaves the page does not keep checks polling their cluster (unless the
-  // same check is still awaited by another of their requests).
-  res.once('close', () => {
-    if (res.writableFinished) return;
-    sharedJob.waiters -= 1;
-    if (sharedJob.waiters === 0) sharedJob.abort.abort();
   });
-  const answer = await sharedJob.done;
-  if (res.destroyed) return true;
-  if (answer === 'no-cluster') sendError(res, 409, NO_CLUSTER_MESSAGE);
-  else if (answer === 'aborted') sendError(res, 503, 'Die Prüfung wurde abgebrochen. Klicke noch einmal auf „Prüfen“.');
-  else sendJson(res, 200, answer);
-  return true;
+  app.get(API.progress, (c) => {
+    const learnerId = context.learners.of(c.env.incoming);
+    return reply<ProgressResponse>(c, 200, { labs: [...context.labs.values()].map((lab) => progressOf(context, learnerId, lab)) });
+  });
+  app.get(API.labProgress, (c) => {
+    const labId = c.req.param('lab');
+    const lab = context.labs.get(labId);
+    return lab ? reply<LabProgressView>(c, 200, progressOf(context, context.learners.of(c.env.incoming), lab)) : unknownLab(c, labId);
+  });
+
+  // A step's routes: from the runner's own pages only, for a lab and step it offers; the
+  // learner gets their cookie here if they had none.
+  const step: MiddlewareHandler<StepEnv> = async (c, next) => {
+    const labId = c.req.param('lab') ?? '';
+    const stepId = c.req.param('step') ?? '';
+    const lab = context.labs.get(labId);
+    if (!lab) return unknownLab(c, labId);
+    if (!lab.steps.some((candidate) => candidate.id === stepId)) return unknownStep(c, lab, stepId);
+    c.set('lab', lab);
+    c.set('stepId', stepId);
+    c.set('learnerId', context.learners.ensure(c.env.incoming, c.env.outgoing));
+    return next();
+  };
+  const steps = app as unknown as Hono<StepEnv>;
+  const fromOwnPage = sameOrigin(context.originAllowed, 'Diese Seite darf keine Lab-Schritte prüfen.');
+
+  steps.post(
+    API.stepReveal,
+    fromOwnPage,
+    step,
+    bodyLimit({ maxSize: BODY_LIMIT_BYTES, onError: (c) => replyError(c, 400, 'Die Anfrage ist zu groß.') }),
+    async (c) => {
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch {
+        return replyError(c, 400, 'Die Anfrage enthält kein gültiges JSON.');
+      }
+      const parsed = revealBody.safeParse(body);
+      if (!parsed.success) return replyError(c, 400, 'Die Anfrage muss { "what": "hint" } oder { "what": "solution" } sein.');
+      const lab = c.get('lab');
+      const learnerId = c.get('learnerId');
+      context.store.recordReveal(learnerId, lab.id, c.get('stepId'), parsed.data.what);
+      return reply<RevealResponse>(c, 200, { progress: progressOf(context, learnerId, lab) });
+    },
+  );
+
+  steps.post(API.stepCheck, fromOwnPage, step, async (c) => {
+    const lab = c.get('lab');
+    const stepId = c.get('stepId');
+    const learnerId = c.get('learnerId');
+    const res = c.env.outgoing;
+    const key = JSON.stringify([learnerId, lab.id, stepId]);
+    const running = runningChecks(context.store);
+    let job = running.get(key);
+    if (!job) {
+      const created = newCheckJob(context, learnerId, lab, stepId);
+      job = created;
+      running.set(key, created);
+      // A failing run reaches the learner's request through `await` below; this chain only tidies up.
+      created.done.finally(() => running.delete(key)).catch(() => undefined);
+    }
+    job.waiters += 1;
+    const sharedJob = job;
+    // A learner who leaves the page does not keep checks polling their cluster (unless the
+    // same check is still awaited by another of their requests).
+    res.once('close', () => {
+      if (res.writableFinished) return;
+      sharedJob.waiters -= 1;
+      if (sharedJob.waiters === 0) sharedJob.abort.abort();
+    });
+    const answer = await sharedJob.done;
+    if (res.destroyed) return RESPONSE_ALREADY_SENT;
+    if (answer === 'no-cluster') return replyError(c, 409, NO_CLUSTER_MESSAGE);
+    if (answer === 'aborted') return replyError(c, 503, 'Die Prüfung wurde abgebrochen. Klicke noch einmal auf „Prüfen“.');
+    return reply<CheckResponse>(c, 200, answer);
+  });
 }

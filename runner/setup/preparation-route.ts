@@ -4,22 +4,27 @@
 // and the two doors it keeps shut until it is ready: a terminal ticket in the sandbox
 // mode (the shell runs only in the learner's sandbox, never on the host) and starting
 // or resetting a cluster.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson } from '../http/respond.ts';
+import { API, type PreparationResponse } from '../http/contract.ts';
 import type { Preparation, PreparationState } from './preparation.ts';
 
-export const PREPARATION_PATH = '/api/preparation';
-export const PREPARATION_RETRY_PATH = '/api/preparation/retry';
+export const PREPARATION_PATH = API.preparation;
+export const PREPARATION_RETRY_PATH = API.preparationRetry;
+
+/** An answer for the router to send: status and body. */
+export interface PreparationAnswer {
+  status: 200 | 202 | 404 | 409 | 503;
+  body: PreparationResponse;
+}
 
 export interface PreparationGate {
-  /** Answers GET /api/preparation; false for every other request. */
-  handle(req: IncomingMessage, res: ServerResponse, path: string): boolean;
-  /** Answers POST /api/preparation/retry (the caller checked origin and rate limit). */
-  retry(res: ServerResponse): void;
-  /** Sends a 503 and returns true while the learner's shell cannot start yet. */
-  refuseTicket(res: ServerResponse): boolean;
-  /** Sends a 503 and returns true while clusters cannot start yet. */
-  refuseCluster(res: ServerResponse): boolean;
+  /** The answer to GET /api/preparation. */
+  state(): PreparationAnswer;
+  /** The answer to POST /api/preparation/retry (the caller checked origin and rate limit). */
+  retry(): PreparationAnswer;
+  /** A 503 while the learner's shell cannot start yet, else null. */
+  refuseTicket(): PreparationAnswer | null;
+  /** A 503 while clusters cannot start yet, else null. */
+  refuseCluster(): PreparationAnswer | null;
 }
 
 function waitText(state: PreparationState, what: string): string {
@@ -29,16 +34,13 @@ function waitText(state: PreparationState, what: string): string {
 
 export function preparationGate(preparation: Preparation | null, sandboxShells: boolean): PreparationGate {
   return {
-    handle(req, res, path) {
-      if (path !== PREPARATION_PATH || req.method !== 'GET') return false;
+    state() {
       // A runner without background work (tests, the Werkbank image) is ready at once.
-      sendJson(res, 200, { ok: true, preparation: preparation?.state() ?? null });
-      return true;
+      return { status: 200, body: { ok: true, preparation: preparation?.state() ?? null } };
     },
-    retry(res) {
+    retry() {
       if (!preparation) {
-        sendJson(res, 404, { ok: false, error: 'Dieser Runner bereitet nichts im Hintergrund vor.', preparation: null });
-        return;
+        return { status: 404, body: { ok: false, error: 'Dieser Runner bereitet nichts im Hintergrund vor.', preparation: null } };
       }
       if (!preparation.retry()) {
         const state = preparation.state();
@@ -48,22 +50,19 @@ export function preparationGate(preparation: Preparation | null, sandboxShells: 
             : state.phase === 'running'
               ? 'Die Vorbereitung läuft gerade; „Erneut versuchen“ geht erst nach einem Fehler.'
               : 'Der Runner wird gerade beendet; starte ihn neu mit „./werkbank start“.';
-        sendJson(res, 409, { ok: false, error, preparation: state });
-        return;
+        return { status: 409, body: { ok: false, error, preparation: state } };
       }
-      sendJson(res, 202, { ok: true, preparation: preparation.state() });
+      return { status: 202, body: { ok: true, preparation: preparation.state() } };
     },
-    refuseTicket(res) {
+    refuseTicket() {
       const state = preparation?.state();
-      if (!sandboxShells || !state || state.terminalReady) return false;
-      sendJson(res, 503, { ok: false, error: waitText(state, 'Dein Terminal startet, sobald deine Sandbox möglich ist.'), preparation: state });
-      return true;
+      if (!sandboxShells || !state || state.terminalReady) return null;
+      return { status: 503, body: { ok: false, error: waitText(state, 'Dein Terminal startet, sobald deine Sandbox möglich ist.'), preparation: state } };
     },
-    refuseCluster(res) {
+    refuseCluster() {
       const state = preparation?.state();
-      if (!state || state.clusterReady) return false;
-      sendJson(res, 503, { ok: false, error: waitText(state, '„Cluster starten“ geht, sobald alles bereit ist.'), preparation: state });
-      return true;
+      if (!state || state.clusterReady) return null;
+      return { status: 503, body: { ok: false, error: waitText(state, '„Cluster starten“ geht, sobald alles bereit ist.'), preparation: state } };
     },
   };
 }
