@@ -1,7 +1,8 @@
-// The terminal gets a head start (SkipLink.astro's inline script asks for the ticket and
-// opens the socket, terminal/early.ts says hello): a lesson still gets its shell when
-// that head start is missing, as on a page where those scripts did not run.
-import type { Page } from 'playwright-core';
+// The terminal gets a head start (SkipLink.astro's inline script asks for the ticket,
+// opens the socket and says hello, so the shell starts while the page's scripts load):
+// what the shell prints before xterm.js stands is kept and shown, and a lesson still gets
+// its shell when that head start is missing, as on a page where those scripts did not run.
+import type { Page, Route } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { freshPagePerTest, typeInTerminal, waitForPrompt, waitForTerminalText } from './browser.ts';
 
@@ -11,7 +12,7 @@ freshPagePerTest((fresh) => {
   page = fresh;
 });
 
-describe('the terminal without its head start', () => {
+describe('the terminal head start', () => {
   it('still connects and runs commands', async () => {
     await page.addInitScript(() => Object.defineProperty(window, 'werkbankPreconnect', { get: () => undefined, set: () => {} }));
     await page.route(/TerminalDock\.astro_astro_type_script_index_0_lang\.[\w-]+\.js$/, (route) => route.abort());
@@ -20,6 +21,33 @@ describe('the terminal without its head start', () => {
     await typeInTerminal(page, 'echo ohne-$((40+2))\n');
     await waitForTerminalText(page, /^ohne-42$/m);
     expect(await page.evaluate(() => window.werkbankTerminal?.connection.currentState.kind)).toBe('connected');
+  });
+
+  it('starts the shell before the page scripts run and keeps what it printed meanwhile', async () => {
+    // Both of the dock's scripts are held back until the shell's first output (its prompt)
+    // has reached the browser: only the inline script at the top of the page can have
+    // said hello, and only what it kept can show that prompt afterwards.
+    const held: Route[] = [];
+    let released = false;
+    await page.route(/TerminalDock\.astro_astro_type_script_index_\d_lang\.[\w-]+\.js$/, (route) =>
+      released ? route.continue() : void held.push(route),
+    );
+    const firstOutput = new Promise<void>((resolve) => {
+      page.on('websocket', (socket) =>
+        socket.on('framereceived', ({ payload }) => {
+          if (typeof payload !== 'string') resolve();
+        }),
+      );
+    });
+    // Not until "load": that waits for the held scripts.
+    await page.goto(`${baseUrl}/lektionen/grundlagen/`, { waitUntil: 'commit' });
+    await expect(Promise.race([firstOutput.then(() => 'output'), new Promise((resolve) => setTimeout(resolve, 15_000, 'none'))])).resolves.toBe('output');
+    expect(await page.evaluate(() => window.werkbankTerminal)).toBeUndefined();
+    released = true;
+    for (const route of held) await route.continue();
+    await waitForPrompt(page);
+    await typeInTerminal(page, 'echo frueh-$((40+2))\n');
+    await waitForTerminalText(page, /^frueh-42$/m);
   });
 
   it('connects with it, using the socket the page opened first', async () => {

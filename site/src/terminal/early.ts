@@ -1,16 +1,15 @@
 // A head start for the terminal. xterm.js is most of a lesson page's script and takes a
-// while to arrive and start; meanwhile this small module fetches the ticket, opens the
-// socket and says hello with a size estimated from the dock, so the runner starts the
-// shell while xterm.js loads. The connection (connection.ts) takes the socket over with
-// everything it has received so far, and corrects the size once xterm.js has measured.
+// while to arrive and start; meanwhile the inline script at the top of the page has
+// fetched the ticket, opened the socket and said hello with an estimated size
+// (SkipLink.astro), so the runner starts the shell while the page and xterm.js load.
+// This small module takes that socket over with what it kept (or does the same itself
+// when the page's head start is missing); the connection (connection.ts) then takes it
+// with everything received so far, and corrects the size once xterm.js has measured.
 import { TERMINAL_PATH, type ClientMessage } from '../../../runner/terminal/protocol.ts';
 import { fetchTicket } from './connection.ts';
+import { TERMINAL_FONT } from './font.ts';
 
-/** The terminal's font, shared with dock.ts so the estimate matches what xterm.js draws. */
-export const TERMINAL_FONT = {
-  family: "'JetBrains Mono', 'DejaVu Sans Mono', 'Liberation Mono', monospace",
-  size: 14,
-};
+export { TERMINAL_FONT };
 
 /** What the connection takes over: the socket, what came before it listened, and the
  * size the runner was told. */
@@ -28,11 +27,23 @@ export interface EarlyStart {
   takeSocket(): Promise<EarlySocket | null>;
 }
 
+/** What the page's inline script received on its socket, and the size its hello gave
+ * (null: no hello yet). */
+interface PreconnectKept {
+  backlog: MessageEvent<ArrayBuffer | string>[];
+  closed: CloseEvent | null;
+  announced: { cols: number; rows: number } | null;
+}
+
 /** Asked for by an inline script at the top of a lesson page (SkipLink.astro), while the
- * page is still being read: the ticket's response, and the socket opened with it. */
+ * page is still being read: the ticket's response, and the socket opened with it, which
+ * says hello as soon as it is open. */
 interface Preconnect {
   ticket: Promise<Response>;
   socket: Promise<WebSocket | null>;
+  /** Stops the inline script's listeners (and a hello not yet said), handing over what
+   * it kept. */
+  take(): PreconnectKept;
 }
 
 declare global {
@@ -56,10 +67,10 @@ function estimateSize(screen: HTMLElement): { cols: number; rows: number } {
   screen.append(probe);
   const cell = probe.getBoundingClientRect();
   probe.remove();
+  // As xterm.js's fit: the screen's border box, less 14 px for the scroll bar.
   const style = getComputedStyle(screen);
-  // xterm.js keeps room for its scroll bar beside the text.
-  const width = screen.clientWidth - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.paddingRight) - 14;
-  const height = screen.clientHeight - Number.parseFloat(style.paddingTop) - Number.parseFloat(style.paddingBottom);
+  const width = Number.parseInt(style.width) - 14;
+  const height = Number.parseInt(style.height);
   if (cell.width <= 0 || cell.height <= 0 || width <= 0 || height <= 0) return { cols: 80, rows: 24 };
   return { cols: Math.max(2, Math.floor(width / (cell.width / 40))), rows: Math.max(1, Math.floor(height / cell.height)) };
 }
@@ -75,6 +86,7 @@ export function startTerminalEarly(screen: HTMLElement): EarlyStart {
   const opened: Promise<EarlySocket | null> = ticket.then(
     async (value) => {
       let socket = await preconnected(preconnect);
+      const kept = socket ? preconnect?.take() : undefined;
       if (!socket) {
         const url = new URL(TERMINAL_PATH, window.location.href);
         url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -82,13 +94,21 @@ export function startTerminalEarly(screen: HTMLElement): EarlyStart {
         socket = new WebSocket(url);
       }
       socket.binaryType = 'arraybuffer';
-      const early: EarlySocket = { socket, backlog: [], closed: null, announced: estimateSize(screen) };
+      const early: EarlySocket = {
+        socket,
+        // Kept by the inline script: the same array goes on filling up from here.
+        backlog: kept?.backlog ?? [],
+        closed: kept?.closed ?? null,
+        announced: kept?.announced ?? estimateSize(screen),
+      };
       socket.addEventListener('message', keep);
       socket.addEventListener('close', noteClose);
-      // A preconnected socket may be open already: the runner waits for this hello.
-      const sayHello = () => socket.send(JSON.stringify({ type: 'hello', ...early.announced } satisfies ClientMessage));
-      if (socket.readyState === WebSocket.OPEN) sayHello();
-      else socket.addEventListener('open', sayHello);
+      // The runner waits for a hello: said here unless the inline script said it already.
+      if (!kept?.announced) {
+        const sayHello = () => socket.send(JSON.stringify({ type: 'hello', ...early.announced } satisfies ClientMessage));
+        if (socket.readyState === WebSocket.OPEN) sayHello();
+        else socket.addEventListener('open', sayHello, { once: true });
+      }
       release = () => {
         socket.removeEventListener('message', keep);
         socket.removeEventListener('close', noteClose);
