@@ -6,7 +6,7 @@
 // after a runner restart work as for sandboxes on one host.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiException, CoreV1Api, KubeConfig, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, KubeConfig, NetworkingV1Api, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { podExec } from '../../checks/exec.ts';
 import { isNotFound, readOrUndefined } from '../../checks/kube.ts';
@@ -14,6 +14,7 @@ import { shellQuote, type CommandResult } from './commands.ts';
 import { ClusterError, createFailed } from './errors.ts';
 import type { KubernetesSettings } from './config.ts';
 import { LearnerNamespaces, loadNamespaceObjects, RUNNER_LABEL } from './learner-namespaces.ts';
+import { learnerNetworkPolicy } from './learner-network-policy.ts';
 import { ensureOwnerId } from './owner-file.ts';
 import { ProgressTracker } from './progress.ts';
 import type { ClusterHandle, ClusterProvider, CreateHooks, ImageLoadResult, ProgressCallback, ProviderInfo, SandboxAccess } from './provider.ts';
@@ -192,6 +193,11 @@ export class KubernetesProvider implements ClusterProvider {
       const namespaces = await this.learnerNamespaces();
       await namespaces.create(name);
       const owner = await ensureOwnerId(this.options.stateDir);
+      // Before any pod of the learner runs there: no other learner reaches their pods.
+      await this.options.kubeConfig.makeApiClient(NetworkingV1Api).createNamespacedNetworkPolicy({
+        namespace: name,
+        body: learnerNetworkPolicy({ name, owner, sessionsNamespace: this.options.sessionsNamespace }),
+      });
       const kubeconfig = await namespaces.kubeconfig(name, name);
       this.checkConfigs.set(name, { yaml: kubeconfig, madeAt: Date.now() });
       await this.core.createNamespacedSecret({
