@@ -3,14 +3,17 @@
 // nothing can come from the internet), with CNCF Distribution (the toolchain's
 // `registry`) on its 127.0.0.1:5000 holding the node image under the name kindest/node,
 // and `registry-mirrors` pointing there. The engine itself has no node image: what
-// docker/kind-node/pull.sh gets, it gets through the mirror. The shared host engine is not
-// touched (other clusters run on it). Used by pull.kind.test.ts and bench/node-image-pull.ts.
+// docker/kind-node/pull.sh gets, it gets through the mirror. The registry's storage is
+// pushed once per node image and mounted read-only (mirror-storage.ts); the shared host
+// engine keeps no tag of it and its clusters are not touched. Used by pull.kind.test.ts
+// and bench/node-image-pull.ts.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { lastLines, processRunner, type CommandResult } from '../../runner/clusters/commands.ts';
-import { loadImagesInto, waitForInnerDocker } from '../../runner/clusters/sandbox-seed.ts';
+import { waitForInnerDocker } from '../../runner/clusters/sandbox-seed.ts';
 import { repoRoot } from '../../runner/config.ts';
 import { toolchain } from '../toolchain/paths.ts';
+import { mirrorStorage } from './mirror-storage.ts';
 
 const REGISTRY = '127.0.0.1:5000';
 const SOURCE = '/opt/werkbank-src';
@@ -53,34 +56,33 @@ export async function startMirrorEngine(log: (line: string) => void = () => {}):
     await processRunner.run('docker', ['rm', '-f', '-v', container], { timeoutMs: 180_000 });
   };
 
+  const storage = await mirrorStorage(tools.registry, localBuild, 'kindest/node', `v${kubernetes}`, (line) => log(line));
   log(`${container}: Engine startet`);
   await must(
-    ['run', '-d', '--name', container, '--privileged', '--cgroupns=private', '--network', 'none', '--label', 'werkbank.test=mirror-engine', `werkbank/sandbox:v${kubernetes}`],
+    [
+      'run', '-d', '--name', container, '--privileged', '--cgroupns=private', '--network', 'none', '--label', 'werkbank.test=mirror-engine',
+      '--mount', `type=bind,source=${storage.dir},target=/var/lib/registry,readonly`,
+      `werkbank/sandbox:v${kubernetes}`,
+    ],
     'Engine-Container startet nicht',
   );
   try {
     await waitForInnerDocker(processRunner, container);
-    // The registry on the engine's own loopback.
+    // The registry on the engine's own loopback, serving the storage it only reads.
     await must(['cp', tools.registry, `${container}:/usr/local/bin/registry`], 'registry kopieren');
     const config = [
       'version: 0.1',
       'log: {level: info}',
-      'storage: {filesystem: {rootdirectory: /var/lib/registry}}',
+      'storage: {filesystem: {rootdirectory: /var/lib/registry}, maintenance: {uploadpurging: {enabled: false}, readonly: {enabled: true}}}',
       `http: {addr: "${REGISTRY}"}`,
     ].join('\n');
     await inside(['sh', '-c', 'mkdir -p /etc/distribution && printf "%s\\n" "$1" >/etc/distribution/config.yml', 'sh', config], 'Registry-Konfiguration');
     await inside(['sh', '-c', 'nohup registry serve /etc/distribution/config.yml >/var/log/registry.log 2>&1 &'], 'registry startet nicht');
     await inside(['sh', '-c', `for i in $(seq 1 120); do curl -fsS http://${REGISTRY}/v2/ >/dev/null && exit 0; sleep 0.25; done; cat /var/log/registry.log; exit 1`], 'registry antwortet nicht', 60_000);
 
-    // The node image into the registry under the kindest/node name, then out of the engine.
-    log(`${container}: ${localBuild} wird als kindest/node in die Registry gelegt`);
-    await loadImagesInto(processRunner, container, [localBuild], 'die Engine');
-    await inside(['docker', 'tag', localBuild, `${REGISTRY}/${image}`], 'docker tag');
-    await inside(['docker', 'push', '--quiet', `${REGISTRY}/${image}`], 'docker push', 600_000);
-    const pushed = await inside(['docker', 'image', 'inspect', '--format', '{{index .RepoDigests 0}}', `${REGISTRY}/${image}`], 'Digest');
-    const digest = pushed.slice(pushed.indexOf('@') + 1);
-    if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new Error(`kein Digest nach dem Push: ${pushed}`);
-    await inside(['docker', 'rmi', `${REGISTRY}/${image}`, localBuild], 'docker rmi');
+    // The registry serves the node image under the kindest/node name (asked for by digest
+    // only by the pull, so its log shows that pull); the engine has no image at all.
+    const { digest } = storage;
     const left = await inside(['docker', 'images', '--quiet'], 'docker images');
     if (left) throw new Error(`Die Engine hat noch Images: ${left}`);
 
