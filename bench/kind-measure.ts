@@ -4,6 +4,7 @@ import { toolchain } from '../docker/toolchain/paths.ts';
 import { processRunner } from '../runner/clusters/commands.ts';
 import type { ClusterManager, ClusterStatus } from '../runner/clusters/manager.ts';
 import { waitUntilReady } from '../runner/clusters/readiness.ts';
+import { waitUntil } from '../runner/wait.ts';
 
 /** A container's memory as `docker stats` reports it, in MiB. */
 export async function containerMemoryMiB(container: string): Promise<number> {
@@ -15,12 +16,15 @@ export async function containerMemoryMiB(container: string): Promise<number> {
 
 /** Polls the manager until the learner's cluster is ready (or failed, which throws). */
 export async function untilReady(clusters: ClusterManager, learnerId: string): Promise<ClusterStatus> {
-  for (;;) {
-    const status = clusters.status(learnerId);
-    if (status.phase === 'ready') return status;
-    if (status.phase === 'failed') throw new Error(`${status.message}\n${status.error?.output ?? ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return waitUntil(
+    `Cluster von ${learnerId} bereit`,
+    () => {
+      const status = clusters.status(learnerId);
+      if (status.phase === 'failed') throw new Error(`${status.message}\n${status.error?.output ?? ''}`);
+      return status.phase === 'ready' && status;
+    },
+    { timeoutMs: 60 * 60_000, intervalMs: 100, retryErrors: false },
+  );
 }
 
 /** Seconds for bare `kind create cluster` on `image` until node, CoreDNS and StorageClass

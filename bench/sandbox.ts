@@ -21,6 +21,7 @@ import { SandboxProvider } from '../runner/clusters/sandbox-provider.ts';
 import { loadConfig, repoRoot } from '../runner/config.ts';
 import { startRunner } from '../runner/server.ts';
 import { newLearner, TerminalClient } from '../runner/testing/terminal-client.ts';
+import { waitUntil } from '../runner/wait.ts';
 import { bareKindSeconds, containerMemoryMiB, untilReady } from './kind-measure.ts';
 import { median } from './stats.ts';
 
@@ -76,7 +77,10 @@ console.log(
 );
 
 clusters.setPoolSize(1);
-while (!clusters.summary().some((cluster) => cluster.owner === null && cluster.phase === 'ready')) await new Promise((resolve) => setTimeout(resolve, 500));
+await waitUntil('ein Vorrat-Cluster bereit', () => clusters.summary().some((cluster) => cluster.owner === null && cluster.phase === 'ready'), {
+  timeoutMs: 60 * 60_000,
+  intervalMs: 500,
+});
 clusters.setPoolSize(0);
 started = performance.now();
 const hit = await clusters.start('benchsandboxpool000001');

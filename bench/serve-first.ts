@@ -14,18 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../runner/config.ts';
 import type { PreparationState } from '../runner/setup/preparation.ts';
+import { waitUntil } from '../runner/wait.ts';
 import { median } from './stats.ts';
 
 const runs = Number(process.argv[2] ?? 3);
 
-async function until<T>(read: () => Promise<T | null>, timeoutMs: number): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await read().catch(() => null);
-    if (value !== null) return value;
-    if (performance.now() > deadline) throw new Error(`nach ${timeoutMs / 1000} s nicht erreicht`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+function until<T>(what: string, read: () => Promise<T | null>, timeoutMs: number): Promise<T> {
+  return waitUntil(what, async () => (await read()) ?? undefined, { timeoutMs, intervalMs: 100 });
 }
 
 async function oneRun(): Promise<{ servedS: number; preparedS: number; steps: string }> {
@@ -41,10 +36,10 @@ async function oneRun(): Promise<{ servedS: number; preparedS: number; steps: st
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   try {
-    const url = await until(async () => /Werkbank läuft: (http:\/\/\S+?)\/?\n/.exec(output)?.[1] ?? null, 15 * 60_000);
-    await until(async () => ((await fetch(`${url}/`)).ok ? true : null), 60_000);
+    const url = await until('Werkbank läuft', async () => /Werkbank läuft: (http:\/\/\S+?)\/?\n/.exec(output)?.[1] ?? null, 15 * 60_000);
+    await until('Seite antwortet', async () => ((await fetch(`${url}/`)).ok ? true : null), 60_000);
     const servedS = (performance.now() - started) / 1000;
-    const state = await until(async () => {
+    const state = await until('Vorbereitung fertig', async () => {
       const body = (await (await fetch(`${url}/api/preparation`)).json()) as { preparation: PreparationState | null };
       return body.preparation && body.preparation.phase !== 'running' ? body.preparation : null;
     }, 60 * 60_000);

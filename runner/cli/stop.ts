@@ -10,27 +10,35 @@ import { LABELS } from '../clusters/sandbox-provider.ts';
 import { loadConfig } from '../config.ts';
 import { acquireInstanceLock, DataDirInUse, type InstanceLock } from '../instance-lock.ts';
 import { runChecked as run } from '../process.ts';
+import { waitUntil } from '../wait.ts';
 
 const config = loadConfig();
 
 async function takeLock(): Promise<InstanceLock> {
-  const deadline = Date.now() + 60_000;
-  let signalled = false;
-  for (;;) {
-    try {
-      return await acquireInstanceLock(config.dataDir);
-    } catch (error) {
-      if (!(error instanceof DataDirInUse)) throw error;
-      if (!error.holder) throw error;
-      if (!signalled) {
-        console.log(`Beende die laufende Werkbank (PID ${error.holder.pid}) …`);
-        process.kill(error.holder.pid, 'SIGTERM');
-        signalled = true;
+  let holder = 0;
+  return waitUntil(
+    'Werkbank beendet',
+    async () => {
+      try {
+        return await acquireInstanceLock(config.dataDir);
+      } catch (error) {
+        if (!(error instanceof DataDirInUse)) throw error;
+        if (!error.holder) throw error;
+        if (!holder) {
+          console.log(`Beende die laufende Werkbank (PID ${error.holder.pid}) …`);
+          process.kill(error.holder.pid, 'SIGTERM');
+        }
+        holder = error.holder.pid;
+        return undefined;
       }
-      if (Date.now() > deadline) throw new Error(`Die Werkbank (PID ${error.holder.pid}) beendet sich nicht; bitte "kill ${error.holder.pid}" ausführen.`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
+    },
+    {
+      timeoutMs: 60_000,
+      intervalMs: 500,
+      retryErrors: false,
+      timeoutError: () => new Error(`Die Werkbank (PID ${holder}) beendet sich nicht; bitte "kill ${holder}" ausführen.`),
+    },
+  );
 }
 
 /** Sandboxes (and their volumes) labelled with a data dir that is gone. */

@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
+import { waitUntil } from '../wait.ts';
 import { dockerDown } from './errors.ts';
 import { ClusterManager, type ClusterManagerOptions, type ClusterPhase } from './manager.ts';
 import { FakeProvider } from './testing/fake-provider.ts';
@@ -41,11 +42,11 @@ function manager(provider: FakeProvider, options: Partial<ClusterManagerOptions>
 }
 
 async function until(manager: ClusterManager, learnerId: string, phase: ClusterPhase): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    if (manager.status(learnerId).phase === phase) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`${learnerId} blieb in ${manager.status(learnerId).phase}, erwartet ${phase}`);
+  await waitUntil(`${learnerId} in ${phase}`, () => manager.status(learnerId).phase === phase, {
+    timeoutMs: 5_000,
+    intervalMs: 5,
+    timeoutError: () => new Error(`${learnerId} blieb in ${manager.status(learnerId).phase}, erwartet ${phase}`),
+  });
 }
 
 test('a learner without a pool gets a cluster of their own, with progress steps and KUBECONFIG once ready', async () => {

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { ApiextensionsV1Api, AppsV1Api, KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
+import { waitUntil } from '../wait.ts';
 
 function isConflict(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && (error as { code: unknown }).code === 409;
@@ -12,18 +13,25 @@ const DEPLOYMENT_TIMEOUT_MS = 180_000;
 
 async function waitForDeployments(config: KubeConfig, deployments: KubernetesObject[]): Promise<void> {
   const apps = config.makeApiClient(AppsV1Api);
-  const deadline = Date.now() + DEPLOYMENT_TIMEOUT_MS;
-  for (const { metadata } of deployments) {
-    const name = metadata?.name ?? '';
-    const namespace = metadata?.namespace ?? 'default';
-    for (;;) {
-      const deployment = await apps.readNamespacedDeployment({ name, namespace });
-      const available = deployment.status?.conditions?.some((condition) => condition.type === 'Available' && condition.status === 'True');
-      if (available && (deployment.status?.availableReplicas ?? 0) > 0) break;
-      if (Date.now() > deadline) throw new Error(`Deployment ${namespace}/${name} ist nach ${DEPLOYMENT_TIMEOUT_MS / 1000} s nicht bereit.`);
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
-  }
+  const pending = deployments.map(({ metadata }) => ({ name: metadata?.name ?? '', namespace: metadata?.namespace ?? 'default' }));
+  await waitUntil(
+    'Deployments bereit',
+    async () => {
+      while (pending[0]) {
+        const deployment = await apps.readNamespacedDeployment(pending[0]);
+        const available = deployment.status?.conditions?.some((condition) => condition.type === 'Available' && condition.status === 'True');
+        if (!available || (deployment.status?.availableReplicas ?? 0) === 0) return false;
+        pending.shift();
+      }
+      return true;
+    },
+    {
+      timeoutMs: DEPLOYMENT_TIMEOUT_MS,
+      intervalMs: 1_000,
+      retryErrors: false,
+      timeoutError: () => new Error(`Deployment ${pending[0]?.namespace}/${pending[0]?.name} ist nach ${DEPLOYMENT_TIMEOUT_MS / 1000} s nicht bereit.`),
+    },
+  );
 }
 
 const CRD_TIMEOUT_MS = 60_000;
@@ -34,16 +42,24 @@ const CRD_TIMEOUT_MS = 60_000;
  */
 async function waitForCrds(config: KubeConfig, crds: KubernetesObject[]): Promise<void> {
   const api = config.makeApiClient(ApiextensionsV1Api);
-  const deadline = Date.now() + CRD_TIMEOUT_MS;
-  for (const { metadata } of crds) {
-    const name = metadata?.name ?? '';
-    for (;;) {
-      const crd = await api.readCustomResourceDefinition({ name });
-      if (crd.status?.conditions?.some((condition) => condition.type === 'Established' && condition.status === 'True')) break;
-      if (Date.now() > deadline) throw new Error(`CustomResourceDefinition ${name} ist nach ${CRD_TIMEOUT_MS / 1000} s nicht bereit.`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
+  const pending = crds.map(({ metadata }) => metadata?.name ?? '');
+  await waitUntil(
+    'CustomResourceDefinitions bereit',
+    async () => {
+      while (pending[0] !== undefined) {
+        const crd = await api.readCustomResourceDefinition({ name: pending[0] });
+        if (!crd.status?.conditions?.some((condition) => condition.type === 'Established' && condition.status === 'True')) return false;
+        pending.shift();
+      }
+      return true;
+    },
+    {
+      timeoutMs: CRD_TIMEOUT_MS,
+      intervalMs: 200,
+      retryErrors: false,
+      timeoutError: () => new Error(`CustomResourceDefinition ${pending[0]} ist nach ${CRD_TIMEOUT_MS / 1000} s nicht bereit.`),
+    },
+  );
 }
 
 export interface AppliedManifest {

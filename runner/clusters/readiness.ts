@@ -2,6 +2,7 @@
 // pods, cluster DNS answers (CoreDNS available) and PVCs can bind (a default
 // StorageClass). Asked through the API, never by parsing kubectl's text.
 import { AppsV1Api, CoreV1Api, KubeConfig, StorageV1Api } from '@kubernetes/client-node';
+import { waitUntil } from '../wait.ts';
 
 export interface ReadinessNeeds {
   /** kwok has no pods that really run, so no CoreDNS to wait for. */
@@ -41,26 +42,27 @@ export async function waitUntilReady(
   needs: ReadinessNeeds,
   { timeoutMs = 180_000, intervalMs = 500 }: { timeoutMs?: number; intervalMs?: number } = {},
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
   let last: ReadinessState | null = null;
-  let lastError: unknown = null;
-  for (;;) {
-    try {
-      last = await readinessOf(config, needs);
-      if (last.nodeReady && last.coreDnsAvailable && last.defaultStorageClass) return;
-    } catch (error) {
-      lastError = error; // the API server may still be starting
-    }
-    if (Date.now() >= deadline) {
-      const missing = last
-        ? [
-            !last.nodeReady && 'Knoten nicht Ready',
-            !last.coreDnsAvailable && 'CoreDNS nicht verfügbar',
-            !last.defaultStorageClass && 'keine Standard-StorageClass',
-          ].filter(Boolean)
-        : [`API-Server antwortet nicht (${lastError instanceof Error ? lastError.message : String(lastError)})`];
-      throw new Error(`Cluster nach ${Math.round(timeoutMs / 1000)} s nicht bereit: ${missing.join(', ')}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
+  await waitUntil(
+    'Cluster bereit',
+    async () => {
+      last = await readinessOf(config, needs); // throws while the API server is still starting
+      return last.nodeReady && last.coreDnsAvailable && last.defaultStorageClass;
+    },
+    {
+      timeoutMs,
+      intervalMs,
+      timeoutError: (lastError) => {
+        const state: ReadinessState | null = last;
+        const missing = state
+          ? [
+              !state.nodeReady && 'Knoten nicht Ready',
+              !state.coreDnsAvailable && 'CoreDNS nicht verfügbar',
+              !state.defaultStorageClass && 'keine Standard-StorageClass',
+            ].filter(Boolean)
+          : [`API-Server antwortet nicht (${lastError instanceof Error ? lastError.message : String(lastError)})`];
+        return new Error(`Cluster nach ${Math.round(timeoutMs / 1000)} s nicht bereit: ${missing.join(', ')}`);
+      },
+    },
+  );
 }

@@ -18,6 +18,7 @@ import { labSetupPreparer } from '../labs/cluster-setup.ts';
 import { loadOfferedLabs } from '../labs/load.ts';
 import { startRunner, type Runner } from '../server.ts';
 import { newLearner, TerminalClient, type Learner } from '../testing/terminal-client.ts';
+import { waitUntil } from '../wait.ts';
 import { ClusterManager } from './manager.ts';
 import { LABELS, SANDBOX_NETWORK, SandboxProvider } from './sandbox-provider.ts';
 
@@ -54,13 +55,15 @@ function ownerOf(sandbox: string): string {
 }
 
 async function waitReady(id: string, timeoutMs = 420_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (manager.status(id).phase !== 'ready') {
-    const status = manager.status(id);
-    if (status.phase === 'failed') throw new Error(`Sandbox fehlgeschlagen: ${status.message}\n${status.error?.output}`);
-    if (Date.now() > deadline) throw new Error(`Sandbox nicht bereit: ${JSON.stringify(status)}`);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
+  await waitUntil(
+    `Sandbox ${id} bereit`,
+    () => {
+      const status = manager.status(id);
+      if (status.phase === 'failed') throw new Error(`Sandbox fehlgeschlagen: ${status.message}\n${status.error?.output}`);
+      return status.phase === 'ready';
+    },
+    { timeoutMs, intervalMs: 1000, retryErrors: false, timeoutError: () => new Error(`Sandbox nicht bereit: ${JSON.stringify(manager.status(id))}`) },
+  );
 }
 
 beforeAll(async () => {

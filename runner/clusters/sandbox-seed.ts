@@ -5,7 +5,8 @@
 // which is plain file copying. A seed is labelled with the hash of everything in it, so
 // a rebuilt image makes a new seed and the old one is removed.
 import { createHash, randomBytes } from 'node:crypto';
-import { dockerOutput, lastLines, shellQuote, type CommandRunner } from './commands.ts';
+import { waitUntil } from '../wait.ts';
+import { dockerOutput, lastLines, shellQuote, type CommandResult, type CommandRunner } from './commands.ts';
 
 const SEED_LABEL = 'werkbank.sandbox-seed';
 const COMPLETE_MARK = '.werkbank-seed-complete';
@@ -17,16 +18,22 @@ async function imageId(run: CommandRunner, image: string): Promise<string | null
 
 /** Waits until the Docker daemon inside a sandbox container answers. */
 export async function waitForInnerDocker(run: CommandRunner, container: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const info = await run.run('docker', ['exec', container, 'docker', 'version', '--format', '{{.Server.Version}}'], { timeoutMs: 15_000 });
-    if (info.code === 0) return;
-    if (Date.now() > deadline) {
-      const logs = await run.run('docker', ['exec', container, 'tail', '-n', '15', '/var/log/dockerd.log'], { timeoutMs: 15_000 });
-      throw new Error(`Docker in der Sandbox ist nach ${timeoutMs / 1000} s nicht bereit:\n${lastLines(logs.stdout || info.stderr, 15)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  let last: CommandResult | undefined;
+  await waitUntil(
+    'Docker in der Sandbox bereit',
+    async () => {
+      last = await run.run('docker', ['exec', container, 'docker', 'version', '--format', '{{.Server.Version}}'], { timeoutMs: 15_000 });
+      return last.code === 0;
+    },
+    {
+      timeoutMs,
+      retryErrors: false,
+      timeoutError: async () => {
+        const logs = await run.run('docker', ['exec', container, 'tail', '-n', '15', '/var/log/dockerd.log'], { timeoutMs: 15_000 });
+        return new Error(`Docker in der Sandbox ist nach ${timeoutMs / 1000} s nicht bereit:\n${lastLines(logs.stdout || (last?.stderr ?? ''), 15)}`);
+      },
+    },
+  );
 }
 
 export interface SeedOptions {

@@ -8,6 +8,7 @@ import { openLabShell, type LabShellTarget } from './lab-shell.ts';
 import type { LoadedLab } from './load.ts';
 import { scriptCommand, type LabCommand } from './run-command.ts';
 import { runStep, type StepOutcome } from './run-step.ts';
+import { waitUntil } from '../wait.ts';
 import { setupCommands } from './setup.ts';
 
 export interface SelfTestTarget extends LabShellTarget {
@@ -55,17 +56,24 @@ async function deleteNamespace(kubeConfig: KubeConfig, namespace: string): Promi
     if ((error as { code?: number }).code === 404) return;
     throw error;
   }
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    try {
-      await core.readNamespace({ name: namespace });
-    } catch (error) {
-      if ((error as { code?: number }).code === 404) return;
-      throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-  }
-  throw new Error(`Namespace ${namespace} ist nach 3 Minuten noch nicht gelöscht.`);
+  await waitUntil(
+    `Namespace ${namespace} gelöscht`,
+    async () => {
+      try {
+        await core.readNamespace({ name: namespace });
+        return false;
+      } catch (error) {
+        if ((error as { code?: number }).code === 404) return true;
+        throw error;
+      }
+    },
+    {
+      timeoutMs: 180_000,
+      intervalMs: 1_000,
+      retryErrors: false,
+      timeoutError: () => new Error(`Namespace ${namespace} ist nach 3 Minuten noch nicht gelöscht.`),
+    },
+  );
 }
 
 export interface SelfTestOptions {

@@ -2,6 +2,7 @@
 // terminal protocol, and collects what the shell prints.
 import { WebSocket } from 'ws';
 import { TERMINAL_PATH, TICKET_PATH, type ClientMessage, type ServerMessage } from '../terminal/protocol.ts';
+import { waitUntil } from '../wait.ts';
 
 export interface Learner {
   cookie: string;
@@ -132,16 +133,20 @@ export class TerminalClient {
   }
 
   async waitFor(pattern: RegExp | string, timeoutMs = 10_000): Promise<string> {
-    const matches = () => (typeof pattern === 'string' ? this.text.includes(pattern) : pattern.test(this.text));
-    const started = Date.now();
-    while (!matches()) {
-      if (Date.now() - started > timeoutMs) {
-        throw new Error(`timed out waiting for ${String(pattern)}; screen so far:\n${this.text.slice(-2000)}`);
-      }
-      if (this.closeCode !== null) throw new Error(`socket closed (${this.closeCode}) while waiting for ${String(pattern)}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    return this.text;
+    return waitUntil(
+      String(pattern),
+      () => {
+        if (typeof pattern === 'string' ? this.text.includes(pattern) : pattern.test(this.text)) return this.text;
+        if (this.closeCode !== null) throw new Error(`socket closed (${this.closeCode}) while waiting for ${String(pattern)}`);
+        return undefined;
+      },
+      {
+        timeoutMs,
+        intervalMs: 10,
+        retryErrors: false,
+        timeoutError: () => new Error(`timed out waiting for ${String(pattern)}; screen so far:\n${this.text.slice(-2000)}`),
+      },
+    );
   }
 
   /** Waits for the shell prompt ("… $ "). */
