@@ -1,16 +1,19 @@
 // What a learner's kind cluster must do, proven on a real cluster made from the locally
 // built node image: DNS and the pod network, Services, storage that keeps data, metrics,
-// autoscaling, Ingress through Traefik, and images loaded with `kind load docker-image`.
+// autoscaling, Ingress through Traefik, images loaded with `kind load docker-image`, and
+// NetworkPolicies (ingress) enforced by kindnet-lite.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import { beforeAll, expect, inject } from 'vitest';
 import { kindTest as test } from '../../checks/testing/kind-test.ts';
 import type { KubeClients } from '../../checks/testing/kube-clients.ts';
+import { podExec } from '../../checks/exec.ts';
 import { waitFor } from '../../checks/testing/wait.ts';
 import { applyManifestFile } from '../../runner/clusters/manifests.ts';
 import { addonManifests } from '../images/images.ts';
 import { toolchain } from '../toolchain/paths.ts';
+import { waitForPolicyApplied } from './network-policy-applied.ts';
 
 const run = promisify(execFile);
 const IMAGES = {
@@ -244,5 +247,59 @@ test('an image built with docker and loaded with `kind load docker-image` is in 
     expect(await kube.core.readNamespacedPodLog({ name: 'loaded', namespace })).toContain('Hallo aus dem geladenen Image');
   } finally {
     await run('docker', ['rmi', tag]).catch(() => {});
+  }
+});
+
+/** A toolbox pod that stays up, for commands run in it with exec. */
+async function startIdle(kube: KubeClients, namespace: string, name: string): Promise<string> {
+  await kube.core.createNamespacedPod({
+    namespace,
+    body: {
+      metadata: { name },
+      spec: { containers: [{ name: 'main', image: IMAGES.toolbox, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }] },
+    },
+  });
+  return waitFor(`Pod ${name} läuft`, async () => {
+    const pod = await kube.core.readNamespacedPod({ name, namespace });
+    return pod.status?.phase === 'Running' ? pod.status.podIP : undefined;
+  }, { timeoutMs: 120_000, intervalMs: 500 });
+}
+
+test('a NetworkPolicy in one namespace lets its own pods in and refuses another namespace\'s; without one, traffic is open', async ({ kube, namespace }) => {
+  const other = `${namespace}-b`;
+  await kube.core.createNamespace({ body: { metadata: { name: other } } });
+  try {
+    await deploy(kube, namespace, 'web', IMAGES.nginx, 80);
+    const [web] = (await kube.core.listNamespacedPod({ namespace, labelSelector: 'app=web' })).items;
+    const webIp = web!.status!.podIP!;
+    const sameIp = await startIdle(kube, namespace, 'nachbar');
+    await startIdle(kube, other, 'fremd');
+    const exec = (ns: string, pod: string, url: string) =>
+      // busybox wget -T crashes in the toolbox image; timeout(1) bounds it instead.
+      podExec(kube.config, AbortSignal.timeout(60_000))({ namespace: ns, pod, container: 'main', command: ['sh', '-c', `timeout 10 wget -q -O- ${url} 2>&1`] });
+    const service = `http://web.${namespace}.svc.cluster.local/`;
+
+    // No policy selects web yet: every namespace reaches it, as all labs expect.
+    expect((await exec(other, 'fremd', service)).stdout).toContain('Welcome to nginx!');
+
+    await kube.networking.createNamespacedNetworkPolicy({
+      namespace,
+      body: {
+        metadata: { name: 'nur-eigener-namespace' },
+        spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ _from: [{ podSelector: {} }] }] },
+      },
+    });
+    await waitForPolicyApplied(kube.config, [webIp, sameIp]);
+
+    const same = await exec(namespace, 'nachbar', service);
+    expect(same.stdout).toContain('Welcome to nginx!');
+    // Refused at once (a reset), through the Service and straight to the pod.
+    for (const url of [service, `http://${webIp}/`]) {
+      const refused = await exec(other, 'fremd', url);
+      expect(refused.exitCode).not.toBe(0);
+      expect(refused.stdout).toMatch(/refused|reset/i);
+    }
+  } finally {
+    await kube.core.deleteNamespace({ name: other }).catch(() => undefined);
   }
 });

@@ -3,10 +3,10 @@
 // CIDRs, portmap) and routes other nodes' pod CIDRs to those nodes. kindnetd's own
 // source is not served by the Go module proxy these machines reach, so Werkbank's node
 // image ships this instead. Masquerading of pod traffic leaving the cluster is left to
-// the ptp plugin (ipMasq); network policies are not enforced.
+// the ptp plugin (ipMasq). It enforces the ingress part of NetworkPolicies (policy.go).
 //
 // Standard library only: it talks to the API server over HTTPS with the pod's service
-// account and runs `ip route` for the routes.
+// account and runs `ip route` for the routes and `nft` for the policies.
 package main
 
 import (
@@ -81,30 +81,71 @@ func newAPIClient() (*apiClient, error) {
 	}, nil
 }
 
-func (a *apiClient) nodes() ([]node, error) {
+func (a *apiClient) get(client *http.Client, path string) (*http.Response, error) {
 	// The token is read for every request: the kubelet rotates it.
 	token, err := os.ReadFile(filepath.Join(serviceAccount, "token"))
 	if err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequest(http.MethodGet, a.base+"/api/v1/nodes", nil)
+	req, err := http.NewRequest(http.MethodGet, a.base+path, nil)
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(token)))
 	req.Header.Set("Accept", "application/json")
-	resp, err := a.client.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET /api/v1/nodes: %s", resp.Status)
+		resp.Body.Close()
+		return nil, fmt.Errorf("GET %s: %s", path, resp.Status)
 	}
+	return resp, nil
+}
+
+func (a *apiClient) getJSON(path string, out any) error {
+	resp, err := a.get(a.client, path)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+// watchChanges signals `changed` for every event of a watch on path, reconnecting when
+// the watch ends. A watch without resourceVersion starts with the current objects, so
+// a reconnect signals too and nothing that changed in between is missed.
+func (a *apiClient) watchChanges(path string, changed chan<- struct{}) {
+	// No overall timeout: a watch stays open; the server ends it after timeoutSeconds.
+	watcher := &http.Client{Transport: a.client.Transport}
+	for {
+		resp, err := a.get(watcher, path+"?watch=1&timeoutSeconds=300")
+		if err == nil {
+			decoder := json.NewDecoder(resp.Body)
+			for {
+				var event struct{ Type string }
+				if decoder.Decode(&event) != nil {
+					break
+				}
+				select {
+				case changed <- struct{}{}:
+				default:
+				}
+			}
+			resp.Body.Close()
+		} else {
+			log.Printf("Watch %s: %v", path, err)
+		}
+		time.Sleep(time.Second)
+	}
+}
+
+func (a *apiClient) nodes() ([]node, error) {
 	var list struct {
 		Items []node `json:"items"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
+	if err := a.getJSON("/api/v1/nodes", &list); err != nil {
 		return nil, err
 	}
 	return list.Items, nil
@@ -242,6 +283,7 @@ func main() {
 	}
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
+	go enforcePolicies(api)
 	// Fast until the node has its network, then a slow resync for nodes that join later.
 	interval := time.Second
 	for {
