@@ -8,14 +8,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as oidc from 'openid-client';
 import type { OidcSettings } from '../config.ts';
 import { readCookie, type LearnerSource } from '../http/learner.ts';
+import { API, type AuthMeResponse, type LogoutResponse } from '../http/contract.ts';
 import { requestIsHttps } from '../http/proxy.ts';
 import { sendError, sendJson } from '../http/respond.ts';
 import { Accounts } from './accounts.ts';
 import { LoginSessions, type LoginSession } from './login-sessions.ts';
 
-export const AUTH_PREFIX = '/api/auth/';
-export const LOGIN_PATH = '/api/auth/login';
-const CALLBACK_PATH = '/api/auth/callback';
+export const AUTH_PREFIX = API.authPrefix;
+export const LOGIN_PATH = API.authLogin;
+const CALLBACK_PATH = API.authCallback;
 const FLOW_COOKIE = 'werkbank_login';
 const FLOW_TTL_MS = 10 * 60_000;
 /** Sign-ins under way at most: anyone can start one, so their number must not grow unbounded. */
@@ -148,13 +149,13 @@ export class OidcLogin {
 
   /** Handles /api/auth/* requests; false for any other path. */
   async handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
-    if (path === `${AUTH_PREFIX}me` && req.method === 'GET') {
+    if (path === API.authMe && req.method === 'GET') {
       const session = this.session(req);
       const account = session ? this.accounts.byLearner(session.learnerId) : undefined;
       sendJson(res, 200, {
         enabled: true,
         user: session ? { name: account?.name ?? null, email: account?.email ?? null, instructor: session.instructor } : null,
-      });
+      } satisfies AuthMeResponse);
       return true;
     }
     if (path === LOGIN_PATH && req.method === 'GET') {
@@ -165,7 +166,7 @@ export class OidcLogin {
       await this.callback(req, res);
       return true;
     }
-    if (path === `${AUTH_PREFIX}logout` && req.method === 'POST') {
+    if (path === API.authLogout && req.method === 'POST') {
       if (!this.options.originAllowed(req)) {
         sendError(res, 403, 'Diese Seite darf dich nicht abmelden.');
         return true;
@@ -181,7 +182,7 @@ export class OidcLogin {
       } catch (error) {
         console.error('[auth] Abmelden beim Anmeldedienst nicht möglich:', error);
       }
-      sendJson(res, 200, { ok: true, redirect });
+      sendJson(res, 200, { ok: true, redirect } satisfies LogoutResponse);
       return true;
     }
     return false;

@@ -3,6 +3,7 @@
 // copied from a directory name, which is a one-way hash of the id) is not accepted.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse } from 'hono/utils/cookie';
 import { keyedHash, legacyLearnerIds } from '../learner-dir.ts';
 import { requestIsHttps } from './proxy.ts';
 
@@ -14,13 +15,9 @@ export function isLearnerId(value: string): boolean {
   return LEARNER_ID.test(value);
 }
 
+/** One cookie of a request (also of a websocket upgrade, which has no router context). */
 export function readCookie(req: IncomingMessage, name: string): string | null {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const separator = part.indexOf('=');
-    if (separator < 0) continue;
-    if (part.slice(0, separator).trim() === name) return part.slice(separator + 1).trim();
-  }
-  return null;
+  return parse(req.headers.cookie ?? '', name)[name] ?? null;
 }
 
 /** Where a request's learner id comes from: the pseudonym cookie, or a login session. */

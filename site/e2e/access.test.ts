@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { NO_CLUSTER_MESSAGE } from '../../runner/http/labs.ts';
+import { stubApi } from './api-stubs.ts';
 import { LESSONS_DIR } from '../lessons.ts';
 import { freshPagePerTest, labStep, poll, typeInTerminal, waitForPrompt, waitForTerminalText } from './browser.ts';
 
@@ -130,16 +131,23 @@ describe('screen-reader mode', () => {
 
 describe('focus while a check runs', () => {
   it('stays on "Prüfen", which says it is busy and does not check twice', async () => {
-    await page.route('**/api/labs/speicher/progress', (route) => route.fulfill({ json: { lab: 'speicher', title: 'x', steps: [] } }));
+    const noProgress = { lab: 'speicher', title: 'x', steps: [] };
+    await stubApi.labProgress(page, 'speicher', { json: noProgress });
     let requests = 0;
     let answer: () => void = () => {};
     const answered = new Promise<void>((resolve) => (answer = resolve));
-    await page.route('**/api/labs/speicher/steps/pvc/check', async (route) => {
+    await stubApi.check(page, 'speicher', 'pvc', async () => {
       requests += 1;
       await answered;
-      await route.fulfill({
-        json: { lab: 'speicher', step: 'pvc', passed: false, results: [{ checkId: 'pvc-bound', passed: false, message: 'Den PVC „daten“ gibt es noch nicht.' }] },
-      });
+      return {
+        json: {
+          lab: 'speicher',
+          step: 'pvc',
+          passed: false,
+          results: [{ checkId: 'pvc-bound', passed: false, message: 'Den PVC „daten“ gibt es noch nicht.' }],
+          progress: noProgress,
+        },
+      };
     });
     await page.goto(`${baseUrl}/lektionen/speicher/`);
     const button = labStep(page, 'speicher', 'pvc').locator('.wb-check-button');
@@ -271,9 +279,7 @@ describe('wording and ways back', () => {
 
   it('lists the labs for instructors in course order, not by id', async () => {
     const lab = (id: string) => ({ lab: id, title: id, steps: [{ id: 'a', title: 'a' }] });
-    await page.route('**/api/lehrende/progress', (route) =>
-      route.fulfill({ json: { labs: ['autoscaling', 'grundlagen', 'speicher'].map(lab), learners: [] } }),
-    );
+    await stubApi.classProgress(page, { json: { labs: ['autoscaling', 'grundlagen', 'speicher'].map(lab), learners: [] } });
     await page.goto(`${baseUrl}/lehrende/`);
     await page.getByLabel('Token für Lehrende').fill('egal');
     await page.getByRole('button', { name: 'Anzeigen' }).click();

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { repoRoot } from '../../runner/config.ts';
+import type { LabProgressView } from '../../runner/http/contract.ts';
+import { stubApi } from './api-stubs.ts';
 import { freshPagePerTest, labStep, poll, waitForPrompt, waitForTerminalText } from './browser.ts';
 
 // The shared test runner gives out no clusters: every learner here has none.
@@ -59,7 +61,7 @@ describe('hint and solution from the lab', () => {
 // meet the runner's answers (as the API contract gives them) without one.
 describe('lab steps with the runner’s answers stubbed', () => {
   const stepIds = ['pvc', 'schreiben', 'ueberleben', 'retain'];
-  function labProgress(passed: string[], attempts = 1) {
+  function labProgress(passed: string[], attempts = 1): LabProgressView {
     return {
       lab: 'speicher',
       title: 'Daten, die bleiben',
@@ -77,15 +79,15 @@ describe('lab steps with the runner’s answers stubbed', () => {
   }
 
   beforeEach(async () => {
-    await page.route('**/api/labs/speicher/progress', (route) => route.fulfill({ json: labProgress([]) }));
+    await stubApi.labProgress(page, 'speicher', { json: labProgress([]) });
   });
 
   it('shows "Wird geprüft …" while checking, then "Geschafft", the step as done and the bar moved on', async () => {
     let answer: () => void = () => {};
     const answered = new Promise<void>((resolve) => (answer = resolve));
-    await page.route('**/api/labs/speicher/steps/pvc/check', async (route) => {
+    await stubApi.check(page, 'speicher', 'pvc', async () => {
       await answered;
-      await route.fulfill({
+      return {
         json: {
           lab: 'speicher',
           step: 'pvc',
@@ -93,7 +95,7 @@ describe('lab steps with the runner’s answers stubbed', () => {
           results: [{ checkId: 'pvc-bound', passed: true, message: 'Der PVC „daten“ ist gebunden.' }],
           progress: labProgress(['pvc'], 2),
         },
-      });
+      };
     });
     await page.goto(`${baseUrl}/lektionen/speicher/`);
     const pvc = step('pvc');
@@ -114,8 +116,7 @@ describe('lab steps with the runner’s answers stubbed', () => {
   });
 
   it('lists what is still wrong first, each with its hint', async () => {
-    await page.route('**/api/labs/speicher/steps/pvc/check', (route) =>
-      route.fulfill({
+    await stubApi.check(page, 'speicher', 'pvc', {
         json: {
           lab: 'speicher',
           step: 'pvc',
@@ -131,8 +132,7 @@ describe('lab steps with the runner’s answers stubbed', () => {
           ],
           progress: { ...labProgress([]), steps: labProgress([]).steps.map((s) => (s.id === 'pvc' ? { ...s, attempts: 3 } : s)) },
         },
-      }),
-    );
+      });
     await page.goto(`${baseUrl}/lektionen/speicher/`);
     const pvc = step('pvc');
     await pvc.getByRole('button', { name: 'Prüfen' }).click();
@@ -154,7 +154,7 @@ describe('lab steps with the runner’s answers stubbed', () => {
       attempts: 2,
       lastResults: [{ checkId: 'deployment-available', passed: false, message: 'Das Deployment „notizen“ fehlt.', hint: 'Wende notizen.yaml an.' }],
     });
-    await page.route('**/api/labs/speicher/progress', (route) => route.fulfill({ json: progress }));
+    await stubApi.labProgress(page, 'speicher', { json: progress });
     await page.goto(`${baseUrl}/lektionen/speicher/`);
     await poll(() => step('pvc').locator('.wb-step-state').textContent()).toBe('✓ Geschafft (1 Versuch)');
     expect(await step('schreiben').locator('.wb-step-state').textContent()).toBe('Noch offen – bisher 2 Versuche');
@@ -165,13 +165,11 @@ describe('lab steps with the runner’s answers stubbed', () => {
   });
 
   it('on "no ready cluster" leads the learner to the cluster panel, even from a collapsed terminal', async () => {
-    const status = { phase: 'none', provider: 'kind', message: 'Du hast noch keinen Cluster.', steps: [] };
-    await page.route('**/api/cluster/events', (route) =>
-      route.fulfill({ headers: { 'Content-Type': 'text/event-stream' }, body: `event: status\ndata: ${JSON.stringify(status)}\n\n` }),
-    );
-    await page.route('**/api/labs/speicher/steps/pvc/check', (route) =>
-      route.fulfill({ status: 409, json: { error: 'Für „Prüfen“ brauchst du einen fertigen Cluster. Starte ihn oben am Terminal.' } }),
-    );
+    await stubApi.clusterEvents(page, { phase: 'none', provider: 'kind', message: 'Du hast noch keinen Cluster.', steps: [] });
+    await stubApi.check(page, 'speicher', 'pvc', {
+      status: 409,
+      json: { ok: false, error: 'Für „Prüfen“ brauchst du einen fertigen Cluster. Starte ihn oben am Terminal.' },
+    });
     await page.goto(`${baseUrl}/lektionen/speicher/`);
     await page.getByRole('button', { name: 'Einklappen' }).click();
     const pvc = step('pvc');
@@ -187,7 +185,7 @@ describe('lab steps with the runner’s answers stubbed', () => {
   });
 
   it('says what to do when the runner cannot be reached', async () => {
-    await page.route('**/api/labs/speicher/steps/pvc/check', (route) => route.abort('connectionrefused'));
+    await stubApi.check(page, 'speicher', 'pvc', 'connection-refused');
     await page.goto(`${baseUrl}/lektionen/speicher/`);
     const pvc = step('pvc');
     await pvc.getByRole('button', { name: 'Prüfen' }).click();
@@ -198,7 +196,7 @@ describe('lab steps with the runner’s answers stubbed', () => {
 });
 
 describe('progress pages with the runner’s answers stubbed', () => {
-  const speicher = {
+  const speicher: LabProgressView = {
     lab: 'speicher',
     title: 'Daten, die bleiben',
     steps: [
@@ -208,7 +206,7 @@ describe('progress pages with the runner’s answers stubbed', () => {
   };
 
   it('shows on the course overview how far the learner got in each lesson’s lab', async () => {
-    await page.route('**/api/progress', (route) => route.fulfill({ json: { labs: [speicher] } }));
+    await stubApi.progress(page, { json: { labs: [speicher] } });
     await page.goto(baseUrl);
     const card = page.locator('.wb-lesson-card', { hasText: 'Persistente Daten' });
     await poll(() => card.locator('.wb-lesson-progress').textContent()).toBe('Übung: 1 von 2 Schritten geschafft');
@@ -217,7 +215,7 @@ describe('progress pages with the runner’s answers stubbed', () => {
   });
 
   it('lists the learner’s labs and steps on the progress page', async () => {
-    await page.route('**/api/progress', (route) => route.fulfill({ json: { labs: [speicher] } }));
+    await stubApi.progress(page, { json: { labs: [speicher] } });
     await page.goto(`${baseUrl}/fortschritt/`);
     const section = page.locator('.wb-progress-lab[data-lab="speicher"]');
     await poll(() => section.locator('.wb-progress-summary').textContent()).toBe('Daten, die bleiben: 1 von 2 Schritten geschafft.');
@@ -230,16 +228,16 @@ describe('progress pages with the runner’s answers stubbed', () => {
 
   it('asks instructors for the token, shows the class and asks again when the token is wrong', async () => {
     const seen: string[] = [];
-    await page.route('**/api/lehrende/progress', (route) => {
-      const auth = route.request().headers()['authorization'] ?? '';
+    await stubApi.classProgress(page, (request) => {
+      const auth = request.headers()['authorization'] ?? '';
       seen.push(auth);
-      if (auth !== 'Bearer richtig') return route.fulfill({ status: 401, json: { error: 'Falsches Token.' } });
-      return route.fulfill({
+      if (auth !== 'Bearer richtig') return { status: 401, json: { ok: false, error: 'Falsches Token.' } };
+      return {
         json: {
           labs: [{ lab: 'speicher', title: 'Daten, die bleiben', steps: speicher.steps.map(({ id, title }) => ({ id, title })) }],
           learners: [{ learner: 'abcdefghijklmnopqrstuv', labs: [speicher] }],
         },
-      });
+      };
     });
     await page.goto(`${baseUrl}/lehrende/`);
     const token = page.getByLabel('Token für Lehrende');

@@ -1,7 +1,7 @@
 // The learner's cluster above the terminal: its state in one line, one button for the
 // next step (start, retry, reset), and while it is made the German progress steps as
 // they happen, with a time estimate. Follows the runner's event stream.
-import type { ClusterStatus } from '../../../../runner/clusters/manager.ts';
+import { API, CLUSTER_STATUS_EVENT, type ClusterResponse, type ClusterStatus, type ClusterStatusEvent } from '../../../../runner/http/contract.ts';
 import type { ProgressStep } from '../../../../runner/clusters/provider.ts';
 import type { PreparationState } from '../../../../runner/setup/preparation.ts';
 import { followInTerminal, watchPreparation } from './preparation.ts';
@@ -14,11 +14,11 @@ declare global {
 }
 
 const ACTION: Record<ClusterStatus['phase'], { label: string; path: string } | null> = {
-  none: { label: 'Cluster starten', path: '/api/cluster' },
+  none: { label: 'Cluster starten', path: API.cluster },
   queued: null,
   creating: null,
-  ready: { label: 'Cluster zurücksetzen', path: '/api/cluster/reset' },
-  failed: { label: 'Erneut versuchen', path: '/api/cluster' },
+  ready: { label: 'Cluster zurücksetzen', path: API.clusterReset },
+  failed: { label: 'Erneut versuchen', path: API.cluster },
   deleting: null,
 };
 
@@ -67,7 +67,7 @@ export function mountClusterPanel(panel: HTMLElement): void {
       button.removeAttribute('aria-busy');
       button.removeAttribute('aria-disabled');
       // No cluster can start before the node and lab images exist; the steps say why.
-      button.disabled = action.path === '/api/cluster' && preparation !== null && !preparation.clusterReady;
+      button.disabled = action.path === API.cluster && preparation !== null && !preparation.clusterReady;
     } else if (busy) {
       button.disabled = false;
       button.textContent = busy;
@@ -98,14 +98,14 @@ export function mountClusterPanel(panel: HTMLElement): void {
   button.addEventListener('click', async () => {
     const path = button.dataset.path;
     if (!path || button.getAttribute('aria-busy') === 'true') return;
-    if (path.endsWith('/reset') && !confirm('Dein Cluster wird gelöscht und neu erstellt. Alles darin geht verloren. Fortfahren?')) return;
+    if (path === API.clusterReset && !confirm('Dein Cluster wird gelöscht und neu erstellt. Alles darin geht verloren. Fortfahren?')) return;
     button.setAttribute('aria-busy', 'true');
     button.setAttribute('aria-disabled', 'true');
     try {
       const response = await fetch(path, { method: 'POST', credentials: 'same-origin' });
-      const body = (await response.json()) as { cluster?: ClusterStatus; error?: string };
+      const body = (await response.json()) as ClusterResponse;
       if (body.cluster) render(body.cluster);
-      else if (body.error) summary.textContent = body.error;
+      else if (!body.ok) summary.textContent = body.error;
       // The first POST may have given this browser its learner cookie: listen again with it.
       listen();
     } catch {
@@ -122,8 +122,8 @@ export function mountClusterPanel(panel: HTMLElement): void {
   let events: EventSource | null = null;
   function listen(): void {
     events?.close();
-    events = new EventSource('/api/cluster/events');
-    events.addEventListener('status', (event) => render(JSON.parse((event as MessageEvent<string>).data) as ClusterStatus));
+    events = new EventSource(API.clusterEvents);
+    events.addEventListener(CLUSTER_STATUS_EVENT, (event) => render(JSON.parse((event as MessageEvent<string>).data) as ClusterStatusEvent));
   }
   listen();
   const preparationBox = panel.querySelector<HTMLElement>('.wb-preparation');

@@ -2,7 +2,7 @@
 // background: its German steps in the cluster panel, n of m with an estimate, and on a
 // failure the log's tail, what to do and "Erneut versuchen" (runs it again from the failed
 // step once the cause is fixed). Asks the runner every few seconds until done.
-import type { PreparationState } from '../../../../runner/setup/preparation.ts';
+import { API, type PreparationResponse, type PreparationState } from '../../../../runner/http/contract.ts';
 
 declare global {
   interface Window {
@@ -57,9 +57,9 @@ export function watchPreparation(box: HTMLElement, onChange: (state: Preparation
     // One loop at a time: asking now (after "Erneut versuchen") replaces the next turn.
     window.clearTimeout(timer);
     try {
-      const response = await fetch('/api/preparation', { credentials: 'same-origin' });
+      const response = await fetch(API.preparation, { credentials: 'same-origin' });
       // An older runner without this route has nothing in the background.
-      const body = response.ok ? ((await response.json()) as { preparation: PreparationState | null }) : { preparation: null };
+      const body = response.ok ? ((await response.json()) as PreparationResponse) : { preparation: null };
       render(body.preparation);
       if (body.preparation?.phase === 'running') timer = window.setTimeout(() => void poll(), POLL_MS);
     } catch {
@@ -70,10 +70,10 @@ export function watchPreparation(box: HTMLElement, onChange: (state: Preparation
     retry.disabled = true;
     retry.setAttribute('aria-busy', 'true');
     try {
-      const response = await fetch('/api/preparation/retry', { method: 'POST', credentials: 'same-origin' });
-      const body = (await response.json()) as { error?: string; preparation?: PreparationState | null };
+      const response = await fetch(API.preparationRetry, { method: 'POST', credentials: 'same-origin' });
+      const body = (await response.json()) as Partial<PreparationResponse>;
       if (body.preparation !== undefined) render(body.preparation);
-      if (!response.ok) summary.textContent = body.error ?? `Der Runner lehnt ab (HTTP ${response.status}). Lade die Seite neu und versuche es noch einmal.`;
+      if (!response.ok) summary.textContent = (body.ok === false ? body.error : undefined) ?? `Der Runner lehnt ab (HTTP ${response.status}). Lade die Seite neu und versuche es noch einmal.`;
       // Running again (this click or someone else's): follow it.
       if (body.preparation?.phase === 'running') void poll();
     } catch {

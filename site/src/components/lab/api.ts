@@ -1,17 +1,19 @@
 // The browser's side of the labs API (runner/http/labs.ts): typed requests that turn
 // every way a request can go wrong into one German sentence saying what to do next.
 
-import type { CheckResultView, LabProgressView } from '../../../../runner/progress/views.ts';
+import {
+  API,
+  labPath,
+  stepPath,
+  type CheckResponse,
+  type LabProgressView,
+  type ProgressResponse,
+  type RevealBody,
+  type RevealResponse,
+} from '../../../../runner/http/contract.ts';
 
-export type { CheckResultView, LabProgressView, StepProgressView } from '../../../../runner/progress/views.ts';
-
-export interface CheckResponse {
-  lab: string;
-  step: string;
-  passed: boolean;
-  results: CheckResultView[];
-  progress?: unknown;
-}
+export type { CheckResponse, CheckResultView, LabProgressView } from '../../../../runner/http/contract.ts';
+export type { StepProgressView } from '../../../../runner/progress/views.ts';
 
 /** What went wrong, for the page: `kind` picks how it is shown, `message` is German. */
 export type ApiFailure =
@@ -66,12 +68,7 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<ApiResu
   }
 }
 
-function labPath(lab: string, step?: string): string {
-  const base = `/api/labs/${encodeURIComponent(lab)}`;
-  return step === undefined ? base : `${base}/steps/${encodeURIComponent(step)}`;
-}
-
-function postJson<T>(path: string, body?: unknown): Promise<ApiResult<T>> {
+function postJson<T>(path: string, body?: RevealBody): Promise<ApiResult<T>> {
   return request<T>(path, {
     method: 'POST',
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
@@ -80,20 +77,20 @@ function postJson<T>(path: string, body?: unknown): Promise<ApiResult<T>> {
 }
 
 export function checkStep(lab: string, step: string): Promise<ApiResult<CheckResponse>> {
-  return postJson<CheckResponse>(`${labPath(lab, step)}/check`);
+  return postJson<CheckResponse>(stepPath(lab, step, 'check'));
 }
 
-export function revealHelp(lab: string, step: string, what: 'hint' | 'solution'): Promise<ApiResult<unknown>> {
-  return postJson(`${labPath(lab, step)}/reveal`, { what });
+export function revealHelp(lab: string, step: string, what: RevealBody['what']): Promise<ApiResult<RevealResponse>> {
+  return postJson<RevealResponse>(stepPath(lab, step, 'reveal'), { what });
 }
 
 export function labProgress(lab: string): Promise<ApiResult<LabProgressView>> {
-  return request<LabProgressView>(`${labPath(lab)}/progress`);
+  return request<LabProgressView>(labPath(lab));
 }
 
 /** All labs of this learner; tolerant of a bare list or an object holding `labs`. */
 export async function allProgress(): Promise<ApiResult<LabProgressView[]>> {
-  const result = await request<unknown>('/api/progress');
+  const result = await request<ProgressResponse | unknown>(API.progress);
   if (!result.ok) return result;
   return { ok: true, value: labList(result.value) };
 }

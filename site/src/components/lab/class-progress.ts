@@ -1,6 +1,7 @@
 // The instructor page: asks once for the instructor token (kept in sessionStorage, so it
 // leaves with the tab), then shows every lab as a table of learners × steps and keeps it
 // fresh by asking the runner every few seconds.
+import { API, type AuthMeResponse } from '../../../../runner/http/contract.ts';
 import { NETWORK_MESSAGE } from './api.ts';
 
 const TOKEN_KEY = 'werkbank.lehrende.token';
@@ -110,7 +111,7 @@ async function loadMatrix(token: string | null): Promise<Loaded> {
   let response: Response;
   try {
     // Without a token the instructor's sign-in session (when the runner has sign-in) decides.
-    response = await fetch('/api/lehrende/progress', { headers: token ? { Authorization: `Bearer ${token}` } : {}, cache: 'no-store' });
+    response = await fetch(API.classProgress, { headers: token ? { Authorization: `Bearer ${token}` } : {}, cache: 'no-store' });
   } catch {
     return { ok: false, status: 0, message: NETWORK_MESSAGE };
   }
@@ -124,8 +125,8 @@ async function loadMatrix(token: string | null): Promise<Loaded> {
 
 async function signInEnabled(): Promise<boolean> {
   try {
-    const response = await fetch('/api/auth/me', { cache: 'no-store' });
-    return response.ok && asRecord(await response.json()).enabled === true;
+    const response = await fetch(API.authMe, { cache: 'no-store' });
+    return response.ok && ((await response.json()) as AuthMeResponse).enabled === true;
   } catch {
     return false;
   }

@@ -90,14 +90,17 @@ async function refreshProgress(lab: HTMLElement, labId: string, showLastResults 
   else (window.werkbankLabs ??= {})[labId] = null;
 }
 
-function showPassed(box: HTMLElement, response: CheckResponse): void {
+/** What a check's answer and a step's last results have in common. */
+type CheckOutcome = Pick<CheckResponse, 'passed' | 'results'>;
+
+function showPassed(box: HTMLElement, response: CheckOutcome): void {
   box.dataset.outcome = 'passed';
   const list = element('ul', 'wb-check-list');
   for (const result of response.results) list.append(element('li', 'wb-check-item', `✓ ${result.message}`));
   box.replaceChildren(element('p', 'wb-check-title', 'Geschafft'), list);
 }
 
-function showFailed(box: HTMLElement, response: CheckResponse): void {
+function showFailed(box: HTMLElement, response: CheckOutcome): void {
   box.dataset.outcome = 'failed';
   const list = element('ul', 'wb-check-list');
   // What is still wrong first: that is what the learner works on next.
@@ -121,7 +124,7 @@ function showLastCheck(step: HTMLElement, progress: StepProgressView | undefined
   if (!box || !progress || !results || results.length === 0 || box.dataset.outcome) return;
   // The step may have passed once and failed since: the last results decide the colour.
   const passed = results.every((result) => result.passed);
-  const response: CheckResponse = { lab: '', step: progress.id, passed, results };
+  const response: CheckOutcome = { passed, results };
   if (passed) showPassed(box, response);
   else showFailed(box, response);
   box.prepend(element('p', 'wb-check-when', 'Ergebnis deiner letzten Prüfung:'));

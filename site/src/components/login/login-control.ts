@@ -1,12 +1,9 @@
 // The header's sign-in control: asks the runner who is signed in, offers "Anmelden" (back to
 // this page afterwards) or shows the name with "Abmelden".
-interface Me {
-  enabled: boolean;
-  user: { name: string | null; email: string | null; instructor: boolean } | null;
-}
+import { API, type AuthMeResponse as Me, type LogoutResponse } from '../../../../runner/http/contract.ts';
 
 /** The runner's login address, coming back to the page the learner is on. */
-export function loginHref(loginPath = '/api/auth/login'): string {
+export function loginHref(loginPath: string = API.authLogin): string {
   return `${loginPath}?returnTo=${encodeURIComponent(window.location.pathname + window.location.search)}`;
 }
 
@@ -17,7 +14,7 @@ export async function mountLoginControl(root: Document): Promise<void> {
   if (boxes.length === 0) return;
   let me: Me;
   try {
-    const response = await fetch('/api/auth/me', { cache: 'no-store', credentials: 'same-origin' });
+    const response = await fetch(API.authMe, { cache: 'no-store', credentials: 'same-origin' });
     if (!response.ok) return;
     me = (await response.json()) as Me;
   } catch {
@@ -45,8 +42,8 @@ function show(box: HTMLElement, me: Me): void {
     signOut.disabled = true;
     let redirect = '/';
     try {
-      const response = await fetch('/api/auth/logout', { method: 'POST', credentials: 'same-origin' });
-      redirect = ((await response.json()) as { redirect?: string }).redirect ?? '/';
+      const response = await fetch(API.authLogout, { method: 'POST', credentials: 'same-origin' });
+      redirect = ((await response.json()) as Partial<LogoutResponse>).redirect ?? '/';
     } catch {
       // Offline: the session ends when it expires; show the start page anyway.
     }
