@@ -1,11 +1,9 @@
 // The Docker engine that ./werkbank prepares (docker/engine/ensure.sh) must run
 // privileged containers, as kind's nodes are: here that needs the runc wrapper.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterEach, expect, it } from 'vitest';
+import { runChecked } from '../../runner/process.ts';
 
-const run = promisify(execFile);
-const docker = (...args: string[]) => run('docker', args, { timeout: 60_000 }).then(({ stdout }) => stdout.trim());
+const docker = (...args: string[]) => runChecked('docker', args, { timeoutMs: 60_000 }).then((stdout) => stdout.trim());
 const PROBE_IMAGE = 'werkbank/probe:1';
 let container: string | undefined;
 

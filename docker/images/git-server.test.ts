@@ -1,15 +1,14 @@
 // werkbank/git-server takes a push over HTTP and serves it back, as the GitOps lab's
 // learner and Flux's source-controller use it; plain Docker, no cluster.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../checks/testing/wait.ts';
+import { runChecked, type ProcessOptions } from '../../runner/process.ts';
 import { labImages } from './images.ts';
 
-const run = promisify(execFile);
+const run = (command: string, args: string[], options: ProcessOptions = {}) => runChecked(command, args, options).then((stdout) => ({ stdout }));
 const IMAGE = 'werkbank/git-server:1';
 let container: string | undefined;
 let work: string | undefined;
@@ -20,7 +19,7 @@ afterAll(async () => {
 });
 
 async function git(cwd: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run('git', ['-c', 'user.email=test@werkbank.local', '-c', 'user.name=Test', ...args], { cwd, timeout: 60_000 });
+  const { stdout } = await run('git', ['-c', 'user.email=test@werkbank.local', '-c', 'user.name=Test', ...args], { cwd, timeoutMs: 60_000 });
   return stdout.trim();
 }
 

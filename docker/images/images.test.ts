@@ -1,19 +1,17 @@
 // The lab images do what the lessons promise, checked in plain Docker (fast; the kind
 // suite shows them inside a cluster).
-import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../checks/testing/wait.ts';
+import { runChecked, runProcess } from '../../runner/process.ts';
 import { labImages } from './images.ts';
 
-const run = promisify(execFile);
 const started: string[] = [];
 
 async function docker(...args: string[]): Promise<string> {
-  const { stdout } = await run('docker', args, { timeout: 60_000 });
+  const stdout = await runChecked('docker', args, { timeoutMs: 60_000 });
   return stdout.trim();
 }
 
@@ -121,11 +119,8 @@ describe('lab images', () => {
   });
 
   it('postgres refuses to start without a password and says in German what to set', async () => {
-    const result = await run('docker', ['run', '--rm', 'werkbank/postgres:15'], { timeout: 60_000 }).then(
-      () => ({ failed: false, stderr: '' }),
-      (error: { stderr: string }) => ({ failed: true, stderr: error.stderr }),
-    );
-    expect(result.failed).toBe(true);
+    const result = await runProcess('docker', ['run', '--rm', 'werkbank/postgres:15'], { timeoutMs: 60_000 });
+    expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('POSTGRES_PASSWORD ist nicht gesetzt');
   });
 });

@@ -1,14 +1,12 @@
 // The kind node image boots the way kind runs it (privileged, systemd as PID 1) and
 // brings up containerd with every component image kubeadm asks for already inside,
 // so `kind create cluster` never needs a registry.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ProcessError, runChecked } from '../../runner/process.ts';
 import { toolchain } from '../toolchain/paths.ts';
 
-const run = promisify(execFile);
-const docker = (...args: string[]) => run('docker', args, { timeout: 60_000 }).then(({ stdout }) => stdout.trim());
-const nodeImage = await run('bash', [new URL('build.sh', import.meta.url).pathname, '--print']).then(({ stdout }) => stdout.trim());
+const docker = (...args: string[]) => runChecked('docker', args, { timeoutMs: 60_000 }).then((stdout) => stdout.trim());
+const nodeImage = await runChecked('bash', [new URL('build.sh', import.meta.url).pathname, '--print']).then((stdout) => stdout.trim());
 let container = '';
 
 beforeAll(async () => {
@@ -26,7 +24,7 @@ afterAll(async () => {
 
 it('boots systemd to "running" with containerd active and no failed unit', async () => {
   await expect
-    .poll(() => docker('exec', container, 'systemctl', 'is-system-running').catch((error: { stdout?: string }) => error.stdout?.trim()), {
+    .poll(() => docker('exec', container, 'systemctl', 'is-system-running').catch((error: ProcessError) => error.result?.stdout.trim()), {
       timeout: 40_000,
       interval: 500,
     })
@@ -38,7 +36,7 @@ it('boots systemd to "running" with containerd active and no failed unit', async
 });
 
 it('holds every image kubeadm lists, under exactly that name', async () => {
-  const { stdout } = await run(toolchain().kubeadm, ['config', 'images', 'list', '--kubernetes-version', await docker('exec', container, 'cat', '/kind/version')]);
+  const stdout = await runChecked(toolchain().kubeadm, ['config', 'images', 'list', '--kubernetes-version', await docker('exec', container, 'cat', '/kind/version')]);
   const required = stdout.trim().split('\n');
   const listed = await docker('exec', container, 'crictl', 'images', '--output', 'json');
   const tags = (JSON.parse(listed) as { images: { repoTags: string[] }[] }).images.flatMap((image) => image.repoTags);

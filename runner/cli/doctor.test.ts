@@ -1,16 +1,12 @@
 // The real `./werkbank doctor` on this machine: with its Docker engine, and with one
 // that cannot be reached.
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { repoRoot } from '../config.ts';
+import { runProcess } from '../process.ts';
 
 function doctor(env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string }> {
-  return new Promise((resolve) => {
-    execFile('bash', [join(repoRoot, 'werkbank'), 'doctor'], { env: { ...process.env, ...env }, timeout: 120_000 }, (error, stdout) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout });
-    });
-  });
+  return runProcess('bash', [join(repoRoot, 'werkbank'), 'doctor'], { env: { ...process.env, ...env }, timeoutMs: 120_000 });
 }
 
 it('reports this machine ready for clusters when its Docker engine runs', { timeout: 180_000 }, async () => {

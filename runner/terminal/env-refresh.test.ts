@@ -1,14 +1,12 @@
 // A shell that is already open picks up the learner's cluster (KUBECONFIG) at its next
 // prompt once the runner rewrites ~/.werkbank/env.sh, and loses it when the cluster goes.
-import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, expect, test } from 'vitest';
+import { runChecked } from '../process.ts';
 import { prepareHome, writeEnvScript } from './shell.ts';
 
-const run = promisify(execFile);
 let home: string;
 
 beforeEach(async () => {
@@ -21,12 +19,11 @@ afterEach(async () => {
 /** An interactive bash (as in the terminal) that had `loaded` sourced at login, then
  * reaches its next prompt. */
 async function nextPrompt(loaded: string): Promise<string> {
-  const { stdout } = await run(
+  return runChecked(
     'bash',
     ['--norc', '-i', '-c', `. ${loaded}; eval "$PROMPT_COMMAND"; echo "KUBECONFIG=[\${KUBECONFIG-}] KIND=[\${KIND_CLUSTER_NAME-}]"`],
     { env: { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', TERM: 'dumb' } },
   );
-  return stdout;
 }
 
 test('an open shell gets KUBECONFIG at its next prompt after the cluster is ready, with a notice, and loses it when the cluster is gone', async () => {
