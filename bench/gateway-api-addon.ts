@@ -3,24 +3,22 @@
 // and the node's memory with and without them once the API server has settled.
 //
 //   node bench/gateway-api-addon.ts [runs=3]
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { ApiextensionsV1Api } from '@kubernetes/client-node';
 import { createKindCluster } from '../checks/testing/kind-cluster.ts';
 import { kubeClients } from '../checks/testing/kube-clients.ts';
 import { waitFor } from '../checks/testing/wait.ts';
+import { addonManifests } from '../docker/images/images.ts';
 import { applyManifest } from '../runner/clusters/manifests.ts';
+import { runChecked } from '../runner/process.ts';
 import { containerMemoryMiB } from './kind-measure.ts';
 import { median } from './stats.ts';
 
-const run = promisify(execFile);
 const runs = Number(process.argv[2] ?? 3);
 const SETTLE_MS = 30_000;
 
-const { stdout } = await run('bash', [new URL('../docker/images/build.sh', import.meta.url).pathname, '--manifests']);
-const manifest = stdout.split('\n').find((line) => line.endsWith('/gateway-api.yaml'));
+const manifest = (await addonManifests()).find((line) => line.endsWith('/gateway-api.yaml'));
 if (!manifest) throw new Error('docker/images/build.sh --manifests nennt kein gateway-api.yaml');
-await run('bash', [new URL('../docker/images/gateway-api/render.sh', import.meta.url).pathname, manifest]);
+await runChecked('bash', [new URL('../docker/images/gateway-api/render.sh', import.meta.url).pathname, manifest]);
 
 const cluster = await createKindCluster('werkbank-bench-gw');
 try {

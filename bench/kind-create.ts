@@ -3,19 +3,17 @@
 // build check takes (target: under 3 min), and how much memory one idle cluster uses.
 //
 //   node bench/kind-create.ts [runs=3]
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { createKindCluster, nodeImage } from '../checks/testing/kind-cluster.ts';
 import { kubeClients } from '../checks/testing/kube-clients.ts';
 import { waitFor } from '../checks/testing/wait.ts';
+import { runChecked } from '../runner/process.ts';
 import { containerMemoryMiB } from './kind-measure.ts';
 import { median } from './stats.ts';
 
-const run = promisify(execFile);
 const runs = Number(process.argv[2] ?? 3);
 
 let started = performance.now();
-await run('bash', [new URL('../docker/kind-node/build.sh', import.meta.url).pathname], { maxBuffer: 16 << 20 });
+await runChecked('bash', [new URL('../docker/kind-node/build.sh', import.meta.url).pathname]);
 console.log(`Node-Image ${await nodeImage()} (warm geprüft): ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
 const createSeconds: number[] = [];

@@ -8,11 +8,11 @@
 // On this machine everything is built already; on a fresh one the URL waits only for
 // Node, the npm packages and the site build (about 1 min per issue 16), and the
 // preparation takes what the builds take (about 20 min from Go sources).
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../runner/config.ts';
+import { runProcess } from '../runner/process.ts';
 import type { PreparationState } from '../runner/setup/preparation.ts';
 import { waitUntil } from '../runner/wait.ts';
 import { median } from './stats.ts';
@@ -26,15 +26,18 @@ function until<T>(what: string, read: () => Promise<T | null>, timeoutMs: number
 async function oneRun(): Promise<{ servedS: number; preparedS: number; steps: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'werkbank-bench-serve-'));
   const started = performance.now();
-  const child = spawn('bash', [join(repoRoot, 'werkbank'), 'start'], {
-    env: { ...process.env, WERKBANK_DATA: dataDir, WERKBANK_PORT: '0', WERKBANK_CLUSTER_POOL: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group: the build steps it runs end with it.
-    detached: true,
-  });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const keep = (line: string) => (output += `${line}\n`);
+  const stop = new AbortController();
+  const werkbank = runProcess('bash', [join(repoRoot, 'werkbank'), 'start'], {
+    env: { ...process.env, WERKBANK_DATA: dataDir, WERKBANK_PORT: '0', WERKBANK_CLUSTER_POOL: '0' },
+    // Its own process group: the build steps it runs end with it.
+    group: true,
+    signal: stop.signal,
+    onStdoutLine: keep,
+    onStderrLine: keep,
+  });
+  werkbank.catch(() => {}); // awaited below
   try {
     const url = await until('Werkbank läuft', async () => /Werkbank läuft: (http:\/\/\S+?)\/?\n/.exec(output)?.[1] ?? null, 15 * 60_000);
     await until('Seite antwortet', async () => ((await fetch(`${url}/`)).ok ? true : null), 60_000);
@@ -51,8 +54,8 @@ async function oneRun(): Promise<{ servedS: number; preparedS: number; steps: st
     console.error(output.slice(-3000));
     throw error;
   } finally {
-    if (child.pid) process.kill(-child.pid, 'SIGTERM');
-    await new Promise((resolve) => child.once('close', resolve));
+    stop.abort();
+    await werkbank;
     await rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
   }
 }
