@@ -4,32 +4,25 @@
 // session pods (spread over the nodes) with a shell that works in their own namespace;
 // a namespace lab's steps pass "Prüfen" after its solution ran in their shells; learner
 // B's attempts on A's namespace are refused; and when the runner pod is deleted, the
-// progress, the session pods and the files in them are still there and A reconnects.
-import { execFile } from 'node:child_process';
-import { randomBytes, randomInt } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+// progress, the session pods and the files in them are still there and A reconnects;
+// when A's session pod itself is deleted, A's next shell is in a new pod on the same home.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../checks/testing/wait.ts';
-import { nodeImage } from '../../checks/testing/kind-cluster.ts';
-import { toolchain } from '../toolchain/paths.ts';
 import { learnerIdOf, newLearner, TerminalClient, type Learner } from '../../runner/testing/terminal-client.ts';
 import { learnerShortId } from '../../runner/clusters/kubeconfig.ts';
-import { CHART_DIR } from './chart-rules.ts';
+import { connectLearner, runnerPod as currentRunnerPod, startHelmCluster, waitForRunner, type HelmCluster } from './helm-cluster.ts';
 
-const run = promisify(execFile);
-const BUILD = new URL('./build.sh', import.meta.url).pathname;
 const SOLUTIONS = new URL('../../labs/konfiguration/solutions/', import.meta.url).pathname;
 const cluster = `wb-helm-${randomBytes(3).toString('hex')}`;
-const release = 'werkbank';
 const releaseNamespace = 'werkbank';
-const sessionsNamespace = `${release}-sessions`;
-const nodePort = randomInt(30_000, 32_700);
+const sessionsNamespace = 'werkbank-sessions';
 let dir: string;
-let kubeconfigPath: string;
+let helm: HelmCluster;
 let core: CoreV1Api;
 let baseUrl: string;
 
@@ -40,27 +33,6 @@ interface Seat {
   pod: string;
 }
 const seats: Seat[] = [];
-
-function tool(binary: string, args: string[], timeoutMs = 600_000) {
-  return run(binary, args, { timeout: timeoutMs, maxBuffer: 64 << 20 });
-}
-
-const kubectl = (args: string[]) => tool(toolchain().kubectl, ['--kubeconfig', kubeconfigPath, ...args], 120_000);
-
-/** A kind cluster of one control plane and two workers from the local node image. */
-async function createCluster(): Promise<void> {
-  const config = join(dir, 'kind.yaml');
-  await writeFile(config, 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n  - role: control-plane\n  - role: worker\n  - role: worker\n');
-  const started = performance.now();
-  await tool(toolchain().kind, ['create', 'cluster', '--name', cluster, '--image', await nodeImage(), '--config', config, '--kubeconfig', kubeconfigPath, '--wait', '300s'], 900_000);
-  console.log(`[helm] 3-Knoten-Cluster ${cluster} bereit nach ${((performance.now() - started) / 1000).toFixed(1)} s`);
-}
-
-async function buildImage(): Promise<string> {
-  const build = await tool('bash', [BUILD], 1_800_000);
-  process.stderr.write(build.stderr);
-  return build.stdout.trim().split('\n').at(-1)!;
-}
 
 /** A script typed into the shell as one line (line continuations and quotes intact). */
 function scriptCommand(script: string): string {
@@ -85,70 +57,19 @@ async function check(seat: Seat, step: string): Promise<{ passed: boolean; resul
   );
 }
 
-async function runnerPod(): Promise<V1Pod | undefined> {
-  const pods = await core.listNamespacedPod({ namespace: releaseNamespace, labelSelector: `app.kubernetes.io/instance=${release},app.kubernetes.io/component=runner` });
-  return pods.items.find((pod) => !pod.metadata?.deletionTimestamp);
-}
-
-/** The runner answers on the node port (kube-proxy forwards to whichever pod is ready). */
-async function waitForRunner(): Promise<void> {
-  await waitFor(
-    'der Runner im Cluster antwortet über den NodePort',
-    async () => {
-      const response = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
-      return response?.ok ? true : undefined;
-    },
-    { timeoutMs: 600_000, intervalMs: 1_000 },
-  );
-}
-
-/** A learner opens the page: ticket, websocket, and their shell's prompt in their pod. */
-async function connect(learner: Learner): Promise<TerminalClient> {
-  const terminal = await TerminalClient.connect(baseUrl, learner, { cols: 120, rows: 30 });
-  // The first connection waits for the namespace and the session pod to be made.
-  await terminal.waitForPrompt(600_000);
-  return terminal;
-}
+const runnerPod = () => currentRunnerPod(helm);
+const connect = (learner: Learner): Promise<TerminalClient> => connectLearner(baseUrl, learner);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'werkbank-helm-'));
-  kubeconfigPath = join(dir, 'kubeconfig');
-  const [image] = await Promise.all([buildImage(), createCluster()]);
-  const admin = new KubeConfig();
-  admin.loadFromFile(kubeconfigPath);
-  core = admin.makeApiClient(CoreV1Api);
-  const loadStarted = performance.now();
-  // Only the workers run pods (the control plane keeps its taint in a cluster with workers).
-  await tool(toolchain().kind, ['load', 'docker-image', '--name', cluster, '--nodes', `${cluster}-worker,${cluster}-worker2`, image], 900_000);
-  console.log(`[helm] Image ${image} in die 2 Worker geladen nach ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
-
-  const { stdout: nodeIp } = await tool('docker', ['inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', `${cluster}-control-plane`]);
-  baseUrl = `http://${nodeIp.trim()}:${nodePort}`;
-  const colon = image.lastIndexOf(':');
-  const installStarted = performance.now();
-  await tool(toolchain().helm, [
-    'install', release, CHART_DIR,
-    '--kubeconfig', kubeconfigPath,
-    '--namespace', releaseNamespace, '--create-namespace',
-    '--set', 'learners.mode=namespace',
-    '--set', 'learners.poolSize=0',
-    '--set', `image.repository=${image.slice(0, colon)}`,
-    '--set', `image.tag=${image.slice(colon + 1)}`,
-    '--set', 'service.type=NodePort',
-    '--set', `service.nodePort=${nodePort}`,
-    // The page's address as browsers see it here: a node and its port.
-    '--set', `runner.extraEnv.WERKBANK_ALLOWED_ORIGINS=${baseUrl}`,
-    '--wait', '--timeout', '10m',
-  ], 900_000);
-  console.log(`[helm] helm install fertig nach ${((performance.now() - installStarted) / 1000).toFixed(1)} s`);
-  await waitForRunner();
+  helm = await startHelmCluster({ name: cluster, dir });
+  core = helm.core;
+  baseUrl = helm.baseUrl;
 }, 2_400_000);
 
 afterAll(async () => {
   for (const seat of seats) await seat.terminal.close().catch(() => undefined);
-  if (process.env.WERKBANK_KEEP_HELM_CLUSTER !== '1') {
-    await tool(toolchain().kind, ['delete', 'cluster', '--name', cluster, '--kubeconfig', kubeconfigPath]).catch(() => undefined);
-  }
+  if (process.env.WERKBANK_KEEP_HELM_CLUSTER !== '1') await helm?.delete();
   await rm(dir, { recursive: true, force: true });
 }, 300_000);
 
@@ -233,7 +154,7 @@ describe('Helm chart, learner mode "namespace", on 3 nodes', () => {
       },
       { timeoutMs: 600_000, intervalMs: 1_000 },
     );
-    await waitForRunner();
+    await waitForRunner(baseUrl);
 
     const progress = await waitFor(
       'der Fortschritt von A ist nach dem Neustart lesbar',
@@ -251,4 +172,18 @@ describe('Helm chart, learner mode "namespace", on 3 nodes', () => {
     // "Prüfen" reaches A's namespace through the new runner too.
     expect((await check(a, 'configmap')).passed).toBe(true);
   }, 1_200_000);
+
+  it("A's session pod is deleted (a drained node, a culled session): A's next shell is in a new pod on the same home, with the file written before", async () => {
+    const a = seats[0]!;
+    const before = await core.readNamespacedPod({ name: a.pod, namespace: sessionsNamespace });
+    await core.deleteNamespacedPod({ name: a.pod, namespace: sessionsNamespace });
+    // The shell ends with its pod, and the page's socket with it.
+    await a.terminal.closed;
+    a.terminal = await connect(a.learner);
+    const after = await core.readNamespacedPod({ name: a.pod, namespace: sessionsNamespace });
+    expect(after.metadata?.uid).not.toBe(before.metadata?.uid);
+    expect((await a.terminal.run('cat ~/notiz.txt', 60_000)).trim()).toBe('notiz-von-a');
+    // Their namespace was kept: the lab's ConfigMap is still there.
+    expect((await check(a, 'configmap')).passed).toBe(true);
+  }, 600_000);
 });
