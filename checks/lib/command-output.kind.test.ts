@@ -1,10 +1,9 @@
 // command-output runs a command through the exec API of a real kind cluster (kwok has no
 // containers to run it in): the output a learner's workload prints decides, umlauts
 // included; a failing command says what it reported; a hanging one ends with the timeout.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, inject } from 'vitest';
 import { toolchain } from '../../docker/toolchain/paths.ts';
+import { runChecked } from '../../runner/process.ts';
 import { runCheck } from '../testing/check-helpers.ts';
 import { kindTest as test } from '../testing/kind-test.ts';
 import type { KubeClients } from '../testing/kube-clients.ts';
@@ -15,7 +14,7 @@ const SHOWS = 'der Eintrag von Jörg Müller';
 const TOOLBOX = 'werkbank/toolbox:1';
 
 beforeAll(async () => {
-  await promisify(execFile)(toolchain().kind, ['load', 'docker-image', '--name', inject('kindClusterName'), TOOLBOX], { timeout: 300_000 });
+  await runChecked(toolchain().kind, ['load', 'docker-image', '--name', inject('kindClusterName'), TOOLBOX], { timeoutMs: 300_000 });
 }, 300_000);
 
 async function kundenPod(kube: KubeClients, namespace: string): Promise<void> {

@@ -2,20 +2,18 @@
 // server, so the check reads exactly what helm writes (Secrets of type
 // helm.sh/release.v1). A release left in pending-upgrade (helm killed mid-upgrade)
 // cannot be made on purpose; that one Secret is written here the way helm encodes it.
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import { toolchain } from '../../docker/toolchain/paths.ts';
+import { runChecked } from '../../runner/process.ts';
 import { runCheck } from '../testing/check-helpers.ts';
 import type { KubeClients } from '../testing/kube-clients.ts';
 import { kwokTest as test } from '../testing/kwok-test.ts';
 import { helmReleaseDeployed } from './helm-release-deployed.ts';
 
-const run = promisify(execFile);
 let work: string;
 let chart: string;
 
@@ -38,14 +36,14 @@ afterAll(async () => {
 /** helm with its own config and cache directories, against the kwok cluster. */
 async function helm(...args: string[]): Promise<void> {
   const home = join(work, 'helm-home');
-  await run(toolchain().helm, [...args, '--kubeconfig', inject('kwokKubeconfig')], {
+  await runChecked(toolchain().helm, [...args, '--kubeconfig', inject('kwokKubeconfig')], {
     env: {
       PATH: process.env.PATH ?? '',
       HELM_CACHE_HOME: join(home, 'cache'),
       HELM_CONFIG_HOME: join(home, 'config'),
       HELM_DATA_HOME: join(home, 'data'),
     },
-    timeout: 60_000,
+    timeoutMs: 60_000,
   });
 }
 

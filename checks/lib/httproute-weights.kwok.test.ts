@@ -2,13 +2,12 @@
 // module by docker/images/gateway-api/render.sh, applied as the runner applies add-ons);
 // kwok runs no gateway controller, so each test writes the route's status as Traefik
 // would.
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import { applyManifestFile } from '../../runner/clusters/manifests.ts';
+import { runChecked } from '../../runner/process.ts';
 import { runCheck, service } from '../testing/check-helpers.ts';
 import { kubeClients, type KubeClients } from '../testing/kube-clients.ts';
 import { kwokTest as test } from '../testing/kwok-test.ts';
@@ -21,7 +20,7 @@ let work: string;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'werkbank-gateway-api-'));
   const manifest = join(work, 'gateway-api.yaml');
-  await promisify(execFile)('bash', [join(import.meta.dirname, '../../docker/images/gateway-api/render.sh'), manifest], { timeout: 120_000 });
+  await runChecked('bash', [join(import.meta.dirname, '../../docker/images/gateway-api/render.sh'), manifest], { timeoutMs: 120_000 });
   await applyManifestFile(kubeClients(inject('kwokKubeconfig')).config, manifest);
 }, 180_000);
 

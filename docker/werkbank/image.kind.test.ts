@@ -3,15 +3,13 @@
 // answers /api/health, serves the built site, keeps the progress store on the volume,
 // and a learner's shell in it has kubectl and helm. In the kind project because it needs
 // Docker and builds the image when its inputs changed (warm: one hash, no build).
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../checks/testing/wait.ts';
+import { runChecked } from '../../runner/process.ts';
 import { newLearner, TerminalClient } from '../../runner/testing/terminal-client.ts';
 
-const run = promisify(execFile);
 const BUILD = new URL('./build.sh', import.meta.url).pathname;
 const suffix = randomBytes(4).toString('hex');
 const volume = `werkbank-image-test-${suffix}`;
@@ -19,8 +17,7 @@ const container = `werkbank-image-test-${suffix}`;
 let baseUrl = '';
 
 async function docker(...args: string[]): Promise<string> {
-  const { stdout } = await run('docker', args, { timeout: 120_000 });
-  return stdout.trim();
+  return (await runChecked('docker', args, { timeoutMs: 120_000 })).trim();
 }
 
 /** A port nobody listens on right now, for the container's published port. */
@@ -37,10 +34,9 @@ function freePort(): Promise<number> {
 
 beforeAll(async () => {
   // Progress lines go to the test's output; a cold build takes a few minutes.
-  const build = await run('bash', [BUILD], { timeout: 900_000, maxBuffer: 64 * 1024 * 1024 });
-  process.stderr.write(build.stderr);
+  const build = await runChecked('bash', [BUILD], { timeoutMs: 900_000, onStderrLine: (line) => process.stderr.write(`${line}\n`) });
   // The name of what was built (the tree may change while the tests run).
-  const image = build.stdout.trim().split('\n').at(-1)!;
+  const image = build.trim().split('\n').at(-1)!;
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
   await docker(

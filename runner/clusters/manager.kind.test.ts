@@ -2,11 +2,9 @@
 // with German progress on the event stream, the learner's terminal reaching their own
 // node, adoption after a restart, a pool hit on reset, and orphans deleted. Two kind
 // clusters in all (each ~470 MiB and half a minute of both cores).
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { nodeImage } from '../../checks/testing/kind-cluster.ts';
@@ -15,13 +13,13 @@ import { toolchain } from '../../docker/toolchain/paths.ts';
 import { loadConfig } from '../config.ts';
 import { labSetupPreparer } from '../labs/cluster-setup.ts';
 import { loadOfferedLabs } from '../labs/load.ts';
+import { runChecked } from '../process.ts';
 import { startRunner, type Runner } from '../server.ts';
 import { learnerIdOf, newLearner, TerminalClient, type Learner } from '../testing/terminal-client.ts';
 import { linkLearnerTools } from '../tools.ts';
 import { KindProvider } from './kind-provider.ts';
 import { ClusterManager, type ClusterManagerOptions, type ClusterStatus } from './manager.ts';
 
-const run = promisify(execFile);
 // The runner's own list (so the node image with the lab images baked in is shared with
 // it), plus one image this machine never built.
 const NOT_BUILT = 'werkbank/not-built-yet:0';
@@ -49,7 +47,7 @@ function manager(options: Partial<ClusterManagerOptions> = {}): ClusterManager {
 }
 
 async function kindClusters(): Promise<string[]> {
-  const { stdout } = await run(toolchain().kind, ['get', 'clusters']);
+  const stdout = await runChecked(toolchain().kind, ['get', 'clusters']);
   return stdout.split('\n').filter(Boolean);
 }
 

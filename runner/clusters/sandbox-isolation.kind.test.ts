@@ -3,17 +3,16 @@
 // might reach A, the runner, the grades or the host is tried, and each must fail; each
 // attack is also shown to work where it should (on B's own things, or from the host),
 // so none of these tests passes because the attack was mistyped.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { addonManifests, labImages } from '../../docker/images/images.ts';
 import { toolchain } from '../../docker/toolchain/paths.ts';
 import { loadConfig, repoRoot } from '../config.ts';
+import { runChecked, runProcess } from '../process.ts';
 import { labSetupPreparer } from '../labs/cluster-setup.ts';
 import { loadOfferedLabs } from '../labs/load.ts';
 import { startRunner, type Runner } from '../server.ts';
@@ -22,8 +21,7 @@ import { waitUntil } from '../wait.ts';
 import { ClusterManager } from './manager.ts';
 import { LABELS, SANDBOX_NETWORK, SandboxProvider } from './sandbox-provider.ts';
 
-const run = promisify(execFile);
-const docker = async (...args: string[]) => (await run('docker', args, { maxBuffer: 16 << 20 })).stdout.trim();
+const docker = async (...args: string[]) => (await runChecked('docker', args, { maxOutputChars: 16 << 20 })).trim();
 
 let dataDir: string;
 let runner: Runner;
@@ -154,8 +152,7 @@ describe('from B\'s terminal, nothing of A, the runner or the host can be reache
     a.terminal.type('sleep 4242 &\n');
     await a.terminal.waitFor(/\[1\] \d+/);
     expect((await attempt(a.terminal, 'pgrep -f "sleep 4242"')).code).toBe(0);
-    const host = await run('pgrep', ['-f', 'sleep 4242']);
-    const hostPids = host.stdout.trim().split('\n');
+    const hostPids = (await runChecked('pgrep', ['-f', 'sleep 4242'])).trim().split('\n');
     expect(hostPids.length).toBeGreaterThan(0);
     expect((await attempt(b.terminal, 'pgrep -f "sleep 4242"')).code).toBe(1);
     // B tries the host's pid of A's sleep and of every bash it can name; in B's pid
@@ -229,7 +226,7 @@ describe('from B\'s terminal, nothing of A, the runner or the host can be reache
     const addressOf = (name: string) => docker('inspect', '--format', `{{(index .NetworkSettings.Networks "${SANDBOX_NETWORK}").IPAddress}}`, name);
     const addressA = await addressOf(a.sandbox);
     // From the host (the runner's side), A's API server answers.
-    const fromHost = await run('curl', ['-sk', '--max-time', '5', '-o', '/dev/null', '-w', '%{http_code}', `https://${addressA}:6443/version`]).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
+    const fromHost = await runProcess('curl', ['-sk', '--max-time', '5', '-o', '/dev/null', '-w', '%{http_code}', `https://${addressA}:6443/version`]);
     expect(fromHost.stdout).toMatch(/^(200|401|403)$/);
     const own = await attempt(b.terminal, "curl -sk --max-time 5 -o /dev/null -w '%{http_code}' https://127.0.0.1:6443/version");
     expect(own.output).toMatch(/200|401|403/);
