@@ -59,8 +59,10 @@ interface OpenSample {
   /** ... and xterm.js stands in the dock (dock.ts). */
   xtermReady: number;
   ticket: number;
+  /** The page's inline script opens the socket with the ticket ... */
+  socketCreated: number;
   socketOpen: number;
-  /** The page tells the runner the screen's size: the shell starts. */
+  /** ... and, once it is open, tells the runner the screen's size: the shell starts. */
   hello: number;
   firstOutput: number;
   prompt: number;
@@ -87,17 +89,22 @@ function watchSocket(): void {
   };
 }
 
-/** The terminal's head start: an inline script at the top of a lesson asks for the ticket
- * and opens the socket (SkipLink.astro), the dock's first, small script says hello
- * (early.ts). Without both the big script starts the terminal itself, as the page did
- * before: taken in turns under the same load, the two show what the head start is worth. */
+/** The terminal's head start: an inline script at the top of a lesson asks for the ticket,
+ * opens the socket and says hello (SkipLink.astro), the dock's first, small script takes
+ * the socket over (early.ts). Without both the big script starts the terminal itself, as
+ * the page once did: taken in turns under the same load, the two show what the head start
+ * is worth. */
 const HEAD_START_SCRIPT = '*TerminalDock.astro_astro_type_script_index_0_lang.*';
 
 async function measureOpen(page: Page, url: string, headStart: boolean): Promise<OpenSample> {
   await page.addInitScript(watchSocket);
   if (!headStart) {
-    // The inline script's ticket and socket go unused (the ticket is fetched anyway).
-    await page.addInitScript(() => Object.defineProperty(window, 'werkbankPreconnect', { get: () => undefined, set: () => {} }));
+    // The inline script's head start is taken over at once and left unused (its ticket is
+    // fetched anyway): it opens no socket of its own, which would say hello and take the
+    // shell over from the page's later one.
+    await page.addInitScript(() =>
+      Object.defineProperty(window, 'werkbankPreconnect', { get: () => undefined, set: (preconnect: { take(): unknown }) => void preconnect.take() }),
+    );
     // Blocked by Chromium itself: Playwright's routing would hold up every request.
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
@@ -118,6 +125,7 @@ async function measureOpen(page: Page, url: string, headStart: boolean): Promise
         terminalStart: mark('werkbank:terminal-start'),
         xtermReady: mark('werkbank:xterm-ready'),
         ticket: ticket?.responseEnd ?? Number.NaN,
+        socketCreated: mark('werkbank:socket-created'),
         socketOpen: marks.socketOpen ?? Number.NaN,
         hello: marks.hello ?? Number.NaN,
         firstOutput: marks.firstOutput ?? Number.NaN,
@@ -180,6 +188,7 @@ try {
   console.log(`  terminal started       ${column((sample) => sample.terminalStart)}`);
   console.log(`  xterm.js ready         ${column((sample) => sample.xtermReady)}`);
   console.log(`  terminal ticket        ${column((sample) => sample.ticket)}`);
+  console.log(`  terminal socket made   ${column((sample) => sample.socketCreated)}`);
   console.log(`  terminal socket open   ${column((sample) => sample.socketOpen)}`);
   console.log(`  hello (shell starts)   ${column((sample) => sample.hello)}`);
   console.log(`  first terminal output  ${column((sample) => sample.firstOutput)}`);

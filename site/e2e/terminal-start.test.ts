@@ -14,7 +14,11 @@ freshPagePerTest((fresh) => {
 
 describe('the terminal head start', () => {
   it('still connects and runs commands', async () => {
-    await page.addInitScript(() => Object.defineProperty(window, 'werkbankPreconnect', { get: () => undefined, set: () => {} }));
+    // Taken over at once and left unused: the inline script opens no socket of its own,
+    // which would say hello and take the shell over from the page's later one.
+    await page.addInitScript(() =>
+      Object.defineProperty(window, 'werkbankPreconnect', { get: () => undefined, set: (preconnect: { take(): unknown }) => void preconnect.take() }),
+    );
     await page.route(/TerminalDock\.astro_astro_type_script_index_0_lang\.[\w-]+\.js$/, (route) => route.abort());
     await page.goto(`${baseUrl}/lektionen/grundlagen/`);
     await waitForPrompt(page);
