@@ -22,6 +22,7 @@ import { ClusterManager, type ClusterStatus } from '../runner/clusters/manager.t
 import { bareKindSeconds, containerMemoryMiB, untilReady } from './kind-measure.ts';
 import { median } from './stats.ts';
 import type { ClusterProvider } from '../runner/clusters/provider.ts';
+import { waitUntil } from '../runner/wait.ts';
 
 const numbers = process.argv.slice(2).filter((arg) => !arg.startsWith('--')).map(Number);
 const [pairs = 2, kwokCount = 3, sharedLearners = 100] = numbers;
@@ -92,10 +93,10 @@ console.log(
 
 // 3. A warm pool: the next learner takes a ready cluster.
 clusters.setPoolSize(1);
-for (;;) {
-  if (clusters.summary().some((cluster) => cluster.owner === null && cluster.phase === 'ready')) break;
-  await new Promise((resolve) => setTimeout(resolve, 500));
-}
+await waitUntil('ein Vorrat-Cluster bereit', () => clusters.summary().some((cluster) => cluster.owner === null && cluster.phase === 'ready'), {
+  timeoutMs: 60 * 60_000,
+  intervalMs: 500,
+});
 clusters.setPoolSize(0);
 started = performance.now();
 const hit = await clusters.start('benchlearnerpool000001');

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from './config.ts';
+import { waitUntil } from './wait.ts';
 
 interface RunnerProcess {
   child: ChildProcess;
@@ -35,14 +36,18 @@ function runMain(dataDir: string, port = 0): RunnerProcess {
   return running;
 }
 
-async function urlOf(runner: RunnerProcess): Promise<string> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const url = /Werkbank läuft: (http:\/\/\S+)\//.exec(runner.output())?.[1];
-    if (url) return url;
-    if (runner.child.exitCode !== null || Date.now() > deadline) throw new Error(`runner did not start:\n${runner.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+function urlOf(runner: RunnerProcess): Promise<string> {
+  const notStarted = () => new Error(`runner did not start:\n${runner.output()}`);
+  return waitUntil(
+    'Werkbank läuft',
+    () => {
+      const url = /Werkbank läuft: (http:\/\/\S+)\//.exec(runner.output())?.[1];
+      if (url) return url;
+      if (runner.child.exitCode !== null) throw notStarted();
+      return undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 50, retryErrors: false, timeoutError: notStarted },
+  );
 }
 
 let dataDir: string;

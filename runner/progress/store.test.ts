@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runProcess } from '../process.ts';
 import { ProgressStore } from './store.ts';
 
 let dataDir: string;
@@ -104,22 +104,21 @@ describe('progress store', () => {
          process.stdout.write(i + '\\n');
        }`,
     );
-    const child = spawn(process.execPath, [script, dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (stdout.split('\n').length > 150) resolve();
-      });
-      child.once('exit', () => reject(new Error(`Schreiber endete vorzeitig: ${stderr}`)));
+    // Killed in the middle of writing, once it has confirmed 150 attempts.
+    const kill = new AbortController();
+    const lines: string[] = [];
+    const writer = await runProcess(process.execPath, [script, dataDir], {
+      signal: kill.signal,
+      killSignal: 'SIGKILL',
+      onStdoutLine: (line) => {
+        lines.push(line);
+        if (lines.length >= 150) kill.abort();
+      },
     });
-    child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
+    if (!kill.signal.aborted) throw new Error(`Schreiber endete vorzeitig: ${writer.stderr}`);
+    expect(writer.signal).toBe('SIGKILL');
 
-    const confirmed = stdout.split('\n').filter((line) => /^\d+$/.test(line)).map(Number);
+    const confirmed = lines.filter((line) => /^\d+$/.test(line)).map(Number);
     const lastConfirmed = Math.max(...confirmed);
     const store = openStore();
     const attempts = store.attempts('anna', 'speicher', 'pvc');

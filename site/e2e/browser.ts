@@ -1,6 +1,7 @@
 // Debian's Chromium driven by Playwright, never a browser Playwright downloads itself.
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import { waitUntil } from '../../runner/wait.ts';
 
 export const CHROMIUM_FLAGS = [
   '--headless',
@@ -32,15 +33,20 @@ export function terminalText(page: Page): Promise<string> {
 }
 
 export async function waitForTerminalText(page: Page, pattern: RegExp, timeoutMs = 10_000): Promise<string> {
-  const started = Date.now();
-  for (;;) {
-    const text = await terminalText(page);
-    if (pattern.test(text)) return text;
-    if (Date.now() - started > timeoutMs) {
-      throw new Error(`Terminal zeigt nach ${timeoutMs} ms nicht ${String(pattern)}:\n${text.slice(-1500)}`);
-    }
-    await page.waitForTimeout(25);
-  }
+  let text = '';
+  return waitUntil(
+    `Terminal zeigt ${String(pattern)}`,
+    async () => {
+      text = await terminalText(page);
+      return pattern.test(text) && text;
+    },
+    {
+      timeoutMs,
+      intervalMs: 25,
+      retryErrors: false,
+      timeoutError: () => new Error(`Terminal zeigt nach ${timeoutMs} ms nicht ${String(pattern)}:\n${text.slice(-1500)}`),
+    },
+  );
 }
 
 /** Waits until the shell prompt is the last thing on screen. */
