@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProcessError, runChecked, runProcess } from './process.ts';
+import { isAlive } from './testing/pid-alive.ts';
 
 describe('runProcess', () => {
   it('streams complete lines of both streams, carriage-return redraws as lines of their own', async () => {
@@ -54,12 +55,3 @@ describe('runChecked', () => {
     await expect(runChecked('werkbank-gibt-es-nicht', ['x'])).rejects.toThrow('werkbank-gibt-es-nicht x: werkbank-gibt-es-nicht ist nicht installiert');
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

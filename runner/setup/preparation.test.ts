@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isAlive } from '../testing/pid-alive.ts';
 import { commandStep, Preparation, type PreparationNeed, type PreparationStep } from './preparation.ts';
 
 /** A step that does what the test says, when it says so. */
@@ -175,12 +176,3 @@ describe('background preparation', () => {
     expect(preparation.state().steps[0]!.state).toBe('running');
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
