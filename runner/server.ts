@@ -84,7 +84,6 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
         dataDir: config.dataDir,
         trustProxy: config.trustProxy,
         settings: config.oidc,
-        originAllowed: (request) => originAllowed(request, origins),
       })
     : null;
   // Signed in: the learner id belongs to the person; otherwise to the browser's pseudonym cookie.

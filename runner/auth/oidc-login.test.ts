@@ -166,6 +166,21 @@ describe('sign-in with OpenID Connect', () => {
     expect(await ticket.json()).toEqual({ ok: false, error: 'Bitte melde dich zuerst an: oben rechts auf „Anmelden“.', login: '/api/auth/login' });
     expect((await fetch(`${runner.url}/api/health`)).status).toBe(200);
   });
+
+  it('signs out only from the runner’s own page, and then the session opens nothing', async () => {
+    const carla = new Client();
+    expect((await signIn(carla, 'anna')).status).toBe(302);
+    const foreign = await carla.request(`${runner.url}/api/auth/logout`, { method: 'POST', headers: { origin: 'https://fremd.example' } });
+    expect(foreign.status).toBe(403);
+    expect(await foreign.json()).toEqual({ ok: false, error: 'Diese Seite darf dich nicht abmelden.' });
+    expect((await carla.json(`${runner.url}/api/auth/me`)).body.user).not.toBeNull();
+
+    const out = await carla.request(`${runner.url}/api/auth/logout`, { method: 'POST', headers: { origin: runner.url } });
+    expect(out.status).toBe(200);
+    expect(((await out.json()) as { ok: boolean }).ok).toBe(true);
+    expect((await carla.json(`${runner.url}/api/auth/me`)).body.user).toBeNull();
+    expect((await carla.request(`${runner.url}/api/progress`)).status).toBe(401);
+  });
 });
 
 describe('login sessions', () => {

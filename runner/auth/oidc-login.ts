@@ -10,7 +10,7 @@ import type { OidcSettings } from '../config.ts';
 import { readCookie, type LearnerSource } from '../http/learner.ts';
 import { API, type AuthMeResponse, type LogoutResponse } from '../http/contract.ts';
 import { requestIsHttps } from '../http/proxy.ts';
-import { sendError, sendJson } from '../http/respond.ts';
+import { reply, type ApiContext } from '../http/respond.ts';
 import { Accounts } from './accounts.ts';
 import { LoginSessions, type LoginSession } from './login-sessions.ts';
 
@@ -36,7 +36,6 @@ export interface OidcLoginOptions {
   dataDir: string;
   trustProxy: boolean;
   settings: OidcSettings;
-  originAllowed: (req: IncomingMessage) => boolean;
   /** The provider's configuration; discovered from the issuer when absent (tests hand one in). */
   configuration?: oidc.Configuration;
   now?: () => number;
@@ -59,10 +58,14 @@ function escapeHtml(text: string): string {
 }
 
 /** The provider's pages end up here on failure: a page a person can read, with a way on. */
-function sendPage(res: ServerResponse, status: number, message: string): void {
+function page(c: ApiContext, status: 400 | 502, message: string): Response {
   const body = `<!doctype html><html lang="de"><meta charset="utf-8"><title>Anmeldung</title><main><h1>Anmeldung</h1><p>${escapeHtml(message)}</p><p><a href="${LOGIN_PATH}">Noch einmal anmelden</a> · <a href="/">Zur Startseite</a></p></main></html>`;
-  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(body);
+  return c.body(body, status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+}
+
+/** Off to the provider, or back into the course. */
+function redirect(c: ApiContext, location: string): Response {
+  return c.body(null, 302, { Location: location, 'Cache-Control': 'no-store' });
 }
 
 function claimString(value: unknown): string | undefined {
@@ -147,55 +150,43 @@ export class OidcLogin {
     res.appendHeader('Set-Cookie', `${FLOW_COOKIE}=${value}; Path=${AUTH_PREFIX}; HttpOnly; SameSite=Lax; Max-Age=${maxAgeS}${secure}`);
   }
 
-  /** Handles /api/auth/* requests; false for any other path. */
-  async handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
-    if (path === API.authMe && req.method === 'GET') {
-      const session = this.session(req);
-      const account = session ? this.accounts.byLearner(session.learnerId) : undefined;
-      sendJson(res, 200, {
-        enabled: true,
-        user: session ? { name: account?.name ?? null, email: account?.email ?? null, instructor: session.instructor } : null,
-      } satisfies AuthMeResponse);
-      return true;
-    }
-    if (path === LOGIN_PATH && req.method === 'GET') {
-      await this.login(req, res);
-      return true;
-    }
-    if (path === CALLBACK_PATH && req.method === 'GET') {
-      await this.callback(req, res);
-      return true;
-    }
-    if (path === API.authLogout && req.method === 'POST') {
-      if (!this.options.originAllowed(req)) {
-        sendError(res, 403, 'Diese Seite darf dich nicht abmelden.');
-        return true;
-      }
-      this.sessions.end(req, res);
-      let redirect = '/';
-      try {
-        const provider = await this.provider();
-        // Also out at the provider: otherwise the next "Anmelden" signs in again without asking.
-        if (provider.serverMetadata().end_session_endpoint) {
-          redirect = oidc.buildEndSessionUrl(provider, { post_logout_redirect_uri: `${this.baseUrl(req)}/` }).href;
-        }
-      } catch (error) {
-        console.error('[auth] Abmelden beim Anmeldedienst nicht möglich:', error);
-      }
-      sendJson(res, 200, { ok: true, redirect } satisfies LogoutResponse);
-      return true;
-    }
-    return false;
+  /** GET /api/auth/me: who is signed in here. */
+  me(c: ApiContext): Response {
+    const session = this.session(c.env.incoming);
+    const account = session ? this.accounts.byLearner(session.learnerId) : undefined;
+    return reply<AuthMeResponse>(c, 200, {
+      enabled: true,
+      user: session ? { name: account?.name ?? null, email: account?.email ?? null, instructor: session.instructor } : null,
+    });
   }
 
-  private async login(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** POST /api/auth/logout (the router checked the origin): ends the session here and says
+   * where the browser ends the provider's. */
+  async logout(c: ApiContext): Promise<Response> {
+    const req = c.env.incoming;
+    this.sessions.end(req, c.env.outgoing);
+    let target = '/';
+    try {
+      const provider = await this.provider();
+      // Also out at the provider: otherwise the next "Anmelden" signs in again without asking.
+      if (provider.serverMetadata().end_session_endpoint) {
+        target = oidc.buildEndSessionUrl(provider, { post_logout_redirect_uri: `${this.baseUrl(req)}/` }).href;
+      }
+    } catch (error) {
+      console.error('[auth] Abmelden beim Anmeldedienst nicht möglich:', error);
+    }
+    return reply<LogoutResponse>(c, 200, { ok: true, redirect: target });
+  }
+
+  /** GET /api/auth/login: off to the provider (?returnTo=/path: where to come back to). */
+  async login(c: ApiContext): Promise<Response> {
+    const req = c.env.incoming;
     let provider: oidc.Configuration;
     try {
       provider = await this.provider();
     } catch (error) {
       console.error(`[auth] Anmeldedienst ${this.options.settings.issuer} nicht erreichbar:`, error);
-      sendPage(res, 502, 'Der Anmeldedienst antwortet gerade nicht. Versuche es in einer Minute noch einmal; hält es an, sag deinen Lehrenden Bescheid.');
-      return;
+      return page(c, 502, 'Der Anmeldedienst antwortet gerade nicht. Versuche es in einer Minute noch einmal; hält es an, sag deinen Lehrenden Bescheid.');
     }
     const now = this.now();
     for (const [id, flow] of this.flows) if (flow.expiresAt <= now) this.flows.delete(id);
@@ -222,20 +213,21 @@ export class OidcLogin {
       state: flow.state,
       nonce: flow.nonce,
     });
-    this.flowCookie(req, res, flowId, FLOW_TTL_MS / 1000);
-    res.writeHead(302, { Location: target.href, 'Cache-Control': 'no-store' });
-    res.end();
+    this.flowCookie(req, c.env.outgoing, flowId, FLOW_TTL_MS / 1000);
+    return redirect(c, target.href);
   }
 
-  private async callback(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** GET /api/auth/callback: the provider's answer; a session, then back to returnTo. */
+  async callback(c: ApiContext): Promise<Response> {
+    const req = c.env.incoming;
+    const res = c.env.outgoing;
     const flowId = readCookie(req, FLOW_COOKIE) ?? '';
     const flow = this.flows.get(flowId);
     // Used up by any answer: a replayed callback finds nothing.
     this.flows.delete(flowId);
     this.flowCookie(req, res, '', 0);
     if (!flow || flow.expiresAt <= this.now()) {
-      sendPage(res, 400, 'Diese Anmeldung ist abgelaufen oder wurde in einem anderen Browser begonnen. Melde dich noch einmal an.');
-      return;
+      return page(c, 400, 'Diese Anmeldung ist abgelaufen oder wurde in einem anderen Browser begonnen. Melde dich noch einmal an.');
     }
     let claims: Record<string, unknown>;
     let issuer: string;
@@ -260,15 +252,13 @@ export class OidcLogin {
       }
     } catch (error) {
       console.error('[auth] Anmeldung abgelehnt:', error instanceof Error ? error.message : error);
-      sendPage(res, 400, 'Die Anmeldung hat nicht geklappt (die Antwort des Anmeldedienstes passt nicht zu dieser Anmeldung). Melde dich noch einmal an.');
-      return;
+      return page(c, 400, 'Die Anmeldung hat nicht geklappt (die Antwort des Anmeldedienstes passt nicht zu dieser Anmeldung). Melde dich noch einmal an.');
     }
     const account = this.accounts.signIn(issuer, String(claims.sub), {
       name: claimString(claims.name) ?? claimString(claims.preferred_username),
       email: claimString(claims.email),
     });
     this.sessions.start(req, res, account.learnerId, isInstructor(claims, this.options.settings));
-    res.writeHead(302, { Location: flow.returnTo, 'Cache-Control': 'no-store' });
-    res.end();
+    return redirect(c, flow.returnTo);
   }
 }

@@ -15,7 +15,7 @@ import { clusterRoutes, type ClusterRouteContext } from './clusters.ts';
 import { labRoutes, type LabRouteContext } from './labs.ts';
 import type { LearnerSource } from './learner.ts';
 import type { RateLimiter } from './rate-limit.ts';
-import { reply, replyError, sameOrigin, type ApiContext, type ApiEnv } from './respond.ts';
+import { reply, replyError, sameOrigin, type ApiEnv } from './respond.ts';
 
 export interface ApiDependencies {
   login: OidcLogin | null;
@@ -68,16 +68,11 @@ export function apiRouter(deps: ApiDependencies): Hono<ApiEnv> {
   });
 
   if (login) {
-    // The provider's pages and redirects are written by the sign-in itself.
-    const signIn = async (c: ApiContext) => {
-      await login.handle(c.env.incoming, c.env.outgoing, c.req.path);
-      return RESPONSE_ALREADY_SENT;
-    };
     app.use(API.authLogin, rateLimited);
-    app.get(API.authMe, signIn);
-    app.get(API.authLogin, signIn);
-    app.get(API.authCallback, signIn);
-    app.post(API.authLogout, signIn);
+    app.get(API.authMe, (c) => login.me(c));
+    app.get(API.authLogin, (c) => login.login(c));
+    app.get(API.authCallback, (c) => login.callback(c));
+    app.post(API.authLogout, sameOrigin(deps.originAllowed, 'Diese Seite darf dich nicht abmelden.'), (c) => login.logout(c));
     // Nothing but the routes above answers without a session (instructors' routes check
     // their session or token themselves).
     app.use(async (c, next) => {
