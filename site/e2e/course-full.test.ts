@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../runner/config.ts';
+import { API } from '../../runner/http/contract.ts';
 import { TICKET_PATH } from '../../runner/terminal/protocol.ts';
 import { startTestRunner, type TestRunner } from '../../runner/testing/runner-fixture.ts';
 import { launchChromium, poll, terminalText, waitForPrompt } from './browser.ts';
@@ -55,7 +56,7 @@ describe('a full course', () => {
     // The first learner leaves; the third asks first, but the second gets the terminal.
     await first.context.close();
     await poll(() => runner.sessions.size).toBe(0);
-    const answer = third.page.waitForResponse((response) => response.url().endsWith('/api/terminal/ticket'));
+    const answer = third.page.waitForResponse((response) => response.url().endsWith(API.ticket));
     await askAgain(third.page);
     expect(await (await answer).json()).toMatchObject({ ok: false, position: 2 });
     await askAgain(second.page);
