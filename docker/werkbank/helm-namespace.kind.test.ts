@@ -3,7 +3,8 @@
 // over HTTP, the terminal over the websocket, "Prüfen" over HTTP. Three learners get
 // session pods (spread over the nodes) with a shell that works in their own namespace;
 // a namespace lab's steps pass "Prüfen" after its solution ran in their shells; learner
-// B's attempts on A's namespace are refused; and when the runner pod is deleted, the
+// B's attempts on A's namespace are refused, also over the network (A's pods take no
+// connections from B's shell); and when the runner pod is deleted, the
 // progress, the session pods and the files in them are still there and A reconnects;
 // when A's session pod itself is deleted, A's next shell is in a new pod on the same home.
 import { randomBytes } from 'node:crypto';
@@ -16,6 +17,7 @@ import { waitFor } from '../../checks/testing/wait.ts';
 import { learnerIdOf, newLearner, TerminalClient, type Learner } from '../../runner/testing/terminal-client.ts';
 import { learnerShortId } from '../../runner/clusters/kubeconfig.ts';
 import { connectLearner, runnerPod as currentRunnerPod, startHelmCluster, waitForRunner, type HelmCluster } from './helm-cluster.ts';
+import { waitForPolicyApplied } from '../kind-node/network-policy-applied.ts';
 
 const SOLUTIONS = new URL('../../labs/konfiguration/solutions/', import.meta.url).pathname;
 const cluster = `wb-helm-${randomBytes(3).toString('hex')}`;
@@ -136,6 +138,47 @@ describe('Helm chart, learner mode "namespace", on 3 nodes', () => {
     expect(privileged).toMatch(/forbidden|violates PodSecurity/i);
     // A's ConfigMap is untouched.
     await expect(core.readNamespacedConfigMap({ name: 'app-config', namespace: a.pod })).resolves.toBeTruthy();
+  }, 600_000);
+
+  it("A's web server answers A's shell; from B's shell, A's Service and pod refuse the connection", async () => {
+    const [a, b] = seats as [Seat, Seat];
+    const session = await core.readNamespacedPod({ name: a.pod, namespace: sessionsNamespace });
+    // A small server as a learner starts it under Pod Security "restricted", in the image
+    // the nodes already have (it brings Node).
+    await a.terminal.run(scriptCommand(`kubectl apply -f - <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata: { name: web, labels: { app: web } }
+spec:
+  securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: RuntimeDefault } }
+  containers:
+    - name: web
+      image: ${session.spec!.containers[0]!.image}
+      imagePullPolicy: IfNotPresent
+      command: [node, -e, "require('http').createServer((q, r) => r.end('hallo von a')).listen(8080)"]
+      ports: [{ containerPort: 8080 }]
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: [ALL] } }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web }
+spec: { selector: { app: web }, ports: [{ port: 80, targetPort: 8080 }] }
+YAML
+kubectl wait --for=condition=Ready pod/web --timeout=180s`), 240_000);
+    const web = await core.readNamespacedPod({ name: 'web', namespace: a.pod });
+    const clusterIp = (await core.readNamespacedService({ name: 'web', namespace: a.pod })).spec!.clusterIP!;
+    const webIp = web.status!.podIP!;
+    await waitForPolicyApplied(helm.kubeConfig, [webIp, session.status!.podIP!]);
+
+    const get = (seat: Seat, url: string) => seat.terminal.run(`curl -sS -m 10 ${url} 2>&1; echo " exit=$?"`, 60_000);
+    expect(await get(a, `http://web.${a.pod}.svc.cluster.local/`)).toContain('hallo von a exit=0');
+    expect(await get(a, `http://${webIp}:8080/`)).toContain('hallo von a exit=0');
+    for (const url of [`http://${clusterIp}/`, `http://web.${a.pod}.svc.cluster.local/`, `http://${webIp}:8080/`]) {
+      const answer = await get(b, url);
+      expect(answer).not.toContain('hallo von a');
+      // Refused at once (curl's 7, "Couldn't connect"), not a timeout (28).
+      expect(answer).toMatch(/Couldn't connect to server.* exit=7/s);
+    }
   }, 600_000);
 
   it('the runner pod is deleted mid-session: progress, session pod and files stay, and A reconnects to the same pod', async () => {
