@@ -158,6 +158,7 @@ ensure_inotify_limits() {
 }
 
 ensure_engine
+[[ -n "${DOCKER_HOST:-}" ]] || "$HERE/cgroup-mounts.sh" # the host's cgroups only matter for a local engine
 refresh_wrapper
 ensure_inotify_limits
 ensure_probe_image

@@ -11,7 +11,9 @@ let container = '';
 
 beforeAll(async () => {
   container = await docker(
-    'run', '-d', '--privileged',
+    // kind runs its nodes in a cgroup namespace of their own; without one, kind's entrypoint
+    // takes the "cgroupns not enabled" path, which unmounts cgroup hierarchies it cannot scope.
+    'run', '-d', '--privileged', '--cgroupns=private',
     '--tmpfs', '/run', '--tmpfs', '/tmp', '--volume', '/var',
     '--volume', '/lib/modules:/lib/modules:ro',
     nodeImage,
