@@ -55,7 +55,15 @@ const secondsSince = (started: number) => (performance.now() - started) / 1000;
 async function createCluster(name: string, dir: string, kubeconfigPath: string, workers: number): Promise<void> {
   const config = join(dir, 'kind.yaml');
   await writeFile(config, `kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n  - role: control-plane\n${'  - role: worker\n'.repeat(workers)}`);
-  await tool(toolchain().kind, ['create', 'cluster', '--name', name, '--image', await nodeImage(), '--config', config, '--kubeconfig', kubeconfigPath, '--wait', '300s'], 900_000);
+  const create = async () => tool(toolchain().kind, ['create', 'cluster', '--name', name, '--image', await nodeImage(), '--config', config, '--kubeconfig', kubeconfigPath, '--wait', '300s'], 900_000);
+  try {
+    await create();
+  } catch (error) {
+    // kubeadm init gives up now and then on this loaded machine (its API server not
+    // answering the first requests); kind removed the nodes, so one more try is clean.
+    console.warn(`[helm] kind create cluster ${name} fehlgeschlagen, zweiter Versuch: ${String(error).split('\n')[0]}`);
+    await create();
+  }
 }
 
 async function buildImage(): Promise<string> {
@@ -102,67 +110,78 @@ export async function startHelmCluster(options: HelmClusterOptions): Promise<Hel
   const releaseNamespace = 'werkbank';
   const nodePort = randomInt(30_000, 32_700);
 
-  const clusterStarted = performance.now();
-  const [image, clusterSeconds] = await Promise.all([
-    buildImage(),
-    createCluster(options.name, options.dir, kubeconfigPath, workers).then(() => {
-      const seconds = secondsSince(clusterStarted);
-      log(`[helm] ${workers + 1}-Knoten-Cluster ${options.name} bereit nach ${seconds.toFixed(1)} s`);
-      return seconds;
-    }),
-  ]);
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(kubeconfigPath);
-  const core = kubeConfig.makeApiClient(CoreV1Api);
-
-  // Only the workers run pods (the control plane keeps its taint in a cluster with workers).
-  const workerNodes = Array.from({ length: workers }, (_, i) => `${options.name}-worker${i === 0 ? '' : i + 1}`);
-  const loadStarted = performance.now();
-  await tool(toolchain().kind, ['load', 'docker-image', '--name', options.name, '--nodes', workerNodes.join(','), image], 900_000);
-  const imageLoadSeconds = secondsSince(loadStarted);
-  log(`[helm] Image ${image} in die ${workers} Worker geladen nach ${imageLoadSeconds.toFixed(1)} s`);
-
-  const { stdout: nodeIp } = await tool('docker', ['inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', `${options.name}-control-plane`]);
-  const baseUrl = `http://${nodeIp.trim()}:${nodePort}`;
-  const colon = image.lastIndexOf(':');
-  const sets = [
-    'learners.mode=namespace',
-    'learners.poolSize=0',
-    `image.repository=${image.slice(0, colon)}`,
-    `image.tag=${image.slice(colon + 1)}`,
-    'service.type=NodePort',
-    `service.nodePort=${nodePort}`,
-    // The page's address as browsers see it here: a node and its port.
-    `runner.extraEnv.WERKBANK_ALLOWED_ORIGINS=${baseUrl}`,
-    ...(options.sets ?? []),
-  ];
-  const installStarted = performance.now();
-  await tool(toolchain().helm, [
-    'install', release, CHART_DIR,
-    '--kubeconfig', kubeconfigPath,
-    '--namespace', releaseNamespace, '--create-namespace',
-    ...sets.flatMap((value) => ['--set', value]),
-    '--wait', '--timeout', '10m',
-  ], 900_000);
-  const installSeconds = secondsSince(installStarted);
-  log(`[helm] helm install fertig nach ${installSeconds.toFixed(1)} s`);
-  await waitForRunner(baseUrl);
-
-  return {
-    name: options.name,
-    kubeconfigPath,
-    kubeConfig,
-    core,
-    baseUrl,
-    image,
-    release,
-    releaseNamespace,
-    sessionsNamespace: `${release}-sessions`,
-    workerNodes,
-    seconds: { cluster: clusterSeconds, imageLoad: imageLoadSeconds, install: installSeconds },
-    kubectl: (args) => tool(toolchain().kubectl, ['--kubeconfig', kubeconfigPath, ...args], 120_000),
-    delete: async () => {
-      await tool(toolchain().kind, ['delete', 'cluster', '--name', options.name, '--kubeconfig', kubeconfigPath]).catch(() => undefined);
-    },
+  const deleteCluster = async () => {
+    await tool(toolchain().kind, ['delete', 'cluster', '--name', options.name, '--kubeconfig', kubeconfigPath]).catch(() => undefined);
   };
+  try {
+    return await installInto();
+  } catch (error) {
+    // Nobody else holds the cluster yet: a failed set-up must not leave it running.
+    await deleteCluster();
+    throw error;
+  }
+
+  async function installInto(): Promise<HelmCluster> {
+    const clusterStarted = performance.now();
+    const [image, clusterSeconds] = await Promise.all([
+      buildImage(),
+      createCluster(options.name, options.dir, kubeconfigPath, workers).then(() => {
+        const seconds = secondsSince(clusterStarted);
+        log(`[helm] ${workers + 1}-Knoten-Cluster ${options.name} bereit nach ${seconds.toFixed(1)} s`);
+        return seconds;
+      }),
+    ]);
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(kubeconfigPath);
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+
+    // Only the workers run pods (the control plane keeps its taint in a cluster with workers).
+    const workerNodes = Array.from({ length: workers }, (_, i) => `${options.name}-worker${i === 0 ? '' : i + 1}`);
+    const loadStarted = performance.now();
+    await tool(toolchain().kind, ['load', 'docker-image', '--name', options.name, '--nodes', workerNodes.join(','), image], 900_000);
+    const imageLoadSeconds = secondsSince(loadStarted);
+    log(`[helm] Image ${image} in die ${workers} Worker geladen nach ${imageLoadSeconds.toFixed(1)} s`);
+
+    const { stdout: nodeIp } = await tool('docker', ['inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', `${options.name}-control-plane`]);
+    const baseUrl = `http://${nodeIp.trim()}:${nodePort}`;
+    const colon = image.lastIndexOf(':');
+    const sets = [
+      'learners.mode=namespace',
+      'learners.poolSize=0',
+      `image.repository=${image.slice(0, colon)}`,
+      `image.tag=${image.slice(colon + 1)}`,
+      'service.type=NodePort',
+      `service.nodePort=${nodePort}`,
+      // The page's address as browsers see it here: a node and its port.
+      `runner.extraEnv.WERKBANK_ALLOWED_ORIGINS=${baseUrl}`,
+      ...(options.sets ?? []),
+    ];
+    const installStarted = performance.now();
+    await tool(toolchain().helm, [
+      'install', release, CHART_DIR,
+      '--kubeconfig', kubeconfigPath,
+      '--namespace', releaseNamespace, '--create-namespace',
+      ...sets.flatMap((value) => ['--set', value]),
+      '--wait', '--timeout', '10m',
+    ], 900_000);
+    const installSeconds = secondsSince(installStarted);
+    log(`[helm] helm install fertig nach ${installSeconds.toFixed(1)} s`);
+    await waitForRunner(baseUrl);
+
+    return {
+      name: options.name,
+      kubeconfigPath,
+      kubeConfig,
+      core,
+      baseUrl,
+      image,
+      release,
+      releaseNamespace,
+      sessionsNamespace: `${release}-sessions`,
+      workerNodes,
+      seconds: { cluster: clusterSeconds, imageLoad: imageLoadSeconds, install: installSeconds },
+      kubectl: (args) => tool(toolchain().kubectl, ['--kubeconfig', kubeconfigPath, ...args], 120_000),
+      delete: deleteCluster,
+    };
+  }
 }
