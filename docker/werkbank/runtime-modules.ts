@@ -12,9 +12,11 @@ import { z } from 'zod';
 
 /** What the runner, the checks and the labs import from npm (node:* aside). */
 export const RUNTIME_PACKAGES = [
+  '@hono/node-server',
   '@kubernetes/client-node',
   '@xterm/addon-serialize',
   '@xterm/headless',
+  'hono',
   'node-pty',
   // Lesson markup (runner/labs/lesson-markup.ts): the lab loader reads the MDX steps.
   'satteri',
