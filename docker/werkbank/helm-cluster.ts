@@ -55,15 +55,7 @@ const secondsSince = (started: number) => (performance.now() - started) / 1000;
 async function createCluster(name: string, dir: string, kubeconfigPath: string, workers: number): Promise<void> {
   const config = join(dir, 'kind.yaml');
   await writeFile(config, `kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n  - role: control-plane\n${'  - role: worker\n'.repeat(workers)}`);
-  const create = async () => tool(toolchain().kind, ['create', 'cluster', '--name', name, '--image', await nodeImage(), '--config', config, '--kubeconfig', kubeconfigPath, '--wait', '300s'], 900_000);
-  try {
-    await create();
-  } catch (error) {
-    // kubeadm init gives up now and then on this loaded machine (its API server not
-    // answering the first requests); kind removed the nodes, so one more try is clean.
-    console.warn(`[helm] kind create cluster ${name} fehlgeschlagen, zweiter Versuch: ${String(error).split('\n')[0]}`);
-    await create();
-  }
+  await tool(toolchain().kind, ['create', 'cluster', '--name', name, '--image', await nodeImage(), '--config', config, '--kubeconfig', kubeconfigPath, '--wait', '300s'], 900_000);
 }
 
 async function buildImage(): Promise<string> {
