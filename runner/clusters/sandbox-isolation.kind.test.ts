@@ -326,9 +326,11 @@ describe('lifecycle', () => {
     expect(labels[LABELS.runner]).toBe((await readFile(join(dataDir, 'clusters', 'owner'), 'utf8')).trim());
     await manager.reset(a.id);
     // The old sandbox goes with everything in it (its Docker data too) …
-    for (let i = 0; i < 120 && (await docker('ps', '-a', '--filter', `name=^${a.sandbox}$`, '--format', '{{.Names}}')) !== ''; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
+    await waitUntil(`${a.sandbox} entfernt`, async () => (await docker('ps', '-a', '--filter', `name=^${a.sandbox}$`, '--format', '{{.Names}}')) === '', {
+      timeoutMs: 120_000,
+      intervalMs: 1000,
+      retryErrors: false,
+    });
     expect(await docker('ps', '-a', '--filter', `name=^${a.sandbox}$`, '--format', '{{.Names}}')).toBe('');
     expect(await docker('volume', 'ls', '-q', '--filter', `name=^${a.sandbox}-docker$`)).toBe('');
     // … and the home, back on the host, has all of A's files, and so has A's new sandbox.
