@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../checks/testing/wait.ts';
 import { learnerIdOf, newLearner, TerminalClient, type Learner } from '../../runner/testing/terminal-client.ts';
 import { learnerShortId } from '../../runner/clusters/kubeconfig.ts';
-import { connectLearner, runnerPod as currentRunnerPod, startHelmCluster, waitForRunner, type HelmCluster } from './helm-cluster.ts';
+import { connectLearner, runnerPod as currentRunnerPod, startHelmCluster, tool, waitForRunner, type HelmCluster } from './helm-cluster.ts';
 import { waitForPolicyApplied } from '../kind-node/network-policy-applied.ts';
 
 const SOLUTIONS = new URL('../../labs/konfiguration/solutions/', import.meta.url).pathname;
@@ -157,6 +157,8 @@ spec:
       imagePullPolicy: IfNotPresent
       command: [node, -e, "require('http').createServer((q, r) => r.end('hallo von a')).listen(8080)"]
       ports: [{ containerPort: 8080 }]
+      # Ready means listening: Node takes a moment to start under load.
+      readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 }
       securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: [ALL] } }
 ---
 apiVersion: v1
@@ -169,6 +171,16 @@ kubectl wait --for=condition=Ready pod/web --timeout=180s`), 240_000);
     const clusterIp = (await core.readNamespacedService({ name: 'web', namespace: a.pod })).spec!.clusterIP!;
     const webIp = web.status!.podIP!;
     await waitForPolicyApplied(helm.kubeConfig, [webIp, session.status!.podIP!]);
+    // Until kube-proxy on a node knows the Service's endpoint it rejects connections to the
+    // Service itself, which would look like the policy at work: wait for it on every node.
+    const nodes = (await core.listNode()).items.map((node) => node.metadata!.name!);
+    await waitFor(`kube-proxy leitet web auf ${nodes.join(', ')} an ${webIp}:8080 weiter`, async () => {
+      for (const node of nodes) {
+        const { stdout } = await tool('docker', ['exec', node, 'iptables-save', '-t', 'nat'], 30_000);
+        if (!stdout.includes(`--to-destination ${webIp}:8080`)) return false;
+      }
+      return true;
+    }, { timeoutMs: 120_000, intervalMs: 500 });
 
     const get = (seat: Seat, url: string) => seat.terminal.run(`curl -sS -m 10 ${url} 2>&1; echo " exit=$?"`, 60_000);
     expect(await get(a, `http://web.${a.pod}.svc.cluster.local/`)).toContain('hallo von a exit=0');
