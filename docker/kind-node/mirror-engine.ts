@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { lastLines, processRunner, type CommandResult } from '../../runner/clusters/commands.ts';
 import { waitForInnerDocker } from '../../runner/clusters/sandbox-seed.ts';
 import { repoRoot } from '../../runner/config.ts';
+import { runChecked } from '../../runner/process.ts';
 import { toolchain } from '../toolchain/paths.ts';
 import { mirrorStorage } from './mirror-storage.ts';
 
@@ -31,11 +32,7 @@ export interface MirrorEngine {
   close(): Promise<void>;
 }
 
-async function must(args: string[], what: string, timeoutMs = 120_000): Promise<string> {
-  const result = await processRunner.run('docker', args, { timeoutMs });
-  if (result.code !== 0) throw new Error(`${what}: ${lastLines(result.stderr || result.stdout, 8)}`);
-  return result.stdout.trim();
-}
+const must = (args: string[], what: string, timeoutMs = 120_000) => runChecked('docker', args, { what, timeoutMs }).then((stdout) => stdout.trim());
 
 export async function startMirrorEngine(log: (line: string) => void = () => {}): Promise<MirrorEngine> {
   const tools = toolchain();

@@ -6,9 +6,10 @@
 // runs for the push alone on the host's loopback; the host keeps no new tag.
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { lastLines, processRunner } from '../../runner/clusters/commands.ts';
+import { runChecked } from '../../runner/process.ts';
+import { freePort } from '../../runner/testing/free-port.ts';
 import { cacheDir } from '../toolchain/paths.ts';
 
 export interface MirrorStorage {
@@ -18,22 +19,8 @@ export interface MirrorStorage {
   digest: string;
 }
 
-async function must(args: string[], what: string, timeoutMs = 120_000): Promise<string> {
-  const result = await processRunner.run('docker', args, { timeoutMs });
-  if (result.code !== 0) throw new Error(`${what}: ${lastLines(result.stderr || result.stdout, 8)}`);
-  return result.stdout.trim();
-}
+const must = (args: string[], what: string, timeoutMs = 120_000) => runChecked('docker', args, { what, timeoutMs }).then((stdout) => stdout.trim());
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('kein freier Port'))));
-    });
-  });
-}
 
 async function waitForRegistry(url: string, exited: () => string | undefined): Promise<void> {
   const deadline = Date.now() + 60_000;

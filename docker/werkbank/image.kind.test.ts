@@ -4,10 +4,10 @@
 // and a learner's shell in it has kubectl and helm. In the kind project because it needs
 // Docker and builds the image when its inputs changed (warm: one hash, no build).
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../checks/testing/wait.ts';
 import { runChecked } from '../../runner/process.ts';
+import { freePort } from '../../runner/testing/free-port.ts';
 import { newLearner, TerminalClient } from '../../runner/testing/terminal-client.ts';
 
 const BUILD = new URL('./build.sh', import.meta.url).pathname;
@@ -20,17 +20,6 @@ async function docker(...args: string[]): Promise<string> {
   return (await runChecked('docker', args, { timeoutMs: 120_000 })).trim();
 }
 
-/** A port nobody listens on right now, for the container's published port. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('kein Port'))));
-    });
-  });
-}
 
 beforeAll(async () => {
   // Progress lines go to the test's output; a cold build takes a few minutes.

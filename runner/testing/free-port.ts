@@ -1,0 +1,14 @@
+// A port on 127.0.0.1 that nobody listens on right now, for a container's published port
+// or a short-lived local server.
+import { createServer } from 'node:net';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('kein freier Port'))));
+    });
+  });
+}
