@@ -32,6 +32,7 @@ import {
   type SessionPodSettings,
 } from './session-pod.ts';
 import { podPlacement, type PodPlacementOptions } from '../terminal/pod-placement.ts';
+import { waitUntil, type WaitOptions } from '../wait.ts';
 
 const CONTAINER = 'shell';
 /** The learner's token in their kubeconfig lives a day; "Prüfen" takes a fresh one after an hour. */
@@ -222,19 +223,23 @@ export class KubernetesProvider implements ClusterProvider {
    * namespace and pod are still being deleted (seconds to minutes): wait for them. */
   private async untilPreviousGone(name: string, onWaiting: () => void): Promise<void> {
     const namespace = this.options.sessionsNamespace;
-    const deadline = Date.now() + 5 * 60_000;
     let shown = false;
-    for (;;) {
+    await waitUntil(`frühere Sitzung ${name} gelöscht`, async () => {
       const [learnerNamespace, pod] = await Promise.all([
         readOrUndefined(this.core.readNamespace({ name })),
         readOrUndefined(this.core.readNamespacedPod({ name, namespace })),
       ]);
-      if (!learnerNamespace?.metadata?.deletionTimestamp && !pod?.metadata?.deletionTimestamp) return;
+      if (!learnerNamespace?.metadata?.deletionTimestamp && !pod?.metadata?.deletionTimestamp) return true;
       if (!shown) onWaiting();
       shown = true;
-      if (Date.now() > deadline) throw createFailed(`Deine frühere Sitzung ${name} ist nach 5 Minuten noch nicht gelöscht. Versuche es später noch einmal.`);
-      await new Promise((resolve) => setTimeout(resolve, this.options.pollMs ?? 1000));
-    }
+      return false;
+    }, this.polling(5 * 60_000, `Deine frühere Sitzung ${name} ist nach 5 Minuten noch nicht gelöscht. Versuche es später noch einmal.`));
+  }
+
+  /** Waits of this provider: its poll interval, API errors end the wait, the timeout is a
+   * ClusterError the learner reads. */
+  private polling(timeoutMs: number, timeoutMessage: string): WaitOptions {
+    return { timeoutMs, intervalMs: this.options.pollMs ?? 1000, retryErrors: false, timeoutError: () => createFailed(timeoutMessage) };
   }
 
   /** The learner's home claim for this pod, or null (a pool pod, or homes in the pod). */
@@ -295,7 +300,7 @@ export class KubernetesProvider implements ClusterProvider {
     const claim = this.claimOf(name);
     const read = () => readOrUndefined(this.core.readNamespacedPod({ name, namespace }));
     try {
-      let pod = await read();
+      const pod = await read();
       const mountsClaim = (candidate: V1Pod) => !claim || (candidate.spec?.volumes ?? []).some((volume) => volume.persistentVolumeClaim?.claimName === claim.name);
       if (pod && !pod.metadata?.deletionTimestamp && mountsClaim(pod)) {
         if (!isReady(pod)) await this.waitForPod(name, () => {});
@@ -304,12 +309,7 @@ export class KubernetesProvider implements ClusterProvider {
       this.log(`${name}: Sitzungs-Pod ${pod ? 'ohne das Home-Volume' : 'fehlt'}; er wird neu gemacht`);
       if (pod && !pod.metadata?.deletionTimestamp) await this.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 5 }).catch(ignoreMissing);
       // A name is free again only when the old pod is gone.
-      const deadline = Date.now() + 120_000;
-      while (pod) {
-        if (Date.now() > deadline) throw createFailed(`Der alte Sitzungs-Pod ${name} verschwindet nicht.`);
-        await new Promise((resolve) => setTimeout(resolve, this.options.pollMs ?? 1000));
-        pod = await read();
-      }
+      if (pod) await waitUntil(`alter Sitzungs-Pod ${name} weg`, async () => !(await read()), this.polling(120_000, `Der alte Sitzungs-Pod ${name} verschwindet nicht.`));
       await this.makePod(name, await ensureOwnerId(this.options.stateDir));
       await this.waitForPod(name, () => {});
     } catch (error) {
@@ -320,20 +320,19 @@ export class KubernetesProvider implements ClusterProvider {
 
   /** Until the pod runs: Pending for lack of room is a wait (shown), a bad image an end. */
   private async waitForPod(name: string, onWaiting: (detail: string) => void): Promise<void> {
-    const deadline = Date.now() + (this.options.readyTimeoutMs ?? 15 * 60_000);
+    const timeoutMs = this.options.readyTimeoutMs ?? 15 * 60_000;
     let shown: string | null = null;
-    for (;;) {
+    await waitUntil(`Sitzungs-Pod ${name} läuft`, async () => {
       const pod = await this.core.readNamespacedPod({ name, namespace: this.options.sessionsNamespace });
-      if (isReady(pod)) return;
+      if (isReady(pod)) return true;
       const reason = podWaitReason(pod);
       if (reason.failed) throw createFailed(reason.failed);
       if (reason.waiting && reason.waiting !== shown) {
         shown = reason.waiting;
         onWaiting(reason.waiting);
       }
-      if (Date.now() > deadline) throw createFailed(`Die Sitzung lief nach ${Math.round((this.options.readyTimeoutMs ?? 15 * 60_000) / 60_000)} Minuten noch nicht.`);
-      await new Promise((resolve) => setTimeout(resolve, this.options.pollMs ?? 1000));
-    }
+      return false;
+    }, this.polling(timeoutMs, `Die Sitzung lief nach ${Math.round(timeoutMs / 60_000)} Minuten noch nicht.`));
   }
 
   async get(name: string): Promise<ClusterHandle | null> {
