@@ -2,19 +2,17 @@
 // kind cluster of one control plane and workers from the local node image, the Werkbank
 // image built and loaded into the workers, the chart installed with a NodePort Service,
 // and the runner answering there. Also what both do as the page does: connect a learner.
-import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { nodeImage } from '../../checks/testing/kind-cluster.ts';
 import { waitFor } from '../../checks/testing/wait.ts';
+import { runChecked } from '../../runner/process.ts';
 import { TerminalClient, type Learner } from '../../runner/testing/terminal-client.ts';
 import { toolchain } from '../toolchain/paths.ts';
 import { CHART_DIR } from './chart-rules.ts';
 
-const run = promisify(execFile);
 const BUILD = new URL('./build.sh', import.meta.url).pathname;
 
 export interface HelmClusterOptions {
@@ -42,12 +40,12 @@ export interface HelmCluster {
   workerNodes: string[];
   /** Seconds each set-up step took (figures, not limits). */
   seconds: { cluster: number; imageLoad: number; install: number };
-  kubectl(args: string[]): Promise<{ stdout: string; stderr: string }>;
+  kubectl(args: string[]): Promise<{ stdout: string }>;
   delete(): Promise<void>;
 }
 
-export function tool(binary: string, args: string[], timeoutMs = 600_000) {
-  return run(binary, args, { timeout: timeoutMs, maxBuffer: 64 << 20 });
+export async function tool(binary: string, args: string[], timeoutMs = 600_000, onStderrLine?: (line: string) => void): Promise<{ stdout: string }> {
+  return { stdout: await runChecked(binary, args, { timeoutMs, onStderrLine }) };
 }
 
 const secondsSince = (started: number) => (performance.now() - started) / 1000;
@@ -59,8 +57,7 @@ async function createCluster(name: string, dir: string, kubeconfigPath: string, 
 }
 
 async function buildImage(): Promise<string> {
-  const build = await tool('bash', [BUILD], 1_800_000);
-  process.stderr.write(build.stderr);
+  const build = await tool('bash', [BUILD], 1_800_000, (line) => process.stderr.write(`${line}\n`));
   return build.stdout.trim().split('\n').at(-1)!;
 }
 
