@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { KubernetesProvider } from './kubernetes-provider.ts';
-import { parseNamespaceObjects, RUNNER_LABEL } from './learner-namespaces.ts';
-import { ClusterManager } from './manager.ts';
-import { parseSessionPodSettings, SESSION_LABEL } from './session-pod.ts';
+import { RUNNER_LABEL } from './learner-namespaces.ts';
+import type { ClusterManager } from './manager.ts';
+import { SESSION_LABEL } from './session-pod.ts';
+import { kwokNamespaceManager } from '../testing/kwok-namespace-manager.ts';
 
 const suffix = randomBytes(3).toString('hex');
 const sessions = `wb-sessions-${suffix}`;
@@ -23,39 +23,8 @@ let admin: KubeConfig;
 let core: CoreV1Api;
 const managers: ClusterManager[] = [];
 
-const NAMESPACE_OBJECTS = `apiVersion: v1
-kind: ResourceQuota
-metadata:
-  name: werkbank-quota
-spec:
-  hard:
-    pods: "20"
-`;
-
 function manager(nodeSelector: Record<string, string> = {}): ClusterManager {
-  const provider = new KubernetesProvider({
-    stateDir: join(dataDir, 'clusters'),
-    kubeConfig: admin,
-    kubeconfigPath: inject('kwokKubeconfig'),
-    kubectl: 'kubectl',
-    sessionsNamespace: sessions,
-    sessionImage: 'werkbank/werkbank:test',
-    learnerRole: 'edit',
-    namespaceObjects: parseNamespaceObjects(NAMESPACE_OBJECTS),
-    sessionSettings: parseSessionPodSettings(JSON.stringify({ nodeSelector })),
-    pollMs: 200,
-    log: () => {},
-  });
-  const created = new ClusterManager({
-    provider,
-    dataDir,
-    poolSize: 0,
-    maxClusters: 10,
-    idleTtlMs: 3600_000,
-    memoryPerClusterMiB: 1,
-    maxParallelCreates: 2,
-    log: () => {},
-  });
+  const created = kwokNamespaceManager({ dataDir, admin, sessionsNamespace: sessions, sessionSettings: { nodeSelector } });
   managers.push(created);
   return created;
 }

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { learnerHome } from '../learner-dir.ts';
-import { KubernetesProvider } from './kubernetes-provider.ts';
-import { parseNamespaceObjects, RUNNER_LABEL } from './learner-namespaces.ts';
-import { ClusterManager } from './manager.ts';
-import { HOME_LABEL, homeClaimName, homeKey, parseSessionPodSettings } from './session-pod.ts';
+import { RUNNER_LABEL } from './learner-namespaces.ts';
+import type { ClusterManager } from './manager.ts';
+import { HOME_LABEL, homeClaimName, homeKey } from './session-pod.ts';
+import { kwokNamespaceManager } from '../testing/kwok-namespace-manager.ts';
 
 const suffix = randomBytes(3).toString('hex');
 const sessions = `wb-homes-${suffix}`;
@@ -25,20 +25,7 @@ let core: CoreV1Api;
 const managers: ClusterManager[] = [];
 
 function manager(poolSize = 0): ClusterManager {
-  const provider = new KubernetesProvider({
-    stateDir: join(dataDir, 'clusters'),
-    kubeConfig: admin,
-    kubeconfigPath: inject('kwokKubeconfig'),
-    kubectl: 'kubectl',
-    sessionsNamespace: sessions,
-    sessionImage: 'werkbank/werkbank:test',
-    learnerRole: 'edit',
-    namespaceObjects: parseNamespaceObjects('apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: werkbank-quota\nspec:\n  hard:\n    pods: "20"\n'),
-    sessionSettings: parseSessionPodSettings(JSON.stringify({ home: { size: '1Gi', storageClassName: storageClass } })),
-    pollMs: 200,
-    log: () => {},
-  });
-  const created = new ClusterManager({ provider, dataDir, poolSize, maxClusters: 10, idleTtlMs: 3600_000, memoryPerClusterMiB: 1, maxParallelCreates: 2, log: () => {} });
+  const created = kwokNamespaceManager({ dataDir, admin, sessionsNamespace: sessions, sessionSettings: { home: { size: '1Gi', storageClassName: storageClass } }, poolSize });
   managers.push(created);
   return created;
 }
