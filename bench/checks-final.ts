@@ -48,6 +48,7 @@ const lab = labSchema.parse({
   id: 'bench-final',
   title: 'Endgültige Fehler',
   lesson: 'deployments',
+  needs: 'cluster',
   namespace,
   steps: scenarios.map(({ step, label, checks }) => ({ id: step, title: label, checks, hint: '-', solution: `solutions/${step}.sh` })),
 });

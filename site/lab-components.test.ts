@@ -28,6 +28,7 @@ export default defineLab({
   id: 'beispiel',
   title: 'Beispiel',
   lesson: 'lektion',
+  needs: 'cluster',
   namespace: 'beispiel',
   steps: [
 ${steps
@@ -131,7 +132,7 @@ describe('lessons and labs in the site build', () => {
   test('the lesson compiler checks each lesson too (the dev server recompiles one at a time)', () => {
     const loaded: LoadedLab = {
       dir: join(repoRoot, 'labs', 'beispiel'),
-      lab: { id: 'beispiel', title: 'B', lesson: 'lektion', namespace: 'beispiel', steps: [{ id: 'eins', title: 'E', hint: 'H', solution: 's.sh', checks: [{ check: 'namespace-exists', params: {} }] }] },
+      lab: { id: 'beispiel', title: 'B', lesson: 'lektion', needs: 'cluster', namespace: 'beispiel', steps: [{ id: 'eins', title: 'E', hint: 'H', solution: 's.sh', checks: [{ check: 'namespace-exists', params: {} }] }] },
     };
     const lessonsDir = join(repoRoot, 'lessons');
     const compile = (source: string) =>

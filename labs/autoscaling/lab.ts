@@ -4,6 +4,8 @@ export default defineLab({
   id: 'autoscaling',
   title: 'Die Demo-App skaliert sich selbst',
   lesson: 'autoscaling',
+  // A cluster of its own: its namespace, a load generator from `kubectl run` (root, no restricted securityContext) and the cluster's metrics-server.
+  needs: 'cluster',
   namespace: 'autoscaling',
   files: ['files/demo.yaml', 'files/demo-hpa.yaml'],
   steps: [

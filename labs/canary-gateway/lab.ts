@@ -7,6 +7,8 @@ export default defineLab({
   id: 'canary-gateway',
   title: 'Canary mit Gewichten',
   lesson: 'canary-gateway',
+  // A cluster of its own: its namespace and the cluster's Gateway API (GatewayClass traefik, Traefik's API for the live weights).
+  needs: 'cluster',
   namespace: 'gewichte',
   files: ['files/web-v1.yaml', 'files/web-v2.yaml', 'files/gateway.yaml', 'files/route.yaml', 'files/stichprobe.yaml', 'files/traefik-gewichte.sh'],
   steps: [

@@ -5,6 +5,8 @@ export default defineLab({
   id: 'canary-release',
   title: 'Version 2 als Canary',
   lesson: 'canary-release',
+  // A cluster of its own: images built with Docker and loaded into the nodes (`kind load`).
+  needs: 'cluster',
   namespace: 'canary',
   files: ['files/web-stabil.yaml', 'files/web-canary.yaml', 'files/stichprobe.yaml'],
   steps: [

@@ -4,6 +4,8 @@ export default defineLab({
   id: 'compose-zu-kubernetes',
   title: 'Ein eigenes Image im eigenen Cluster',
   lesson: 'compose-zu-kubernetes',
+  // A cluster of its own: Docker (`docker build`) and images loaded into the nodes (`kind load`).
+  needs: 'cluster',
   namespace: 'shop',
   files: ['files/shop.yaml'],
   // Only for a cluster that ran this lab before: removes an earlier werkbank/shop image.

@@ -4,6 +4,8 @@ export default defineLab({
   id: 'deployments',
   title: 'Ein Deployment durch seine Versionen führen',
   lesson: 'deployments',
+  // A cluster of its own: images built with Docker and loaded into the nodes (`kind load`).
+  needs: 'cluster',
   namespace: 'deployments',
   files: ['files/web.yaml'],
   steps: [

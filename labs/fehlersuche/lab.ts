@@ -6,6 +6,8 @@ export default defineLab({
   id: 'fehlersuche',
   title: 'Fehlersuche: sechs kaputte Anwendungen',
   lesson: 'fehlersuche',
+  // A cluster of its own: its setup makes namespaces (one with its own Pod Security level) and pods Pod Security "restricted" refuses.
+  needs: 'cluster',
   namespace: 'fehlersuche',
   setup: { manifests: ['setup/kaputt.yaml'], script: 'setup/kaputt.sh' },
   steps: [

@@ -7,6 +7,8 @@ export default defineLab({
   id: 'gitops',
   title: 'GitOps mit Flux: der Cluster folgt dem Repository',
   lesson: 'gitops',
+  // A cluster of its own: Flux in the cluster: CRDs, ClusterRoles, the namespace flux-system, images copied with Docker.
+  needs: 'cluster',
   namespace: 'gitops-lab',
   setup: { script: 'setup/flux.sh' },
   files: ['files/web.yaml', 'files/alt.yaml', 'files/quelle.yaml', 'files/sync.yaml'],

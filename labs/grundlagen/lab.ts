@@ -4,6 +4,8 @@ export default defineLab({
   id: 'grundlagen',
   title: 'Dein erster Cluster',
   lesson: 'grundlagen',
+  // A cluster of its own: its namespace and pods from `kubectl run` (root, no restricted securityContext).
+  needs: 'cluster',
   namespace: 'grundlagen',
   steps: [
     {

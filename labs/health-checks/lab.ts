@@ -4,6 +4,8 @@ export default defineLab({
   id: 'health-checks',
   title: 'Probes, die Kubernetes sagen, wie es deiner App geht',
   lesson: 'health-checks',
+  // A cluster of its own: its namespace and pods without the securityContext Pod Security "restricted" demands.
+  needs: 'cluster',
   namespace: 'health',
   files: ['files/probes.yaml', 'files/kaputt.yaml'],
   steps: [

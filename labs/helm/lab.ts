@@ -4,6 +4,8 @@ export default defineLab({
   id: 'helm',
   title: 'Ein eigenes Helm-Chart installieren, aktualisieren, zurückrollen',
   lesson: 'helm',
+  // A cluster of its own: its namespace and a chart whose pods lack the securityContext Pod Security "restricted" demands.
+  needs: 'cluster',
   namespace: 'helm-lab',
   steps: [
     {

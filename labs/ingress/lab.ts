@@ -5,6 +5,8 @@ export default defineLab({
   id: 'ingress',
   title: 'Zwei Anwendungen hinter einem Ingress',
   lesson: 'ingress',
+  // A cluster of its own: the cluster's ingress controller (IngressClass traefik) and pods from `kubectl run`.
+  needs: 'cluster',
   namespace: 'ingress-lab',
   files: ['files/ingress.yaml', 'files/http-test.yaml'],
   steps: [

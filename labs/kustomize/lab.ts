@@ -4,6 +4,8 @@ export default defineLab({
   id: 'kustomize',
   title: 'Eine Basis, zwei Umgebungen',
   lesson: 'kustomize',
+  // A cluster of its own: namespaces per overlay and images loaded into the nodes (`kind load`).
+  needs: 'cluster',
   namespace: 'kustomize-dev',
   files: ['files/deployment.yaml', 'files/service.yaml'],
   steps: [

@@ -9,6 +9,8 @@ export default defineLab({
   id: 'postgres-statefulset',
   title: 'PostgreSQL als StatefulSet mit Backup',
   lesson: 'postgres-statefulset',
+  // A cluster of its own: its namespace, volumes from the cluster's StorageClass and pods (postgres, `kubectl run`) Pod Security "restricted" refuses.
+  needs: 'cluster',
   namespace: 'datenbank',
   files: ['files/postgres.yaml', 'files/backup.yaml', 'files/dns-test.yaml', 'files/restore.yaml'],
   steps: [

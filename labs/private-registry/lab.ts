@@ -6,6 +6,8 @@ export default defineLab({
   id: 'private-registry',
   title: 'Images aus der eigenen Registry',
   lesson: 'private-registry',
+  // A cluster of its own: a registry on the node's network (hostNetwork) and Docker.
+  needs: 'cluster',
   namespace: 'registry',
   files: ['files/registry.yaml', 'files/shop.yaml', 'files/vorschau.yaml'],
   steps: [

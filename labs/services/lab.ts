@@ -5,6 +5,8 @@ export default defineLab({
   id: 'services',
   title: 'Ein Service vor drei Webservern',
   lesson: 'services',
+  // A cluster of its own: its namespace, NodePorts on the nodes and pods from `kubectl create deployment`.
+  needs: 'cluster',
   namespace: 'services',
   files: ['files/web-service.yaml', 'files/abruf.yaml', 'files/web-nodeport.yaml'],
   steps: [

@@ -4,6 +4,8 @@ export default defineLab({
   id: 'sicherheit',
   title: 'Ein gehärteter Pod mit knappen Rechten',
   lesson: 'sicherheit',
+  // A cluster of its own: its namespace with Pod Security labels of its own (namespace labels are the cluster's).
+  needs: 'cluster',
   namespace: 'sicherheit',
   files: ['files/sicher.yaml', 'files/rbac.yaml', 'files/fresser.yaml'],
   steps: [

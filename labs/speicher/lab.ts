@@ -5,6 +5,8 @@ export default defineLab({
   id: 'speicher',
   title: 'Daten, die bleiben',
   lesson: 'speicher',
+  // A cluster of its own: PersistentVolumes (`kubectl patch pv`, cluster-scoped).
+  needs: 'cluster',
   namespace: 'speicher',
   files: ['files/daten-pvc.yaml', 'files/notizen.yaml', 'files/lesen.yaml'],
   steps: [

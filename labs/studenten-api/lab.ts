@@ -6,6 +6,8 @@ export default defineLab({
   id: 'studenten-api',
   title: 'Abschlussprojekt: die Studenten-API',
   lesson: 'studenten-api',
+  // A cluster of its own: its namespace, volumes, an Ingress and pods Pod Security "restricted" refuses.
+  needs: 'cluster',
   namespace: 'development',
   files: ['files/backup.yaml'],
   steps: [

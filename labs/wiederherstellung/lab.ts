@@ -15,6 +15,8 @@ export default defineLab({
   id: 'wiederherstellung',
   title: 'Sicherung zurückspielen, Volume wieder anbinden',
   lesson: 'wiederherstellung',
+  // A cluster of its own: namespaces and PersistentVolumes (`kubectl patch pv`, cluster-scoped).
+  needs: 'cluster',
   namespace: 'wiederherstellung',
   files: ['files/datenbank.yaml'],
   steps: [

@@ -26,6 +26,7 @@ kwokTest('grade checks every learner with a cluster and writes CSV and JSON; wit
     id: 'note',
     title: 'Bewertung',
     lesson: 'konfiguration',
+    needs: 'namespace',
     namespace,
     steps: [
       { id: 'da', title: 'ConfigMap da', checks: [{ check: 'config-data', params: { name: 'abgabe' } }], hint: '-', solution: 'x.sh' },

@@ -28,6 +28,7 @@ function smallLab(namespace: string): Lab {
     id: 'konfig-mini',
     title: 'Konfiguration im Kleinen',
     lesson: 'konfiguration',
+    needs: 'namespace',
     namespace,
     steps: [
       {

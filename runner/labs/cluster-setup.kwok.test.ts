@@ -27,6 +27,7 @@ async function labWithSetup(id: string, title: string, files: Record<string, str
     id,
     title,
     lesson: id,
+    needs: 'cluster',
     namespace: id,
     steps: [{ id: 'schritt', title: 'Schritt', checks: [{ check: 'namespace-exists' }], hint: 'Hinweis', solution: 'solutions/schritt.sh' }],
     setup: {

@@ -40,6 +40,7 @@ export default defineLab({
   steps: [
 ${step}
   ],
+  needs: 'cluster',
 });
 `;
 

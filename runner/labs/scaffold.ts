@@ -37,6 +37,11 @@ export default defineLab({
   id: '${id}',
   title: 'Titel der Übung',
   lesson: '${id}',
+  // Decide: 'namespace' when every step works in one restricted namespace of the
+  // learner's (Pod Security "restricted", a quota, no rights outside it); 'cluster' when
+  // the lab makes namespaces or other cluster-wide objects, uses Docker or the nodes.
+  // This first step makes a namespace, so it needs a cluster of its own.
+  needs: 'cluster',
   namespace: '${id}',
   steps: [
     {

@@ -27,6 +27,9 @@ export const labStepSchema = z.strictObject({
   hint: z.string().min(1, 'Jeder Schritt braucht einen Hinweis'),
   /** Shell script relative to the lab directory; the learner may reveal it, `lab test` runs it. */
   solution: relativePath,
+  /** Only for a step that needs more than its lab: "cluster" in a lab that otherwise
+   * works in a namespace of its own (see the lab's `needs`). */
+  needs: z.literal('cluster').optional(),
 });
 
 /** The lab's starting state. Every new learner cluster gets it before it is handed out
@@ -52,6 +55,14 @@ export const labSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'muss ein gültiger Namespace-Name sein')
     .default('default'),
+  /** What the lab needs to work, decided by its author (no default): "namespace" when
+   * every step works in one restricted namespace of the learner's (Pod Security
+   * "restricted", a quota, no rights outside it: learner mode "namespace" of the Helm
+   * chart); "cluster" when it makes cluster-wide objects (namespaces, volumes, classes,
+   * cluster roles, CRDs), loads images into nodes, uses Docker, needs the nodes, installs
+   * add-ons, or runs pods Pod Security "restricted" refuses. `lab validate` checks a
+   * "namespace" lab's files and solutions for what would need the cluster. */
+  needs: z.enum(['namespace', 'cluster'], 'muss "namespace" oder "cluster" sein: braucht das Lab einen eigenen Cluster?'),
   steps: z
     .array(labStepSchema)
     .min(1, 'Ein Lab braucht mindestens einen Schritt')
@@ -63,3 +74,9 @@ export const labSchema = z.strictObject({
 
 export type Lab = z.output<typeof labSchema>;
 export type LabStep = Lab['steps'][number];
+export type LabNeeds = Lab['needs'];
+
+/** What one step needs: its own "cluster", else its lab's. */
+export function stepNeeds(lab: Pick<Lab, 'needs'>, step: Pick<LabStep, 'needs'>): LabNeeds {
+  return step.needs ?? lab.needs;
+}
