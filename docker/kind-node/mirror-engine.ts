@@ -13,7 +13,7 @@ import { lastLines, processRunner, type CommandResult } from '../../runner/clust
 import { waitForInnerDocker } from '../../runner/clusters/sandbox-seed.ts';
 import { repoRoot } from '../../runner/config.ts';
 import { runChecked } from '../../runner/process.ts';
-import { toolchain } from '../toolchain/paths.ts';
+import { toolchain, upstreamNodeImage } from '../toolchain/paths.ts';
 import { mirrorStorage } from './mirror-storage.ts';
 
 const REGISTRY = '127.0.0.1:5000';
@@ -21,7 +21,9 @@ const SOURCE = '/opt/werkbank-src';
 
 export interface MirrorEngine {
   container: string;
-  /** kindest/node:v<Kubernetes version>, the tag the runner looks for. */
+  /** kindest/node:v<KIND_NODE_VERSION>, the tag pull.sh gives what it pulls and the runner
+   * looks for. The mirror serves Werkbank's own build in place of kind's image (so under a
+   * digest of its own, and with our Kubernetes patch inside): the test is about the pull. */
   image: string;
   /** The digest the mirror serves kindest/node under. */
   digest: string;
@@ -38,7 +40,7 @@ export async function startMirrorEngine(log: (line: string) => void = () => {}):
   const tools = toolchain();
   const kubernetes = tools.versions.kubernetes;
   const localBuild = `werkbank/kind-node:v${kubernetes}`;
-  const image = `kindest/node:v${kubernetes}`;
+  const image = upstreamNodeImage({ env: {} }).tag;
   const container = `werkbank-mirror-${randomBytes(3).toString('hex')}`;
   const exec: MirrorEngine['exec'] = (args, options = {}) =>
     processRunner.run('docker', ['exec', ...Object.entries(options.env ?? {}).flatMap(([key, value]) => ['-e', `${key}=${value}`]), container, ...args], {

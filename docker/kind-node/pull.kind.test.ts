@@ -1,9 +1,9 @@
 // The ready-made node image first: on an engine whose Docker Hub pulls go to a registry
 // mirror on 127.0.0.1 (CNCF Distribution, serving the node image as kindest/node), the
 // node image step pulls kindest/node by its digest, and kind makes the cluster from that
-// pull. The engine never had the locally built image and has no network beyond its
-// loopback (mirror-engine.ts). A digest the mirror does not have sends the step to the
-// local build.
+// pull, tagged kindest/node:v<KIND_NODE_VERSION> (kind's Kubernetes patch, not ours). The
+// engine never had the locally built image and has no network beyond its loopback
+// (mirror-engine.ts). A digest the mirror does not have sends the step to the local build.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { runPullStep, startMirrorEngine, type MirrorEngine } from './mirror-engine.ts';
 

@@ -42,6 +42,7 @@ let base = '';
 beforeAll(async () => {
   server = createServer((request, response) => {
     requests += 1;
+    if (request.url?.startsWith('/silent/')) return; // accepts, never answers
     const body = files.get(request.url ?? '');
     if (!body) return void response.writeHead(404).end();
     response.writeHead(200, { 'content-length': body.length, 'content-type': 'application/octet-stream' }).end(body);
@@ -50,6 +51,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+  server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
   rmSync(root, { recursive: true, force: true });
 });
@@ -93,6 +95,29 @@ describe('release downloads', () => {
     const asset: ReleaseAsset = { tool: 'kubectl', version: '1.34.12', url: `${base}/nope/kubectl`, sha256: sha256(kindBinary), member: null };
     await expect(downloadRelease(asset, releasePath('kubectl', tools), { workDir: tools.dir })).rejects.toThrow(/kubectl 1\.34\.12 ließ sich nicht laden .*HTTP 404/);
     expect(readdirSync(tools.dir)).toEqual([]);
+  });
+
+  it('gives up soon, in German, when nothing answers or nobody listens, so start falls back to the source build', async () => {
+    const tools = toolchain({ env: { WERKBANK_CACHE: join(root, 'cache-silent') } });
+    const asset: ReleaseAsset = { tool: 'kubectl', version: '1.34.12', url: `${base}/silent/kubectl`, sha256: sha256(kindBinary), member: null };
+    await expect(downloadRelease(asset, releasePath('kubectl', tools), { workDir: tools.dir, answerTimeoutMs: 1000 })).rejects.toThrow(
+      /^kubectl 1\.34\.12 ließ sich nicht laden \(.*\): 127\.0\.0\.1:\d+ antwortet nicht innerhalb von 1 s\.$/,
+    );
+    expect(readdirSync(tools.dir)).toEqual([]);
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    await expect(downloadRelease({ ...asset, url: `http://127.0.0.1:${port}/kubectl` }, releasePath('kubectl', tools), { workDir: tools.dir })).rejects.toThrow(
+      `kubectl 1.34.12 ließ sich nicht laden (http://127.0.0.1:${port}/kubectl): keine Verbindung zu 127.0.0.1:${port} (ECONNREFUSED).`,
+    );
+  });
+
+  it('versions.env pins a published sum for each tool, so `./werkbank start` may download them', () => {
+    for (const tool of ['kind', 'kubectl', 'helm'] as const) expect(releaseAsset(tool).sha256, tool).toMatch(/^[0-9a-f]{64}$/);
+    // Anything but 64 hex digits switches the download off.
+    const unpinned = readFileSync(join(import.meta.dirname, '..', 'versions.env'), 'utf8').replace(/^HELM_RELEASE_SHA256=.*$/m, 'HELM_RELEASE_SHA256=unbekannt');
+    expect(releaseAsset('helm', unpinned).sha256).toBeNull();
   });
 
   it('refuses to download at all while versions.env has no real sum', async () => {

@@ -18,7 +18,24 @@ export interface DownloadOptions {
   workDir: string;
   /** Called with bytes received so far and the total when the server tells it. */
   onProgress?: (received: number, total: number | null) => void;
+  /** The whole download. */
   timeoutMs?: number;
+  /** Until the server answers at all (name lookup, connect, response headers). */
+  answerTimeoutMs?: number;
+}
+
+/** Without a network the request fails at once (no name lookup); a firewall that drops
+ * packets, or a server that accepts and says nothing, would hold `./werkbank start`'s
+ * step for minutes instead. A release server answers within a second or two. */
+const ANSWER_TIMEOUT_MS = 20_000;
+
+/** Why fetch() failed, in German: undici's own message is only "fetch failed". */
+function connectionProblem(error: unknown, host: string, answerTimedOut: boolean, answerMs: number): string {
+  if (answerTimedOut) return `${host} antwortet nicht innerhalb von ${Math.round(answerMs / 1000)} s`;
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const code = cause?.code ?? cause?.message ?? (error as Error).message;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `keine Verbindung: der Name ${host} lässt sich nicht auflösen (${code}, kein Internet?)`;
+  return `keine Verbindung zu ${host} (${code})`;
 }
 
 /** Downloads `asset` to `dest` (the binary itself; for archives the member inside). */
@@ -30,9 +47,16 @@ export async function downloadRelease(asset: ReleaseAsset, dest: string, options
   await mkdir(options.workDir, { recursive: true });
   const work = await mkdtemp(join(options.workDir, '.download-'));
   try {
-    const response = await fetch(asset.url, { signal: AbortSignal.timeout(options.timeoutMs ?? 600_000) }).catch((error: unknown) => {
-      throw new DownloadRefused(`${label} ließ sich nicht laden (${asset.url}): ${(error as Error).message}`);
-    });
+    const answerMs = options.answerTimeoutMs ?? ANSWER_TIMEOUT_MS;
+    const noAnswer = new AbortController();
+    const answerTimer = setTimeout(() => noAnswer.abort(), answerMs);
+    const signal = AbortSignal.any([AbortSignal.timeout(options.timeoutMs ?? 600_000), noAnswer.signal]);
+    const response = await fetch(asset.url, { signal })
+      .catch((error: unknown) => {
+        const problem = connectionProblem(error, new URL(asset.url).host, noAnswer.signal.aborted, answerMs);
+        throw new DownloadRefused(`${label} ließ sich nicht laden (${asset.url}): ${problem}.`);
+      })
+      .finally(() => clearTimeout(answerTimer));
     if (!response.ok || !response.body) {
       throw new DownloadRefused(`${label} ließ sich nicht laden (${asset.url}): HTTP ${response.status}.`);
     }

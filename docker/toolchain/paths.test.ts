@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { binaries, cacheDir, parseEnvFile, toolchain } from './paths.ts';
+import { binaries, cacheDir, parseEnvFile, toolchain, upstreamNodeImage } from './paths.ts';
 
 const pins = `
 # comment
@@ -39,6 +39,18 @@ describe('toolchain paths', () => {
   it('names the missing pin instead of building a path with "undefined" in it', () => {
     expect(() => toolchain({ env: {}, versionsEnv: 'KUBERNETES_VERSION=v1.34' })).toThrow(/ETCD_VERSION/);
     expect(() => toolchain({ env: {}, versionsEnv: 'not a line' })).toThrow(/nicht verstanden/);
+  });
+
+  it('names kind’s own node image by the Kubernetes version kind publishes, not ours, with the pinned digest', () => {
+    const digest = `sha256:${'4e'.repeat(32)}`;
+    const env = `${pins}KIND_NODE_VERSION=1.34.11\nKIND_NODE_DIGEST=${digest}\n`;
+    expect(upstreamNodeImage({ env: {}, versionsEnv: env })).toEqual({ version: '1.34.11', tag: 'kindest/node:v1.34.11', digest });
+    const other = `sha256:${'0'.repeat(64)}`;
+    expect(upstreamNodeImage({ env: { WERKBANK_KIND_NODE_DIGEST: other }, versionsEnv: env }).digest).toBe(other);
+    expect(upstreamNodeImage({ env: {}, versionsEnv: `${pins}KIND_NODE_VERSION=1.34.11\nKIND_NODE_DIGEST=unbekannt\n` }).digest).toBeNull();
+    expect(() => upstreamNodeImage({ env: {}, versionsEnv: pins })).toThrow(/KIND_NODE_VERSION/);
+    // The repo pins one, so `./werkbank start` tries the pull before the local build.
+    expect(upstreamNodeImage({ env: {} }).digest).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
   it('parses the repo’s own versions.env', () => {

@@ -126,6 +126,30 @@ export function toolchain(options: ToolchainOptions = {}): Toolchain {
   };
 }
 
+export interface UpstreamNodeImage {
+  /** KIND_NODE_VERSION: the Kubernetes version of kind's own node image, which may differ
+   * from KUBERNETES_VERSION (kind publishes one patch per minor). */
+  version: string;
+  /** kindest/node:v<version>, the tag docker/kind-node/pull.sh gives the pulled image. */
+  tag: string;
+  /** The pinned digest (WERKBANK_KIND_NODE_DIGEST, else KIND_NODE_DIGEST); null: no pull. */
+  digest: string | null;
+}
+
+/** kindest/node as docker/kind-node/pull.sh pulls and names it (same lines, same override). */
+export function upstreamNodeImage(options: ToolchainOptions = {}): UpstreamNodeImage {
+  const env = options.env ?? process.env;
+  const values = parseEnvFile(options.versionsEnv ?? readFileSync(versionsFile, 'utf8'));
+  const parsed = version.safeParse(values.KIND_NODE_VERSION);
+  if (!parsed.success) throw new Error(`docker/versions.env: KIND_NODE_VERSION fehlt oder ist keine Version (${values.KIND_NODE_VERSION ?? 'leer'}).`);
+  const digest = env.WERKBANK_KIND_NODE_DIGEST || values.KIND_NODE_DIGEST || '';
+  return {
+    version: parsed.data,
+    tag: `kindest/node:v${parsed.data}`,
+    digest: /^sha256:[0-9a-f]{64}$/.test(digest) ? digest : null,
+  };
+}
+
 /** The binaries not built yet; empty when `./werkbank toolchain` has run. */
 export function missingBinaries(tools: Toolchain = toolchain()): Binary[] {
   return (Object.keys(binaries) as Binary[]).filter((binary) => !existsSync(tools[binary]));

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -58,7 +58,13 @@ describe('which kind, kubectl and helm Werkbank uses', () => {
     expect(resolveTool('kind', { env: { PATH: wrong, WERKBANK_CACHE: cache } }).chosen).toMatchObject({ path: built, source: 'source' });
     const none = resolveTool('kind', { env: { PATH: wrong, WERKBANK_CACHE: emptyCache } });
     expect(none.chosen).toBeNull();
-    expect(none.provide).toBe('source');
+    // versions.env pins kind's published sum: start downloads it before building it.
+    expect(none).toMatchObject({ provide: 'download', noDownloadReason: null });
+    const unpinned = readFileSync(join(import.meta.dirname, '..', 'versions.env'), 'utf8').replace(/^KIND_RELEASE_SHA256=.*$/m, 'KIND_RELEASE_SHA256=unbekannt');
+    expect(resolveTool('kind', { env: { PATH: wrong, WERKBANK_CACHE: emptyCache }, versionsEnv: unpinned })).toMatchObject({
+      provide: 'source',
+      noDownloadReason: 'docker/versions.env hat noch keine Prüfsumme für kind',
+    });
   });
 
   it('prefers a verified download over the source build', () => {

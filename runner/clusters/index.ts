@@ -2,7 +2,7 @@
 // and gives other code (the "Prüfen" endpoint) `clusterFor(learnerId)`.
 import { join } from 'node:path';
 import { addonManifests, labImages } from '../../docker/images/images.ts';
-import { toolchain } from '../../docker/toolchain/paths.ts';
+import { toolchain, upstreamNodeImage } from '../../docker/toolchain/paths.ts';
 import { resolveTool } from '../../docker/toolchain/resolve.ts';
 import type { ClusterConfig } from './config.ts';
 import { ExistingClusterProvider } from './existing-provider.ts';
@@ -21,7 +21,9 @@ export function createProvider(config: ClusterConfig, dataDir: string): ClusterP
   const stateDir = join(dataDir, 'clusters');
   const tools = toolchain();
   const images = {
-    nodeImages: config.nodeImages ?? [`kindest/node:v${tools.versions.kubernetes}`, `werkbank/kind-node:v${tools.versions.kubernetes}`],
+    // kind's own image as docker/kind-node/pull.sh names it (its Kubernetes patch may differ
+    // from ours), else the local build.
+    nodeImages: config.nodeImages ?? [upstreamNodeImage().tag, `werkbank/kind-node:v${tools.versions.kubernetes}`],
     labImages: async () => config.labImages ?? (await labImages()),
     addonManifests: async () => config.addonManifests ?? (await addonManifests()),
   };

@@ -2,7 +2,7 @@
 // `./werkbank start` prints.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, parseEnvFile, toolchain } from '../../docker/toolchain/paths.ts';
+import { cacheDir, parseEnvFile, toolchain, upstreamNodeImage } from '../../docker/toolchain/paths.ts';
 import { resolveLearnerTools, type ResolveOptions } from '../../docker/toolchain/resolve.ts';
 import { LEARNER_TOOLS } from '../../docker/toolchain/tool-version.ts';
 import { runCommand, type RunCommand } from './command.ts';
@@ -35,12 +35,6 @@ function pinnedNodeMinimum(): string {
   return pins().NODE_MIN_VERSION ?? '22.12.0';
 }
 
-/** The digest docker/kind-node/pull.sh pulls kindest/node by, when one is pinned. */
-function nodeImageDigest(env: NodeJS.ProcessEnv): string | null {
-  const digest = env.WERKBANK_KIND_NODE_DIGEST || pins().KIND_NODE_DIGEST || '';
-  return /^sha256:[0-9a-f]{64}$/.test(digest) ? digest : null;
-}
-
 async function goVersion(run: RunCommand) {
   const onPath = await run('go', ['env', 'GOVERSION']);
   if (onPath.ok || !onPath.missing) return onPath;
@@ -65,11 +59,12 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
 
   const imagePresent = async (image: string) =>
     docker.info ? (await run('docker', ['image', 'inspect', '--format', '{{.Id}}', image])).ok : null;
-  const digest = nodeImageDigest(env);
+  const upstream = upstreamNodeImage({ env });
+  const { digest } = upstream;
   const pulledNodeImage = async () => {
     if (!docker.info) return null;
     if (!digest) return false;
-    const inspected = await run('docker', ['image', 'inspect', '--format', '{{range .RepoDigests}}{{println .}}{{end}}', `kindest/node:v${kubernetes}`]);
+    const inspected = await run('docker', ['image', 'inspect', '--format', '{{range .RepoDigests}}{{println .}}{{end}}', upstream.tag]);
     return inspected.ok && inspected.stdout.split('\n').includes(`kindest/node@${digest}`);
   };
   const [pulled, built, sandboxImage] = await Promise.all([
@@ -93,7 +88,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     {
       title: 'Images',
       findings: [
-        nodeImageFinding({ kubernetes, digest, offline: env.WERKBANK_OFFLINE === '1', pulled, built }),
+        nodeImageFinding({ kubernetes, upstreamTag: upstream.tag, digest, offline: env.WERKBANK_OFFLINE === '1', wrapperInUse: docker.info?.wrapperInUse ?? false, pulled, built }),
         imageFinding('Sandbox-Image', `werkbank/sandbox:v${kubernetes}`, sandboxImage),
       ],
     },

@@ -36,12 +36,14 @@ describe('tool probes', () => {
 
   it('says where the node image comes from: pulled by its digest, the local build, or what start will do', () => {
     const digest = `sha256:${'ab'.repeat(32)}`;
-    const probe = { kubernetes: '1.34.12', digest, offline: false, pulled: false, built: false };
-    expect(nodeImageFinding({ ...probe, pulled: true })).toMatchObject({ status: 'ok', detail: 'kindest/node:v1.34.12 vorhanden (gezogen, sha256:abababababab…)' });
+    // kind publishes 1.34.11 for the pinned 1.34.12: the pulled image is named by its own version.
+    const probe = { kubernetes: '1.34.12', upstreamTag: 'kindest/node:v1.34.11', digest, offline: false, wrapperInUse: false, pulled: false, built: false };
+    expect(nodeImageFinding({ ...probe, pulled: true })).toMatchObject({ status: 'ok', detail: 'kindest/node:v1.34.11 vorhanden (gezogen, sha256:abababababab…)' });
     expect(nodeImageFinding({ ...probe, built: true })).toMatchObject({ status: 'ok', detail: 'werkbank/kind-node:v1.34.12 vorhanden (lokal gebaut)' });
-    expect(nodeImageFinding(probe).detail).toBe('fehlt – wird beim Start als kindest/node@sha256:abababababab… gezogen (Docker Hub oder Spiegel der Engine), sonst lokal gebaut.');
+    expect(nodeImageFinding(probe).detail).toBe('fehlt – wird beim Start als kindest/node:v1.34.11 (sha256:abababababab…) gezogen (Docker Hub oder Spiegel der Engine), sonst lokal gebaut.');
     expect(nodeImageFinding({ ...probe, offline: true }).detail).toBe('werkbank/kind-node:v1.34.12 fehlt – wird beim Start lokal gebaut (WERKBANK_OFFLINE=1).');
     expect(nodeImageFinding({ ...probe, digest: null }).detail).toMatch(/lokal gebaut \(kein Digest für kindest\/node festgelegt/);
+    expect(nodeImageFinding({ ...probe, wrapperInUse: true }).detail).toMatch(/lokal gebaut \(kindest\/node läuft hier nicht: dem Rechner fehlt CAP_SYS_RESOURCE/);
     expect(nodeImageFinding({ ...probe, pulled: null, built: null }).detail).toBe('nicht geprüft (keine Docker-Engine).');
   });
 

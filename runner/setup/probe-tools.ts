@@ -57,9 +57,14 @@ export function imageFinding(label: string, image: string, present: boolean | nu
 
 export interface NodeImageProbe {
   kubernetes: string;
+  /** kindest/node:v<KIND_NODE_VERSION>, the tag a pulled node image gets. */
+  upstreamTag: string;
   /** KIND_NODE_DIGEST (or WERKBANK_KIND_NODE_DIGEST) when it is a digest, else null. */
   digest: string | null;
   offline: boolean;
+  /** The engine runs Werkbank's runc wrapper (no CAP_SYS_RESOURCE): only the local build
+   * copes with that inside its nodes, so pull.sh refuses kind's image. */
+  wrapperInUse: boolean;
   /** kindest/node:v… is here as that digest; null: no Docker engine to ask. */
   pulled: boolean | null;
   /** werkbank/kind-node:v… (the local build) is here. */
@@ -67,15 +72,19 @@ export interface NodeImageProbe {
 }
 
 /** Where the kind node image comes from (docker/kind-node/pull.sh, else build.sh). */
-export function nodeImageFinding({ kubernetes, digest, offline, pulled, built }: NodeImageProbe): Finding {
+export function nodeImageFinding({ kubernetes, upstreamTag, digest, offline, wrapperInUse, pulled, built }: NodeImageProbe): Finding {
   const label = 'Knoten-Image';
   if (pulled === null || built === null) return warning(label, 'nicht geprüft (keine Docker-Engine).');
-  if (pulled && digest) return ok(label, `kindest/node:v${kubernetes} vorhanden (gezogen, ${digest.slice(0, 19)}…)`);
+  if (pulled && digest) return ok(label, `${upstreamTag} vorhanden (gezogen, ${digest.slice(0, 19)}…)`);
   if (built) return ok(label, `werkbank/kind-node:v${kubernetes} vorhanden (lokal gebaut)`);
-  if (digest && !offline) {
-    return warning(label, `fehlt – wird beim Start als kindest/node@${digest.slice(0, 19)}… gezogen (Docker Hub oder Spiegel der Engine), sonst lokal gebaut.`);
+  if (digest && !offline && !wrapperInUse) {
+    return warning(label, `fehlt – wird beim Start als ${upstreamTag} (${digest.slice(0, 19)}…) gezogen (Docker Hub oder Spiegel der Engine), sonst lokal gebaut.`);
   }
-  const why = offline ? 'WERKBANK_OFFLINE=1' : 'kein Digest für kindest/node festgelegt (KIND_NODE_DIGEST)';
+  const why = offline
+    ? 'WERKBANK_OFFLINE=1'
+    : !digest
+      ? 'kein Digest für kindest/node festgelegt (KIND_NODE_DIGEST)'
+      : 'kindest/node läuft hier nicht: dem Rechner fehlt CAP_SYS_RESOURCE, das nur Werkbanks eigenes Node-Image ausgleicht';
   return warning(label, `werkbank/kind-node:v${kubernetes} fehlt – wird beim Start lokal gebaut (${why}).`);
 }
 
