@@ -11,6 +11,7 @@ import { describeIssues } from '../../checks/core.ts';
 import { repoRoot } from '../config.ts';
 import { lessonLabProblems, lessonMarkup, type LabSteps, type LessonMarkup } from './lesson-markup.ts';
 import { labSchema, type Lab } from './schema.ts';
+import { labScopeProblems } from './scope-problems.ts';
 
 export interface LabProblem {
   /** Relative to the repository root. */
@@ -151,6 +152,8 @@ async function validateLab(dir: string, id: string, lessonsDir: string, readLess
   for (const manifest of lab.setup?.manifests ?? []) {
     if (existsSync(inLab(manifest))) problems.push(...manifestProblems(await readFile(inLab(manifest), 'utf8'), relative(repoRoot, inLab(manifest))));
   }
+  // Steps that work in a namespace of their own must not need the cluster.
+  problems.push(...(await labScopeProblems(lab, dir)));
   return { lab, problems };
 }
 
