@@ -35,10 +35,10 @@ export const LABELS = {
   dataDir: 'werkbank.data-dir',
 } as const;
 /** Inside every sandbox: the learner's cluster has kind's default name. */
-const INNER_CLUSTER = 'kind';
-const INNER_NODE = `${INNER_CLUSTER}-control-plane`;
-const INNER_KUBECONFIG = '/var/lib/werkbank/kubeconfig';
-const API_PORT = 6443;
+export const INNER_CLUSTER = 'kind';
+export const INNER_NODE = `${INNER_CLUSTER}-control-plane`;
+export const INNER_KUBECONFIG = '/var/lib/werkbank/kubeconfig';
+export const API_PORT = 6443;
 /** A sandbox holds a Docker data root with the node image and a cluster. */
 const DISK_PER_SANDBOX_MIB = 6144;
 
@@ -70,6 +70,58 @@ export interface SandboxProviderOptions {
   runner?: CommandRunner;
   log?: (message: string) => void;
   readyTimeoutMs?: number;
+}
+
+/** The learner's login shell in a sandbox (docker/sandbox/files/werkbank-shell). */
+export const SANDBOX_SHELL = '/usr/local/bin/werkbank-shell';
+
+/** The environment of a learner's shell in a sandbox (a container here, a pod in the
+ * chart's sandbox mode): the shell's own process and memory limit below the sandbox's. */
+export function sandboxShellEnv(session: string, limits: Pick<SandboxLimits, 'shellPids' | 'shellMemoryMiB'>): string[] {
+  return [
+    'HOME=/root', 'USER=root', 'SHELL=/bin/bash', 'LANG=C.UTF-8',
+    'TERM=xterm-256color', 'COLORTERM=truecolor', 'WERKBANK=1',
+    `WERKBANK_SESSION=${session}`,
+    `WERKBANK_SHELL_PIDS=${limits.shellPids}`,
+    `WERKBANK_SHELL_MEMORY_BYTES=${limits.shellMemoryMiB * 1024 * 1024}`,
+  ];
+}
+
+/** kind's configuration for the learner's cluster inside a sandbox: the API server
+ * published on the sandbox's own address, for the runner outside it (the sandbox network,
+ * or the sessions namespace's NetworkPolicy, keeps every other sandbox away from it). */
+export function innerKindConfig(): string {
+  return stringify({
+    kind: 'Cluster',
+    apiVersion: 'kind.x-k8s.io/v1alpha4',
+    networking: { apiServerAddress: '0.0.0.0', apiServerPort: API_PORT },
+  });
+}
+
+/** The runner's kubeconfig for a cluster kind made inside a sandbox, reaching its API
+ * server at the sandbox's address (a container's or a pod's). */
+export function sandboxApiKubeconfig(yaml: string, address: string, port: number): string {
+  const config = new KubeConfig();
+  config.loadFromString(yaml);
+  const clusters = config.clusters.map((cluster) => ({
+    name: cluster.name,
+    server: `https://${address.includes(':') ? `[${address}]` : address}:${port}`,
+    ...(cluster.caData ? { caData: cluster.caData } : {}),
+    skipTLSVerify: false,
+    // The API server's certificate names localhost, not the sandbox's address.
+    tlsServerName: 'localhost',
+  }));
+  // Only key material: an exec or auth-provider entry would run a program in the runner
+  // whenever it talks to the cluster, and the file came from inside a sandbox.
+  const users = config.users.map((user) => ({
+    name: user.name,
+    ...(user.certData ? { certData: user.certData } : {}),
+    ...(user.keyData ? { keyData: user.keyData } : {}),
+    ...(user.token ? { token: user.token } : {}),
+  }));
+  const outer = new KubeConfig();
+  outer.loadFromOptions({ clusters, users, contexts: config.contexts, currentContext: config.currentContext });
+  return stringify(JSON.parse(outer.exportConfig()));
 }
 
 export class SandboxProvider implements ClusterProvider {
@@ -213,13 +265,7 @@ export class SandboxProvider implements ClusterProvider {
         hooks.onShellReady?.();
       }
 
-      const kindConfig = stringify({
-        kind: 'Cluster',
-        apiVersion: 'kind.x-k8s.io/v1alpha4',
-        // Published on the sandbox's own address, for the runner on the host; the
-        // sandbox network keeps every other sandbox away from it.
-        networking: { apiServerAddress: '0.0.0.0', apiServerPort: API_PORT },
-      });
+      const kindConfig = innerKindConfig();
       await this.mustDocker(['exec', name, 'sh', '-c', 'mkdir -p /etc/werkbank /var/lib/werkbank && printf "%s" "$1" >/etc/werkbank/kind.yaml', 'sh', kindConfig], 'kind-Konfiguration');
       const created = await this.docker(
         ['exec', name, 'kind', 'create', 'cluster', '--name', INNER_CLUSTER, '--image', nodeImage, '--config', '/etc/werkbank/kind.yaml', '--kubeconfig', INNER_KUBECONFIG],
@@ -297,27 +343,7 @@ export class SandboxProvider implements ClusterProvider {
   private async runnerKubeconfig(name: string, yaml: string): Promise<string> {
     const address = await this.mustDocker(['inspect', '--format', `{{(index .NetworkSettings.Networks "${SANDBOX_NETWORK}").IPAddress}}`, name], 'Adresse der Sandbox', 30_000);
     if (!address) throw createFailed(`Die Sandbox ${name} hat keine Adresse im Netz ${SANDBOX_NETWORK}.`);
-    const config = new KubeConfig();
-    config.loadFromString(yaml);
-    const clusters = config.clusters.map((cluster) => ({
-      name: cluster.name,
-      server: `https://${address}:${API_PORT}`,
-      ...(cluster.caData ? { caData: cluster.caData } : {}),
-      skipTLSVerify: false,
-      // The API server's certificate names localhost, not the sandbox's address.
-      tlsServerName: 'localhost',
-    }));
-    // Only key material: an exec or auth-provider entry would run a program on this host
-    // whenever the runner talks to the cluster, and the file came from inside a sandbox.
-    const users = config.users.map((user) => ({
-      name: user.name,
-      ...(user.certData ? { certData: user.certData } : {}),
-      ...(user.keyData ? { keyData: user.keyData } : {}),
-      ...(user.token ? { token: user.token } : {}),
-    }));
-    const outer = new KubeConfig();
-    outer.loadFromOptions({ clusters, users, contexts: config.contexts, currentContext: config.currentContext });
-    return stringify(JSON.parse(outer.exportConfig()));
+    return sandboxApiKubeconfig(yaml, address, API_PORT);
   }
 
   async listOurs(): Promise<string[]> {
@@ -382,16 +408,7 @@ export class SandboxProvider implements ClusterProvider {
   }
 
   private shellCommand(name: string, session: string): string[] {
-    const { shellPids, shellMemoryMiB } = this.limits;
-    return [
-      'docker', 'exec', '-it', '-w', '/root',
-      '-e', 'HOME=/root', '-e', 'USER=root', '-e', 'SHELL=/bin/bash', '-e', 'LANG=C.UTF-8',
-      '-e', 'TERM=xterm-256color', '-e', 'COLORTERM=truecolor', '-e', 'WERKBANK=1',
-      '-e', `WERKBANK_SESSION=${session}`,
-      '-e', `WERKBANK_SHELL_PIDS=${shellPids}`,
-      '-e', `WERKBANK_SHELL_MEMORY_BYTES=${shellMemoryMiB * 1024 * 1024}`,
-      name, '/usr/local/bin/werkbank-shell',
-    ];
+    return ['docker', 'exec', '-it', '-w', '/root', ...sandboxShellEnv(session, this.limits).flatMap((entry) => ['-e', entry]), name, SANDBOX_SHELL];
   }
 
   private async hangUpShell(name: string, session: string): Promise<void> {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { V1PersistentVolumeClaim, V1Pod, V1Secret } from '@kubernetes/client-node';
+import type { V1PersistentVolumeClaim, V1Pod, V1PodSpec, V1Secret } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { RUNNER_LABEL } from './learner-namespaces.ts';
@@ -113,6 +113,24 @@ export function kubeconfigSecret(name: string, owner: string, kubeconfig: string
   };
 }
 
+/** Where a learner's pod runs (session pod or sandbox pod): the chart's nodes, spread
+ * over them. */
+export function sessionPlacement(settings: SessionPodSettings): Pick<V1PodSpec, 'nodeSelector' | 'tolerations' | 'topologySpreadConstraints'> {
+  return {
+    nodeSelector: settings.nodeSelector,
+    tolerations: settings.tolerations,
+    // A class spreads over the nodes (a preference: a full node never blocks a session).
+    topologySpreadConstraints: [
+      {
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchExpressions: [{ key: SESSION_LABEL, operator: 'Exists' }] },
+      },
+    ],
+  };
+}
+
 export function sessionPod(options: SessionPodOptions): V1Pod {
   return {
     metadata: {
@@ -133,17 +151,7 @@ export function sessionPod(options: SessionPodOptions): V1Pod {
         fsGroupChangePolicy: 'OnRootMismatch',
         seccompProfile: { type: 'RuntimeDefault' },
       },
-      nodeSelector: options.settings.nodeSelector,
-      tolerations: options.settings.tolerations,
-      // A class spreads over the nodes (a preference: a full node never blocks a session).
-      topologySpreadConstraints: [
-        {
-          maxSkew: 1,
-          topologyKey: 'kubernetes.io/hostname',
-          whenUnsatisfiable: 'ScheduleAnyway',
-          labelSelector: { matchExpressions: [{ key: SESSION_LABEL, operator: 'Exists' }] },
-        },
-      ],
+      ...sessionPlacement(options.settings),
       containers: [
         {
           name: 'shell',
