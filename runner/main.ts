@@ -39,7 +39,7 @@ const clusters = createClusterManager(clusterConfig, config.dataDir, {
   prepareCluster: labSetupPreparer(labs),
   // A sandbox is the learner's shell and cluster in one: it starts when the shell's
   // pieces are there, and its cluster waits inside for the node and lab images (after a
-  // failed step until "Erneut versuchen" got them made).
+  // failed step until a retry got them made: the automatic one or "Erneut versuchen").
   ...(preparation
     ? clusterConfig.provider === 'sandbox'
       ? { startAfter: preparation.whenReady('terminal'), clusterAfter: preparation.whenDone('cluster') }

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isAlive } from '../testing/pid-alive.ts';
 import { commandStep, Preparation, type PreparationNeed, type PreparationStep } from './preparation.ts';
 
@@ -89,11 +89,98 @@ describe('background preparation', () => {
     await gate; // released, so whoever waited finds out the problem itself
     const state = preparation.state();
     expect(state).toMatchObject({ phase: 'failed', terminalReady: false, clusterReady: false });
-    expect(state.message).toBe('Vorbereitung fehlgeschlagen bei „Baue docker“ (Schritt 1 von 2). Führe „build docker“ aus.');
+    expect(state.message).toBe('Vorbereitung fehlgeschlagen bei „Baue docker“ (Schritt 1 von 2). Führe „build docker“ aus. Nächster Versuch von selbst in 30 Sekunden.');
     expect(state.steps[0]).toMatchObject({ state: 'failed', logTail: 'Starte dockerd …\ndockerd: permission denied\nbeendet mit Code 1' });
     expect(state.steps[1]!.state).toBe('skipped');
     expect(images.started).toEqual([]);
     expect(logged.join('\n')).toMatch(/Fehler bei „Baue docker“: beendet mit Code 1\n.*permission denied\nWas tun: Führe „build docker“ aus\./s);
+    preparation.stop();
+  });
+
+  describe('after a failure, with nobody pressing „Erneut versuchen“', () => {
+    beforeEach(() => {
+      vi.useFakeTimers();
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+    const tick = (ms = 0) => vi.advanceTimersByTimeAsync(ms);
+
+    it('tries the failed step again by itself, waiting longer each time, and the waiting clusters go on once it works', async () => {
+      const docker = fakeStep('docker', ['terminal', 'cluster']);
+      const images = fakeStep('images', ['cluster']);
+      const logged: string[] = [];
+      const preparation = new Preparation({ steps: [docker.step, images.step], log: (line) => logged.push(line) });
+      let clusterGoesOn = false;
+      void preparation.whenDone('cluster').then(() => (clusterGoesOn = true));
+      void preparation.start();
+      await tick();
+      docker.finish();
+      await tick();
+      images.fail('Pull fehlgeschlagen');
+      await tick();
+      expect(preparation.state()).toMatchObject({ phase: 'failed', retryInSeconds: 30 });
+      expect(preparation.state().message).toMatch(/ Nächster Versuch von selbst in 30 Sekunden\.$/);
+      expect(logged).toContain('Nächster Versuch von selbst in 30 Sekunden (oder sofort mit „Erneut versuchen“ auf der Seite).');
+
+      await tick(20_000);
+      expect(preparation.state()).toMatchObject({ phase: 'failed', retryInSeconds: 10 });
+      expect(images.started).toHaveLength(1);
+      await tick(10_000);
+      expect(images.started).toHaveLength(2);
+      expect(docker.started).toHaveLength(1); // the step done before is left alone
+      expect(preparation.state().phase).toBe('running');
+      expect(preparation.state()).not.toHaveProperty('retryInSeconds');
+      expect(logged).toContain('Automatischer neuer Versuch ab Schritt 2 von 2.');
+
+      images.fail('Pull fehlgeschlagen');
+      await tick();
+      expect(preparation.state().message).toMatch(/ Nächster Versuch von selbst in 2 Minuten\.$/);
+      await tick(119_000);
+      expect(images.started).toHaveLength(2);
+      await tick(1_000);
+      expect(images.started).toHaveLength(3);
+      images.fail('Pull fehlgeschlagen');
+      await tick();
+      expect(preparation.state().retryInSeconds).toBe(300);
+      await tick(300_000);
+      images.fail('Pull fehlgeschlagen');
+      await tick();
+      expect(preparation.state().retryInSeconds).toBe(600);
+      await tick(600_000);
+      images.fail('Pull fehlgeschlagen');
+      await tick();
+      expect(preparation.state().message).toMatch(/ Nächster Versuch von selbst in 10 Minuten\.$/); // and so on, every 10 min
+      expect(clusterGoesOn).toBe(false);
+
+      await tick(600_000);
+      expect(images.started).toHaveLength(6);
+      images.finish();
+      await tick();
+      expect(clusterGoesOn).toBe(true);
+      expect(preparation.state()).toMatchObject({ phase: 'done', clusterReady: true, message: 'Alles vorbereitet.' });
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('„Erneut versuchen“ replaces the waiting automatic try, and stopping the runner cancels it', async () => {
+      const images = fakeStep('images', ['cluster']);
+      const preparation = new Preparation({ steps: [images.step], log: () => {} });
+      void preparation.start();
+      await tick();
+      images.fail('kaputt');
+      await tick();
+      expect(preparation.retry()).toBe(true);
+      expect(preparation.state()).not.toHaveProperty('retryInSeconds');
+      await tick(60_000);
+      expect(images.started).toHaveLength(2); // the manual one only
+      images.fail('kaputt');
+      await tick();
+      expect(preparation.state().retryInSeconds).toBe(120); // failures in a row keep counting
+      preparation.stop();
+      await tick(3_600_000);
+      expect(images.started).toHaveLength(2);
+      expect(vi.getTimerCount()).toBe(0);
+    });
   });
 
   it('a retry runs again from the failed step, leaves the steps done before it alone and opens the doors on success', async () => {

@@ -1,7 +1,9 @@
 // What clusters (and, in the sandbox mode, the learners' shells) need, prepared while the
 // runner already serves the course: `./werkbank start` serves first and this module runs
 // the slow builds one after another in the background, as a list of German steps the
-// page shows (n of m, an estimate, on failure the log's tail and what to do).
+// page shows (n of m, an estimate, on failure the log's tail and what to do). A failed
+// step is tried again by itself after a growing delay (or at once with "Erneut
+// versuchen"), so clusters waiting for it go on once its cause is gone.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
@@ -34,6 +36,8 @@ export const PreparationState = z.object({
   terminalReady: z.boolean(),
   /** "Cluster starten" may be pressed. */
   clusterReady: z.boolean(),
+  /** After a failure: seconds until the next automatic try. */
+  retryInSeconds: z.number().optional(),
   /** One German sentence for the page: what is being made, n of m, how long about. */
   message: z.string(),
 });
@@ -58,9 +62,17 @@ export interface PreparationOptions {
   durationsFile?: string;
   log?: (line: string) => void;
   now?: () => number;
+  /** Seconds before each automatic retry after a failure; the last one repeats. */
+  retryDelaysSeconds?: number[];
 }
 
 const TAIL_LINES = 20;
+/** 30 s catches what fixes itself or is fixed at once (Docker still starting, a network
+ * hiccup during a download or pull); then longer gaps, so a cause that stays (a build
+ * error, no Go) costs the two cores one short run every 10 minutes, not a loop, while a
+ * cause fixed later is noticed within 10 minutes without anyone pressing a button. Each
+ * retry skips the work already done (steps done before, images by their inputs' hash). */
+export const RETRY_DELAYS_SECONDS = [30, 120, 300, 600];
 const Durations = z.record(z.string(), z.number());
 
 function readDurations(file: string | undefined): Record<string, number> {
@@ -70,6 +82,14 @@ function readDurations(file: string | undefined): Record<string, number> {
   } catch {
     return {}; // a damaged file only costs the estimates
   }
+}
+
+/** "in 30 Sekunden", "in 2 Minuten": when the next automatic try comes. */
+export function retryText(seconds: number): string {
+  if (seconds < 1) return 'gleich';
+  if (seconds < 60) return `in ${seconds} ${seconds === 1 ? 'Sekunde' : 'Sekunden'}`;
+  const minutes = Math.round(seconds / 60);
+  return `in ${minutes} ${minutes === 1 ? 'Minute' : 'Minuten'}`;
 }
 
 function minutesText(seconds: number): string {
@@ -90,6 +110,10 @@ export class Preparation {
   private readonly durations: Record<string, number>;
   private finished: Promise<void> | null = null;
   private readonly stopping = new AbortController();
+  /** Failures in a row (since the last success), for the growing retry delay. */
+  private failures = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryAt: number | null = null;
 
   constructor(options: PreparationOptions) {
     this.options = options;
@@ -112,10 +136,16 @@ export class Preparation {
   }
 
   /** Runs the steps again from the one that failed (after the user fixed its cause, e.g.
-   * started Docker); false when no step failed or the runner stops. */
+   * started Docker); false when no step failed or the runner stops. Replaces the
+   * automatic retry that was waiting. */
   retry(): boolean {
+    return this.rerun('Neuer Versuch');
+  }
+
+  private rerun(what: string): boolean {
     const failed = this.steps.findIndex((step) => step.state === 'failed');
     if (failed < 0 || this.stopping.signal.aborted) return false;
+    this.cancelAutomaticRetry();
     for (const step of this.steps.slice(failed)) {
       step.state = 'waiting';
       delete step.startedAt;
@@ -123,15 +153,37 @@ export class Preparation {
       delete step.logTail;
       delete step.fix;
     }
-    this.log(`Neuer Versuch ab Schritt ${failed + 1} von ${this.steps.length}.`);
+    this.log(`${what} ab Schritt ${failed + 1} von ${this.steps.length}.`);
     this.finished = this.runFrom(failed);
     this.changed();
     return true;
   }
 
-  /** Ends the running step's work (its programs too); later steps do not start. */
+  /** Ends the running step's work (its programs too); later steps and automatic retries
+   * do not start. */
   stop(): void {
     this.stopping.abort();
+    this.cancelAutomaticRetry();
+  }
+
+  private scheduleAutomaticRetry(): void {
+    const delays = this.options.retryDelaysSeconds ?? RETRY_DELAYS_SECONDS;
+    const seconds = delays[Math.min(this.failures, delays.length) - 1] ?? 600;
+    this.retryAt = this.now() + seconds * 1000;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.retryAt = null;
+      this.rerun('Automatischer neuer Versuch');
+    }, seconds * 1000);
+    // A pending retry never keeps a stopping runner alive.
+    this.retryTimer.unref?.();
+    this.log(`Nächster Versuch von selbst ${retryText(seconds)} (oder sofort mit „Erneut versuchen“ auf der Seite).`);
+  }
+
+  private cancelAutomaticRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.retryAt = null;
   }
 
   state(): PreparationState {
@@ -140,7 +192,15 @@ export class Preparation {
     const failed = steps.find((step) => step.state === 'failed');
     const running = steps.findIndex((step) => step.state === 'running' || step.state === 'waiting');
     const phase = failed ? 'failed' : running >= 0 ? 'running' : 'done';
-    return { phase, steps, terminalReady: ready('terminal'), clusterReady: ready('cluster'), message: this.message(steps, failed, running) };
+    const retryInSeconds = failed && this.retryAt !== null ? Math.max(0, Math.ceil((this.retryAt - this.now()) / 1000)) : undefined;
+    return {
+      phase,
+      steps,
+      terminalReady: ready('terminal'),
+      clusterReady: ready('cluster'),
+      ...(retryInSeconds === undefined ? {} : { retryInSeconds }),
+      message: this.message(steps, failed, running, retryInSeconds),
+    };
   }
 
   /** Called on every change of the state. */
@@ -174,9 +234,10 @@ export class Preparation {
     });
   }
 
-  private message(steps: PreparationStepState[], failed: PreparationStepState | undefined, current: number): string {
+  private message(steps: PreparationStepState[], failed: PreparationStepState | undefined, current: number, retryInSeconds: number | undefined): string {
     if (failed) {
-      return `Vorbereitung fehlgeschlagen bei „${failed.label}“ (Schritt ${steps.indexOf(failed) + 1} von ${steps.length}). ${failed.fix ?? ''}`.trim();
+      const next = retryInSeconds === undefined ? '' : ` Nächster Versuch von selbst ${retryText(retryInSeconds)}.`;
+      return `Vorbereitung fehlgeschlagen bei „${failed.label}“ (Schritt ${steps.indexOf(failed) + 1} von ${steps.length}). ${failed.fix ?? ''}`.trim() + next;
     }
     if (current < 0) return 'Alles vorbereitet.';
     const step = steps[current]!;
@@ -214,6 +275,8 @@ export class Preparation {
         shown.fix = step.fix;
         for (const later of this.steps.slice(index + 1)) later.state = 'skipped';
         this.log(`Fehler bei „${step.label}“: ${reason}\n${tail.join('\n')}\nWas tun: ${step.fix}`);
+        this.failures += 1;
+        this.scheduleAutomaticRetry();
         this.changed();
         return;
       }
@@ -222,6 +285,7 @@ export class Preparation {
       this.durations[step.id] = Math.round((shown.endedAt - shown.startedAt) / 1000);
       this.changed();
     }
+    this.failures = 0;
     this.saveDurations();
     this.log('Alles vorbereitet: Cluster können starten.');
   }

@@ -1,7 +1,8 @@
 // `./werkbank start` serves before Docker and the images are ready: the page shows the
 // background preparation as German steps, the terminal waits for its sandbox and then
 // connects by itself, "Cluster starten" stays off until the cluster pieces are there,
-// and a failure says what went wrong and what to do. The steps are fakes the test
+// and a failure says what went wrong, what to do and when the runner tries again by
+// itself (it does, and the page follows). The steps are fakes the test
 // finishes or fails; the runner, its HTTP API and the page are real.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -53,13 +54,17 @@ function controlled(shown: Omit<PreparationStep, 'run'>): ControlledStep {
 
 /** A runner with the given preparation: in the sandbox mode (its "sandbox" a plain bash,
  * whose cluster the test never finishes), or with clusters beside a host shell. */
-async function runnerPreparing(steps: ControlledStep[], sandboxed = true): Promise<{ runner: Runner; provider: FakeProvider; stop: () => Promise<void> }> {
+async function runnerPreparing(
+  steps: ControlledStep[],
+  sandboxed = true,
+  retryDelaysSeconds?: number[],
+): Promise<{ runner: Runner; provider: FakeProvider; stop: () => Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'werkbank-preparation-'));
   const provider = new FakeProvider({ autoFinish: false, ...(sandboxed ? { slotRoot: join(dataDir, 'slots') } : {}) });
   if (provider.sandbox) {
     (provider.sandbox as { shellCommand: (name: string, session: string) => string[] }).shellCommand = () => ['env', 'PS1=$ ', 'bash', '--noprofile', '--norc', '-i'];
   }
-  const preparation = new Preparation({ steps: steps.map((controlled) => controlled.step), log: () => {} });
+  const preparation = new Preparation({ steps: steps.map((controlled) => controlled.step), log: () => {}, ...(retryDelaysSeconds ? { retryDelaysSeconds } : {}) });
   const clusters = new ClusterManager({
     provider, dataDir, poolSize: 0, maxClusters: 3, idleTtlMs: 3600_000, memoryPerClusterMiB: 100, maxParallelCreates: 1,
     freeMemoryMiB: () => 16_000, log: () => {}, startAfter: preparation.whenReady(sandboxed ? 'terminal' : 'cluster'),
@@ -129,8 +134,8 @@ describe('a runner still preparing in the background', () => {
     await poll(() => summary(page)).toBe('Die Lernumgebung wird vorbereitet … Schritt 2 von 2: Images der Labs werden gebaut – noch etwa 2 min.');
 
     images.fail(['[images] werkbank/nginx:1 …', 'no space left on device']);
-    await poll(() => summary(page)).toBe(
-      'Vorbereitung fehlgeschlagen bei „Images der Labs werden gebaut“ (Schritt 2 von 2). Führe „build lab-images“ aus, um den ganzen Fehler zu sehen.',
+    await poll(() => summary(page)).toMatch(
+      /^Vorbereitung fehlgeschlagen bei „Images der Labs werden gebaut“ \(Schritt 2 von 2\)\. Führe „build lab-images“ aus, um den ganzen Fehler zu sehen\. Nächster Versuch von selbst in \d+ Sekunden\.$/,
     );
     const output = await page.locator('.wb-preparation-output').textContent();
     expect(output).toContain('no space left on device');
@@ -162,9 +167,10 @@ describe('a runner still preparing in the background', () => {
     expect(await summary(page)).toMatch(/Schritt 5 von 6/);
   });
 
-  it('after a failed step, "Erneut versuchen" runs it again and clusters can start when it succeeds', async () => {
+  it('after a failed step, the runner tries again by itself, "Erneut versuchen" at once, and clusters can start when it succeeds', async () => {
     const docker = controlledStep('docker', 'Docker-Engine wird bereitgestellt', ['cluster']);
-    const { runner, stop } = await runnerPreparing([docker], false);
+    // The first automatic retry after 3 s (30 s in a real runner), the next after 10 min.
+    const { runner, stop } = await runnerPreparing([docker], false, [3, 600]);
     cleanups.push(stop);
     const page = await lessonPage(runner);
     const retry = page.getByRole('button', { name: 'Erneut versuchen' });
@@ -172,10 +178,18 @@ describe('a runner still preparing in the background', () => {
     await expect(retry.isVisible()).resolves.toBe(false);
 
     await poll(() => docker.started()).toBe(true);
+    const failed = 'Vorbereitung fehlgeschlagen bei „Docker-Engine wird bereitgestellt“ (Schritt 1 von 1). Führe „build docker“ aus, um den ganzen Fehler zu sehen.';
     docker.fail(['Cannot connect to the Docker daemon at unix:///var/run/docker.sock']);
-    await poll(() => summary(page)).toBe('Vorbereitung fehlgeschlagen bei „Docker-Engine wird bereitgestellt“ (Schritt 1 von 1). Führe „build docker“ aus, um den ganzen Fehler zu sehen.');
+    await poll(async () => (await summary(page))?.replace(failed, '')).toMatch(/^ Nächster Versuch von selbst in (\d Sekunden|1 Sekunde|gleich)\.$/);
     await poll(() => retry.isVisible()).toBe(true);
     await expect(startButton(page).isDisabled()).resolves.toBe(true);
+
+    // Nobody presses anything: the step runs again by itself, and the page follows.
+    await poll(() => summary(page), 15_000).toMatch(/^Die Lernumgebung wird vorbereitet … Schritt 1 von 1: Docker-Engine wird bereitgestellt/);
+    await expect(retry.isVisible()).resolves.toBe(false);
+    docker.fail(['Cannot connect to the Docker daemon at unix:///var/run/docker.sock']);
+    await poll(() => summary(page)).toBe(`${failed} Nächster Versuch von selbst in 10 Minuten.`);
+    await poll(() => retry.isVisible()).toBe(true);
 
     // The user started Docker; the step runs again from the page.
     await retry.click();

@@ -1,7 +1,8 @@
 // While `./werkbank start` still builds what clusters (and sandbox terminals) need in the
 // background: its German steps in the cluster panel, n of m with an estimate, and on a
-// failure the log's tail, what to do and "Erneut versuchen" (runs it again from the failed
-// step once the cause is fixed). Asks the runner every few seconds until done.
+// failure the log's tail, what to do, when the runner tries again by itself, and "Erneut
+// versuchen" (runs it again from the failed step at once). Asks the runner every few
+// seconds until done, also while a failure waits for its automatic retry.
 import { API, type PreparationResponse, type PreparationState } from '../../../../runner/http/contract.ts';
 
 declare global {
@@ -12,6 +13,9 @@ declare global {
 }
 
 const POLL_MS = 2000;
+/** After a failure: often enough that the page follows the automatic retry and its
+ * countdown ("in 2 Minuten") within a few seconds, rarely enough for a full course. */
+const FAILED_POLL_MS = 5000;
 const STEP_MARK: Record<PreparationState['steps'][number]['state'], string> = {
   waiting: '·',
   running: '…',
@@ -62,6 +66,11 @@ export function watchPreparation(box: HTMLElement, onChange: (state: Preparation
       const body = response.ok ? ((await response.json()) as PreparationResponse) : { preparation: null };
       render(body.preparation);
       if (body.preparation?.phase === 'running') timer = window.setTimeout(() => void poll(), POLL_MS);
+      else if (body.preparation?.retryInSeconds !== undefined) {
+        // Look again right after the automatic retry starts, at the latest after FAILED_POLL_MS.
+        const untilRetry = body.preparation.retryInSeconds * 1000 + 500;
+        timer = window.setTimeout(() => void poll(), Math.min(FAILED_POLL_MS, untilRetry));
+      }
     } catch {
       timer = window.setTimeout(() => void poll(), POLL_MS * 5);
     }
