@@ -6,18 +6,19 @@
 // after a runner restart work as for sandboxes on one host.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiException, CoreV1Api, KubeConfig, NetworkingV1Api, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, KubeConfig, NetworkingV1Api, PatchStrategy, setHeaderOptions, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { podExec } from '../../checks/exec.ts';
 import { isNotFound, readOrUndefined } from '../../checks/kube.ts';
 import { shellQuote, type CommandResult } from './commands.ts';
 import { ClusterError, createFailed } from './errors.ts';
 import type { KubernetesSettings } from './config.ts';
+import { labNamespaceName } from './lab-namespace-name.ts';
 import { LearnerNamespaces, loadNamespaceObjects, RUNNER_LABEL } from './learner-namespaces.ts';
 import { learnerNetworkPolicy } from './learner-network-policy.ts';
 import { ensureOwnerId } from './owner-file.ts';
 import { ProgressTracker } from './progress.ts';
-import type { ClusterHandle, ClusterProvider, CreateHooks, ImageLoadResult, ProgressCallback, ProviderInfo, SandboxAccess } from './provider.ts';
+import type { ClusterHandle, ClusterProvider, CreateHooks, ImageLoadResult, LabNamespaceAccess, ProgressCallback, ProviderInfo, SandboxAccess } from './provider.ts';
 import {
   HOME_LABEL,
   homeClaim,
@@ -38,6 +39,10 @@ const CONTAINER = 'shell';
 /** The learner's token in their kubeconfig lives a day; "Prüfen" takes a fresh one after an hour. */
 const CHECK_CONFIG_MS = 3600_000;
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+/** On the session pod: the namespace its kubeconfig names as default. Changing it makes
+ * the kubelet sync the pod, which brings the changed Secret into the pod at once instead
+ * of at its next periodic sync (up to a minute and more). */
+export const KUBECONFIG_NAMESPACE_ANNOTATION = 'werkbank.dev/kubeconfig-namespace';
 
 export interface KubernetesProviderOptions {
   /** `<dataDir>/clusters`: the owner id and the runner's kubeconfig file for kubectl. */
@@ -107,6 +112,10 @@ export class KubernetesProvider implements ClusterProvider {
   readonly name = 'kubernetes' as const;
   readonly info: ProviderInfo = { kindClusterNameInShell: false, defaultEstimateSeconds: 15 };
   readonly sandbox: SandboxAccess;
+  readonly labNamespaces: LabNamespaceAccess = {
+    nameFor: (name, labNamespace) => labNamespaceName(name, labNamespace),
+    start: (name, labNamespace) => this.startLab(name, labNamespace),
+  };
   private readonly options: KubernetesProviderOptions;
   private readonly core: CoreV1Api;
   private readonly log: (message: string) => void;
@@ -118,6 +127,9 @@ export class KubernetesProvider implements ClusterProvider {
   /** A session pod being made again, per name (two shells starting at once share it). */
   private readonly remaking = new Map<string, Promise<void>>();
   private foreignHomesSwept: Promise<void> | null = null;
+  /** The lab namespace each learner's kubeconfig names as default, once set up: starting
+   * the same lab again (each "Prüfen" does) changes nothing. */
+  private readonly currentLab = new Map<string, string>();
 
   constructor(options: KubernetesProviderOptions) {
     this.options = options;
@@ -360,7 +372,10 @@ export class KubernetesProvider implements ClusterProvider {
       namespace: this.options.sessionsNamespace,
       labelSelector: `${RUNNER_LABEL}=${owner},${SESSION_LABEL}`,
     });
-    const names = new Set([...(await namespaces.listOurs()), ...pods.items.map((pod) => pod.metadata?.name ?? '').filter(Boolean)]);
+    // A lab's namespace names its learner's: one left behind (its learner's namespace gone
+    // in a crash) makes that learner an orphan, and deleting it removes the lab's too.
+    const labs = (await namespaces.listLabNamespaces()).map((lab) => lab.learner);
+    const names = new Set([...(await namespaces.listOurs()), ...labs, ...pods.items.map((pod) => pod.metadata?.name ?? '').filter(Boolean)]);
     return [...names].sort();
   }
 
@@ -383,10 +398,53 @@ export class KubernetesProvider implements ClusterProvider {
 
   async delete(name: string): Promise<void> {
     this.checkConfigs.delete(name);
+    this.currentLab.delete(name);
     const namespace = this.options.sessionsNamespace;
     await this.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 5 }).catch(ignoreMissing);
     await this.core.deleteNamespacedSecret({ name: this.secretName(name), namespace }).catch(ignoreMissing);
-    await (await this.learnerNamespaces()).delete(name);
+    const namespaces = await this.learnerNamespaces();
+    // The labs' namespaces go with the learner's (reset, idle deletion, orphans).
+    for (const lab of await namespaces.listLabNamespaces(name)) await namespaces.delete(lab.name);
+    await namespaces.delete(name);
+  }
+
+  /** A lab's namespace for the learner: made like theirs (Pod Security "restricted",
+   * quota, limits, their account bound, the network policy), then the default namespace
+   * of the kubeconfig in their session pod. */
+  private async startLab(name: string, labNamespace: string): Promise<string> {
+    const namespaces = await this.learnerNamespaces();
+    const owner = await ensureOwnerId(this.options.stateDir);
+    const target = labNamespaceName(name, labNamespace);
+    if (this.currentLab.get(name) === target) return target;
+    try {
+      // Still going from a reset a moment ago: nothing can be made in it until it is gone.
+      await waitUntil(`alter Namespace ${target} gelöscht`, async () => {
+        const existing = await readOrUndefined(this.core.readNamespace({ name: target }));
+        return !existing?.metadata?.deletionTimestamp;
+      }, this.polling(5 * 60_000, `Der frühere Namespace ${target} ist nach 5 Minuten noch nicht gelöscht. Versuche es später noch einmal.`));
+      await namespaces.createForLab(target, name);
+      await this.options.kubeConfig.makeApiClient(NetworkingV1Api).createNamespacedNetworkPolicy({
+        namespace: target,
+        body: learnerNetworkPolicy({ name: target, owner, sessionsNamespace: this.options.sessionsNamespace, session: name }),
+      }).catch((error: unknown) => {
+        if (!(error instanceof ApiException && error.code === 409)) throw error;
+      });
+      const kubeconfig = await namespaces.kubeconfig(name, name, target);
+      const sessions = this.options.sessionsNamespace;
+      await this.core.replaceNamespacedSecret({ name: this.secretName(name), namespace: sessions, body: kubeconfigSecret(this.secretName(name), owner, kubeconfig) });
+      // A pod that is gone is made again with the Secret as it is now.
+      await this.core
+        .patchNamespacedPod(
+          { name, namespace: sessions, body: { metadata: { annotations: { [KUBECONFIG_NAMESPACE_ANNOTATION]: target } } } },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        )
+        .catch(ignoreMissing);
+      this.currentLab.set(name, target);
+      return target;
+    } catch (error) {
+      if (error instanceof ClusterError) throw error;
+      throw createFailed(`Der Namespace ${target} für das Lab ließ sich nicht einrichten: ${error instanceof Error ? error.message : String(error)}`, error);
+    }
   }
 
   /** For "Prüfen": the learner's own rights in their namespace (the runner may read no
@@ -435,19 +493,26 @@ export function homeExtract(dir: string): string[] {
   return ['tar', '-x', '--skip-old-files', '--no-same-owner', '-m', '-C', dir];
 }
 
+/** The runner's credentials for the school's cluster, for the client library and as a
+ * kubeconfig file for kubectl: in a pod its ServiceAccount (token by file, so the
+ * kubelet's rotations reach every later kubectl), elsewhere the kubeconfig named. */
+export function runnerKubeAccess(settings: Pick<KubernetesSettings, 'kubeconfigPath'>, stateDir: string): { kubeConfig: KubeConfig; kubeconfigPath: string } {
+  const kubeConfig = new KubeConfig();
+  if (settings.kubeconfigPath) {
+    kubeConfig.loadFromFile(settings.kubeconfigPath);
+    return { kubeConfig, kubeconfigPath: settings.kubeconfigPath };
+  }
+  kubeConfig.loadFromCluster();
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  const kubeconfigPath = join(stateDir, 'runner.kubeconfig');
+  writeFileSync(kubeconfigPath, inClusterKubeconfig(), { mode: 0o600 });
+  return { kubeConfig, kubeconfigPath };
+}
+
 /** The provider as the chart's settings describe it: in a pod the runner's ServiceAccount
  * (written once as a kubeconfig file for kubectl), elsewhere the kubeconfig named. */
 export function kubernetesProviderFrom(settings: KubernetesSettings, stateDir: string, kubectl: string): KubernetesProvider {
-  const kubeConfig = new KubeConfig();
-  let kubeconfigPath = settings.kubeconfigPath;
-  if (kubeconfigPath) {
-    kubeConfig.loadFromFile(kubeconfigPath);
-  } else {
-    kubeConfig.loadFromCluster();
-    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-    kubeconfigPath = join(stateDir, 'runner.kubeconfig');
-    writeFileSync(kubeconfigPath, inClusterKubeconfig(), { mode: 0o600 });
-  }
+  const { kubeConfig, kubeconfigPath } = runnerKubeAccess(settings, stateDir);
   return new KubernetesProvider({
     stateDir,
     kubeConfig,

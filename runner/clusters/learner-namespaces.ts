@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  ApiException,
   CoreV1Api,
   KubeConfig,
   KubernetesObjectApi,
@@ -19,6 +20,9 @@ import { isNotFound } from '../../checks/kube.ts';
 import { learnerKubeconfig } from './kubeconfig.ts';
 
 export const RUNNER_LABEL = 'werkbank.dev/runner';
+/** On a lab's namespace of a learner: the learner's own namespace (whose account works
+ * there, and with which it goes). */
+export const LAB_OF_LABEL = 'werkbank.dev/lab-of';
 /** The learner's ServiceAccount in each of their namespaces. */
 export const LEARNER_ACCOUNT = 'lernende';
 const TOKEN_SECONDS = 24 * 3600;
@@ -107,6 +111,35 @@ export class LearnerNamespaces {
     });
   }
 
+  /** A lab's namespace of the learner whose namespace is `learner`, with the same
+   * restrictions (Pod Security, quota, limits) and their account bound there too. Every
+   * step tolerates what is there already, so a start cut short is finished later. */
+  async createForLab(name: string, learner: string): Promise<void> {
+    await ignoreExisting(this.core.createNamespace({
+      body: { metadata: { name, labels: { [RUNNER_LABEL]: this.options.owner, [LAB_OF_LABEL]: learner, ...POD_SECURITY_LABELS } } },
+    }));
+    const objects = KubernetesObjectApi.makeApiClient(this.options.kubeConfig);
+    for (const object of this.options.namespaceObjects) {
+      await ignoreExisting(objects.create({ ...object, metadata: { ...object.metadata, namespace: name } }));
+    }
+    await ignoreExisting(this.options.kubeConfig.makeApiClient(RbacAuthorizationV1Api).createNamespacedRoleBinding({
+      namespace: name,
+      body: {
+        metadata: { name: LEARNER_ACCOUNT },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.options.learnerRole },
+        subjects: [{ kind: 'ServiceAccount', name: LEARNER_ACCOUNT, namespace: learner }],
+      },
+    }));
+  }
+
+  /** The labs' namespaces of this runner, with the learner namespace each belongs to. */
+  async listLabNamespaces(learner?: string): Promise<{ name: string; learner: string }[]> {
+    const list = await this.core.listNamespace({ labelSelector: `${RUNNER_LABEL}=${this.options.owner},${LAB_OF_LABEL}${learner ? `=${learner}` : ''}` });
+    return list.items
+      .map((item) => ({ name: item.metadata?.name ?? '', learner: item.metadata?.labels?.[LAB_OF_LABEL] ?? '' }))
+      .filter((item) => item.name && item.learner);
+  }
+
   async delete(name: string): Promise<void> {
     await this.core.deleteNamespace({ name }).catch((error: unknown) => {
       if (!isNotFound(error)) throw error;
@@ -115,13 +148,14 @@ export class LearnerNamespaces {
 
   /** Names of this runner's learner namespaces. */
   async listOurs(): Promise<string[]> {
-    const list = await this.core.listNamespace({ labelSelector: `${RUNNER_LABEL}=${this.options.owner}` });
+    const list = await this.core.listNamespace({ labelSelector: `${RUNNER_LABEL}=${this.options.owner},!${LAB_OF_LABEL}` });
     return list.items.map((item) => item.metadata?.name ?? '').filter(Boolean).sort();
   }
 
   /** A kubeconfig for the learner: their account's token, the cluster's CA inline (the
-   * session pod has no service-account files of its own), their namespace as default. */
-  async kubeconfig(name: string, learnerId: string): Promise<string> {
+   * session pod has no service-account files of its own), their namespace as default
+   * (or one of their labs' namespaces). */
+  async kubeconfig(name: string, learnerId: string, defaultNamespace = name): Promise<string> {
     const token = await this.core.createNamespacedServiceAccountToken({
       name: LEARNER_ACCOUNT,
       namespace: name,
@@ -138,6 +172,15 @@ export class LearnerNamespaces {
       contexts: [{ name: 'werkbank', cluster: 'werkbank', user: 'runner' }],
       currentContext: 'werkbank',
     });
-    return learnerKubeconfig(base.exportConfig(), { clusterName: 'werkbank', learnerId, namespace: name, token: token.status.token });
+    return learnerKubeconfig(base.exportConfig(), { clusterName: 'werkbank', learnerId, namespace: defaultNamespace, token: token.status.token });
+  }
+}
+
+/** Creating what is there already is fine (409); anything else is not. */
+async function ignoreExisting(request: Promise<unknown>): Promise<void> {
+  try {
+    await request;
+  } catch (error) {
+    if (!(error instanceof ApiException && error.code === 409)) throw error;
   }
 }

@@ -13,8 +13,8 @@ export const NETWORK_POLICY_NAME = 'werkbank-isolation';
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** The policy for the learner namespace `name`; their session pod has the same name and
- * lives in `sessionsNamespace`. */
-export function learnerNetworkPolicy(options: { name: string; owner: string; sessionsNamespace: string }): V1NetworkPolicy {
+ * lives in `sessionsNamespace` (for a lab's namespace of theirs, `session` names it). */
+export function learnerNetworkPolicy(options: { name: string; owner: string; sessionsNamespace: string; session?: string }): V1NetworkPolicy {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
@@ -29,7 +29,7 @@ export function learnerNetworkPolicy(options: { name: string; owner: string; ses
           { podSelector: {} },
           {
             namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: options.sessionsNamespace } },
-            podSelector: { matchLabels: { [SESSION_LABEL]: options.name } },
+            podSelector: { matchLabels: { [SESSION_LABEL]: options.session ?? options.name } },
           },
         ],
       }],

@@ -44,6 +44,13 @@ export interface LearnerCluster {
   /** Runs a program in the cluster's node (image checks), e.g. ["docker", "exec", node]. */
   nodeExec?: string[];
   clusterName: string;
+  /** In a shared cluster (learner mode "namespace"): the learner's namespace per lab. */
+  labNamespaces?: {
+    /** The real name of the lab's namespace `labNamespace` for this learner. */
+    nameFor(labNamespace: string): string;
+    /** Makes it (if missing) and the learner's default namespace; its real name. */
+    start(labNamespace: string): Promise<string>;
+  };
 }
 
 /** Brings a new cluster into the state the labs start from, before anyone gets it;
@@ -321,10 +328,13 @@ export class ClusterManager {
       this.kubeConfigs.set(cluster.name, cached);
     }
     const nodeExec = this.options.provider.nodeExec(cluster.name);
+    const labs = this.options.provider.labNamespaces;
+    const name = cluster.name;
     return {
       kubeConfig: cached.config,
       namespace: cluster.namespace,
       clusterName: cluster.name,
+      ...(labs ? { labNamespaces: { nameFor: (labNamespace: string) => labs.nameFor(name, labNamespace), start: (labNamespace: string) => labs.start(name, labNamespace) } } : {}),
       ...(cluster.nodeContainer ? { nodeContainer: cluster.nodeContainer } : {}),
       ...(nodeExec ? { nodeExec } : {}),
     };

@@ -52,8 +52,10 @@ export interface ClusterHandle {
   nodeContainer?: string;
   /** The command prefix that runs a program in that node, e.g. ["docker", "exec", node]. */
   nodeExec?: string[];
-  /** The learner sandbox (container) the cluster lives in, where lab scripts run. */
+  /** The learner sandbox (container or pod) the cluster lives in, where lab scripts run. */
   sandbox?: string;
+  /** The command prefix that runs a program in that sandbox; default `docker exec <sandbox>`. */
+  sandboxExec?: string[];
 }
 
 export interface ImageLoadResult {
@@ -85,6 +87,18 @@ export interface ClusterProvider {
   /** Present when every cluster lives in a sandbox that also holds the learner's shell;
    * absent when the learner's shell runs on the runner's host. */
   readonly sandbox?: SandboxAccess;
+  /** Present when a learner has no cluster of their own but namespaces in a shared one
+   * (learner mode "namespace"): each lab's namespace becomes one of theirs. */
+  readonly labNamespaces?: LabNamespaceAccess;
+}
+
+/** A learner's namespace per lab in a shared cluster. */
+export interface LabNamespaceAccess {
+  /** The real name of the lab's namespace `labNamespace` for the learner cluster `name`. */
+  nameFor(name: string, labNamespace: string): string;
+  /** Makes it if missing, with the restrictions of the learner's own namespace, and makes
+   * it the default namespace of the learner's kubeconfig; returns its real name. */
+  start(name: string, labNamespace: string): Promise<string>;
 }
 
 /** What the runner does with a sandbox beside its cluster: the learner's home and shell. */

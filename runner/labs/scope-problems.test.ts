@@ -99,6 +99,7 @@ spec:
 `;
     const lines = yamlScopeProblems(pod, 'web.yaml', 'beispiel').map((problem) => `${problem.line}: ${problem.message.replace(/^.*\): /, '')}`);
     expect(lines).toEqual([
+      '5: lass „namespace: beispiel“ weg – im Lernmodus „namespace“ hat der Namespace des Labs für jede Person einen eigenen Namen, und der Standard-Kontext zeigt schon auf ihn',
       '9: hostNetwork: true greift auf den Knoten zu',
       '12: ein hostPath-Volume greift auf den Knoten zu',
       '18: Container web: privileged: true',
@@ -137,8 +138,9 @@ spec:
       'kubectl label node kind-control-plane zone=a',
       'docker build -t shop:1.0 .',
       'kubectl delete pods --all-namespaces -l app=web',
+      'kubectl get configmaps -n beispiel',
     ].join('\n');
-    expect(scriptScopeProblems(script, 's.sh', 'beispiel').map((problem) => problem.line)).toEqual([4, 5, 6, 7, 8, 9]);
+    expect(scriptScopeProblems(script, 's.sh', 'beispiel').map((problem) => problem.line)).toEqual([4, 5, 6, 7, 8, 9, 10]);
   });
 
   test('all of the course\'s labs validate, and konfiguration works in a namespace', async () => {

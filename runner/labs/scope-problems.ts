@@ -110,6 +110,15 @@ function objectFindings(object: Record<string, unknown>, at: Path, labNamespace:
   const namespace = isObject(object.metadata) ? object.metadata.namespace : undefined;
   if (typeof namespace === 'string' && namespace !== labNamespace) {
     findings.push({ path: [...at, 'metadata', 'namespace'], message: `namespace: ${namespace} ist nicht der Namespace des Labs (${labNamespace})` });
+  } else if (typeof namespace === 'string') {
+    // Files are copied into the home before anyone knows the learner's real name for the
+    // lab's namespace (a pool session, a name taken while the old one is deleted); left
+    // out, the namespace comes from the default context, which names the right one in
+    // every mode.
+    findings.push({
+      path: [...at, 'metadata', 'namespace'],
+      message: `lass „namespace: ${namespace}“ weg – im Lernmodus „namespace“ hat der Namespace des Labs für jede Person einen eigenen Namen, und der Standard-Kontext zeigt schon auf ihn`,
+    });
   }
   const specPath = POD_SPEC_PATHS[kind];
   if (specPath) {
@@ -174,6 +183,8 @@ export function scriptScopeProblems(text: string, file: string, labNamespace: st
       const tool = (/\b(kubectl|helm)\s.*$/.exec(segment)?.[0] ?? '').split(/\s--(?:\s|$)/)[0] ?? '';
       for (const match of tool.matchAll(/(?:\s-n\s*|--namespace[=\s]\s*)([a-z0-9][-a-z0-9]*)/g)) {
         if (match[1] !== labNamespace) at(`arbeitet im Namespace ${match[1]}, nicht in dem des Labs (${labNamespace})`);
+        // Making it the default is harmless (refused on the read-only kubeconfig there).
+        else if (!/\bconfig\s+set-context\b/.test(tool)) at(`lass „${match[0].trim()}“ weg – im Lernmodus „namespace“ heißt der Namespace des Labs anders, und der Standard-Kontext zeigt schon auf ihn`);
       }
     }
   }
