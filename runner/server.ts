@@ -54,6 +54,8 @@ export interface RunnerDependencies {
   learnersWithClusters?: () => string[];
   /** The learner's ready cluster for checks; the cluster manager's when absent. */
   clusterFor?: (learnerId: string) => Promise<LearnerCluster | null>;
+  /** Learner mode "namespace" (a shared cluster); the cluster manager's provider says when absent. */
+  sharedCluster?: boolean;
   /** What clusters (and sandbox shells) still wait for, made in the background. */
   preparation?: Preparation | null;
 }
@@ -166,6 +168,7 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
         labs,
         store: progress,
         clusterFor,
+        sharedCluster: deps.sharedCluster ?? Boolean(clusters?.provider.labNamespaces),
         learnersWithClusters,
         instructorToken: instructorToken.token,
         ...(login

@@ -33,6 +33,8 @@ export const API = {
   clusterEvents: '/api/cluster/events',
   progress: '/api/progress',
   labProgress: '/api/labs/:lab/progress',
+  labScope: '/api/labs/:lab/scope',
+  labStart: '/api/labs/:lab/start',
   stepCheck: '/api/labs/:lab/steps/:step/check',
   stepReveal: '/api/labs/:lab/steps/:step/reveal',
   classProgress: '/api/lehrende/progress',
@@ -46,6 +48,19 @@ export const INSTRUCTOR_PREFIX = '/api/lehrende/';
 export function labPath(lab: string): string {
   return API.labProgress.replace(':lab', encodeURIComponent(lab));
 }
+
+/** Where a lab works for this learner (GET), or starting it there (POST). */
+export function labScopePath(lab: string, action: 'scope' | 'start'): string {
+  return (action === 'scope' ? API.labScope : API.labStart).replace(':lab', encodeURIComponent(lab));
+}
+
+/** In learner mode "namespace" (a shared cluster), for a step that needs a cluster of
+ * its own: what the page shows instead of "Prüfen", and what the runner answers (409). */
+export const STEP_NEEDS_CLUSTER_MESSAGE =
+  'Dieser Schritt braucht einen eigenen Cluster – in diesem Kurs arbeitest du in einem Namespace. Lies ihn mit und schau dir Hinweis und Lösung an; prüfen lässt er sich hier nicht.';
+/** The same for a whole lab (its start and every step). */
+export const LAB_NEEDS_CLUSTER_MESSAGE =
+  'Diese Übung braucht einen eigenen Cluster – in diesem Kurs arbeitest du in einem Namespace. Lies sie mit und schau dir Hinweise und Lösungen an; starten und prüfen lässt sie sich hier nicht.';
 
 /** The address of checking a step, or of noting that its hint or solution was opened. */
 export function stepPath(lab: string, step: string, action: 'check' | 'reveal'): string {
@@ -105,6 +120,21 @@ export interface CheckResponse {
   passed: boolean;
   results: CheckResultView[];
   progress: LabProgressView;
+}
+
+/** GET /api/labs/:lab/scope and POST /api/labs/:lab/start. */
+export interface LabScopeResponse {
+  lab: string;
+  /** Learner mode "namespace": the learner has namespaces in a shared cluster. */
+  shared: boolean;
+  /** What the lab needs (lab.ts). */
+  needs: 'namespace' | 'cluster';
+  /** Steps that need a cluster of their own (all of them when the lab does). */
+  clusterSteps: string[];
+  /** Where the learner works in this lab: the real name of its namespace for them (in a
+   * shared cluster), the lab's namespace otherwise; null while it is not known yet (no
+   * session) or the lab cannot run here. */
+  namespace: string | null;
 }
 
 export interface RevealResponse {

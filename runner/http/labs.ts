@@ -2,6 +2,8 @@
 //   POST /api/labs/:lab/steps/:step/check    runs the step's checks on the learner's cluster
 //   POST /api/labs/:lab/steps/:step/reveal   notes that the hint or solution was opened
 //   GET  /api/labs/:lab/progress             the learner's progress in one lab
+//   GET  /api/labs/:lab/scope                where the lab works for the learner (namespace mode: their namespace for it)
+//   POST /api/labs/:lab/start                namespace mode: makes the learner's namespace for the lab their default
 //   GET  /api/progress                       the learner's progress in every lab
 //   GET  /api/lehrende/progress              the whole class (bearer token of instructors)
 //   POST /api/lehrende/grade                 every step checked in every learner's cluster (same token)
@@ -11,9 +13,9 @@ import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { CheckResult } from '../../checks/index.ts';
 import type { LearnerCluster } from '../clusters/index.ts';
-import { learnerCheckContext } from '../labs/check-context.ts';
+import { labHasOwnNamespace, learnerCheckContext } from '../labs/check-context.ts';
 import { gradeLearners } from '../labs/grade.ts';
-import type { Lab } from '../labs/schema.ts';
+import { stepNeeds, type Lab } from '../labs/schema.ts';
 import { runStep } from '../labs/run-step.ts';
 import { bearerToken, tokenMatches } from '../progress/instructor-token.ts';
 import type { ProgressStore } from '../progress/store.ts';
@@ -21,7 +23,10 @@ import { classMatrixView, labProgressView, learnerPseudonym, type CheckResultVie
 import { BODY_LIMIT_BYTES, revealBody } from './contract-bodies.ts';
 import {
   API,
+  LAB_NEEDS_CLUSTER_MESSAGE,
+  STEP_NEEDS_CLUSTER_MESSAGE,
   type CheckResponse,
+  type LabScopeResponse,
   type ClassProgressResponse,
   type GradeResponse,
   type ProgressResponse,
@@ -43,6 +48,9 @@ export interface LabRouteContext {
   instructorToken: string;
   /** Learners with a ready cluster, for grading. */
   learnersWithClusters?: () => string[];
+  /** Learner mode "namespace": learners have namespaces in a shared cluster, so steps
+   * that need a cluster of their own are refused, and each lab gets a namespace of theirs. */
+  sharedCluster?: boolean;
   /** Origin check for state-changing requests (a foreign page must not record progress). */
   originAllowed: (req: IncomingMessage) => boolean;
   /** With sign-in: whether the request's session is an instructor's (null: no session). */
@@ -86,6 +94,20 @@ function progressOf(context: LabRouteContext, learnerId: string | null, lab: Lab
 
 type CheckAnswer = CheckResponse;
 
+/** Steps of the lab that need a cluster of their own. */
+function clusterSteps(lab: Lab): string[] {
+  return lab.steps.filter((step) => stepNeeds(lab, step) === 'cluster').map((step) => step.id);
+}
+
+/** Where the lab works for this learner; `cluster` null while they have none. */
+function scopeOf(context: LabRouteContext, lab: Lab, cluster: LearnerCluster | null): LabScopeResponse {
+  const shared = context.sharedCluster === true;
+  const base = { lab: lab.id, shared, needs: lab.needs, clusterSteps: clusterSteps(lab) };
+  if (!shared) return { ...base, namespace: lab.namespace };
+  if (!cluster || lab.needs === 'cluster') return { ...base, namespace: null };
+  return { ...base, namespace: cluster.labNamespaces && labHasOwnNamespace(lab) ? cluster.labNamespaces.nameFor(lab.namespace) : cluster.namespace };
+}
+
 /** One "Prüfen" under way; a second click meanwhile gets its answer instead of a second run. */
 interface CheckJob {
   done: Promise<CheckAnswer | 'no-cluster' | 'aborted'>;
@@ -110,6 +132,9 @@ function newCheckJob(context: LabRouteContext, learnerId: string, lab: Lab, step
   const run = async (): Promise<CheckAnswer | 'no-cluster' | 'aborted'> => {
     const cluster = await context.clusterFor(learnerId);
     if (!cluster) return 'no-cluster';
+    // The learner works on this lab: its namespace of theirs exists and is their default
+    // (once; later checks of the same lab change nothing).
+    if (cluster.labNamespaces && labHasOwnNamespace(lab)) await cluster.labNamespaces.start(lab.namespace);
     const outcome = await runStep(lab, stepId, learnerCheckContext(lab, cluster, abort.signal));
     for (const result of outcome.results) {
       if (result.error) console.error(`[labs] ${lab.id}/${stepId} ${result.checkId} (Lernende ${learnerId.slice(0, 6)}…): ${result.error}`);
@@ -175,6 +200,26 @@ export function labRoutes(app: Hono<ApiEnv>, context: LabRouteContext): void {
     const learnerId = context.learners.of(c.env.incoming);
     return reply<ProgressResponse>(c, 200, { labs: [...context.labs.values()].map((lab) => progressOf(context, learnerId, lab)) });
   });
+  app.get(API.labScope, async (c) => {
+    const labId = c.req.param('lab');
+    const lab = context.labs.get(labId);
+    if (!lab) return unknownLab(c, labId);
+    const learnerId = context.learners.of(c.env.incoming);
+    const cluster = learnerId && context.sharedCluster ? await context.clusterFor(learnerId) : null;
+    return reply<LabScopeResponse>(c, 200, scopeOf(context, lab, cluster));
+  });
+  app.post(API.labStart, sameOrigin(context.originAllowed, 'Diese Seite darf keine Labs starten.'), async (c) => {
+    const labId = c.req.param('lab');
+    const lab = context.labs.get(labId);
+    if (!lab) return unknownLab(c, labId);
+    if (!context.sharedCluster) return reply<LabScopeResponse>(c, 200, scopeOf(context, lab, null));
+    if (lab.needs === 'cluster') return replyError(c, 409, LAB_NEEDS_CLUSTER_MESSAGE);
+    const learnerId = context.learners.ensure(c.env.incoming, c.env.outgoing);
+    const cluster = await context.clusterFor(learnerId);
+    if (!cluster) return replyError(c, 409, NO_CLUSTER_MESSAGE);
+    if (cluster.labNamespaces && labHasOwnNamespace(lab)) await cluster.labNamespaces.start(lab.namespace);
+    return reply<LabScopeResponse>(c, 200, scopeOf(context, lab, cluster));
+  });
   app.get(API.labProgress, (c) => {
     const labId = c.req.param('lab');
     const lab = context.labs.get(labId);
@@ -221,6 +266,10 @@ export function labRoutes(app: Hono<ApiEnv>, context: LabRouteContext): void {
   steps.post(API.stepCheck, fromOwnPage, step, async (c) => {
     const lab = c.get('lab');
     const stepId = c.get('stepId');
+    // Refused, never a failing check: the learner could not have done it here.
+    if (context.sharedCluster && stepNeeds(lab, lab.steps.find((candidate) => candidate.id === stepId)!) === 'cluster') {
+      return replyError(c, 409, lab.needs === 'cluster' ? LAB_NEEDS_CLUSTER_MESSAGE : STEP_NEEDS_CLUSTER_MESSAGE);
+    }
     const learnerId = c.get('learnerId');
     const res = c.env.outgoing;
     const key = JSON.stringify([learnerId, lab.id, stepId]);
