@@ -131,6 +131,8 @@ export interface LabScopeResponse {
   needs: 'namespace' | 'cluster';
   /** Steps that need a cluster of their own (all of them when the lab does). */
   clusterSteps: string[];
+  /** The namespace lab.ts names (what the lesson's text says). */
+  labNamespace: string;
   /** Where the learner works in this lab: the real name of its namespace for them (in a
    * shared cluster), the lab's namespace otherwise; null while it is not known yet (no
    * session) or the lab cannot run here. */

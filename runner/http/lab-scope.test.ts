@@ -56,7 +56,7 @@ const post = (url: string, path: string) => fetch(`${url}${path}`, { method: 'PO
 describe('labs in learner mode "namespace"', () => {
   it('says where konfiguration works for the learner and starts it in their namespace for it', async () => {
     const scope = (await (await fetch(`${shared.runner.url}${labScopePath('konfiguration', 'scope')}`, { headers: { cookie: learner.cookie } })).json()) as LabScopeResponse;
-    expect(scope).toEqual({ lab: 'konfiguration', shared: true, needs: 'namespace', clusterSteps: ['deployment', 'aenderung'], namespace: 'werkbank-1a2b3c4d-konfiguration' });
+    expect(scope).toEqual({ lab: 'konfiguration', shared: true, needs: 'namespace', clusterSteps: ['deployment', 'aenderung'], labNamespace: 'konfiguration', namespace: 'werkbank-1a2b3c4d-konfiguration' });
     const start = await post(shared.runner.url, labScopePath('konfiguration', 'start'));
     expect(start.status).toBe(200);
     expect(((await start.json()) as LabScopeResponse).namespace).toBe('werkbank-1a2b3c4d-konfiguration');

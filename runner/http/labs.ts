@@ -102,7 +102,7 @@ function clusterSteps(lab: Lab): string[] {
 /** Where the lab works for this learner; `cluster` null while they have none. */
 function scopeOf(context: LabRouteContext, lab: Lab, cluster: LearnerCluster | null): LabScopeResponse {
   const shared = context.sharedCluster === true;
-  const base = { lab: lab.id, shared, needs: lab.needs, clusterSteps: clusterSteps(lab) };
+  const base = { lab: lab.id, shared, needs: lab.needs, clusterSteps: clusterSteps(lab), labNamespace: lab.namespace };
   if (!shared) return { ...base, namespace: lab.namespace };
   if (!cluster || lab.needs === 'cluster') return { ...base, namespace: null };
   return { ...base, namespace: cluster.labNamespaces && labHasOwnNamespace(lab) ? cluster.labNamespaces.nameFor(lab.namespace) : cluster.namespace };

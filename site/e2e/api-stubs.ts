@@ -6,12 +6,14 @@ import {
   API,
   CLUSTER_STATUS_EVENT,
   labPath,
+  labScopePath,
   stepPath,
   type ApiError,
   type CheckResponse,
   type ClassProgressResponse,
   type ClusterStatusEvent,
   type LabProgressView,
+  type LabScopeResponse,
   type ProgressResponse,
 } from '../../runner/http/contract.ts';
 
@@ -31,6 +33,8 @@ async function stub<T>(page: Page, path: string, answer: Answer<T>): Promise<voi
 
 export const stubApi = {
   labProgress: (page: Page, lab: string, answer: Answer<LabProgressView>) => stub(page, labPath(lab), answer),
+  labScope: (page: Page, lab: string, answer: Answer<LabScopeResponse>) => stub(page, labScopePath(lab, 'scope'), answer),
+  labStart: (page: Page, lab: string, answer: Answer<LabScopeResponse>) => stub(page, labScopePath(lab, 'start'), answer),
   check: (page: Page, lab: string, step: string, answer: Answer<CheckResponse>) => stub(page, stepPath(lab, step, 'check'), answer),
   progress: (page: Page, answer: Answer<ProgressResponse>) => stub(page, API.progress, answer),
   classProgress: (page: Page, answer: Answer<ClassProgressResponse>) => stub(page, API.classProgress, answer),

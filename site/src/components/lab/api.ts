@@ -4,15 +4,18 @@
 import {
   API,
   labPath,
+  labScopePath,
   stepPath,
   type CheckResponse,
   type LabProgressView,
+  type LabScopeResponse,
   type ProgressResponse,
   type RevealBody,
   type RevealResponse,
 } from '../../../../runner/http/contract.ts';
 
-export type { CheckResponse, CheckResultView, LabProgressView } from '../../../../runner/http/contract.ts';
+export type { CheckResponse, CheckResultView, LabProgressView, LabScopeResponse } from '../../../../runner/http/contract.ts';
+export { LAB_NEEDS_CLUSTER_MESSAGE, STEP_NEEDS_CLUSTER_MESSAGE } from '../../../../runner/http/contract.ts';
 export type { StepProgressView } from '../../../../runner/progress/views.ts';
 
 /** What went wrong, for the page: `kind` picks how it is shown, `message` is German. */
@@ -82,6 +85,14 @@ export function checkStep(lab: string, step: string): Promise<ApiResult<CheckRes
 
 export function revealHelp(lab: string, step: string, what: RevealBody['what']): Promise<ApiResult<RevealResponse>> {
   return postJson<RevealResponse>(stepPath(lab, step, 'reveal'), { what });
+}
+
+export function labScope(lab: string): Promise<ApiResult<LabScopeResponse>> {
+  return request<LabScopeResponse>(labScopePath(lab, 'scope'));
+}
+
+export function startLab(lab: string): Promise<ApiResult<LabScopeResponse>> {
+  return postJson<LabScopeResponse>(labScopePath(lab, 'start'));
 }
 
 export function labProgress(lab: string): Promise<ApiResult<LabProgressView>> {

@@ -5,12 +5,17 @@ import {
   attemptsText,
   checkStep,
   isLabProgress,
+  LAB_NEEDS_CLUSTER_MESSAGE,
   labProgress,
+  labScope,
   passedCount,
   revealHelp,
+  startLab,
+  STEP_NEEDS_CLUSTER_MESSAGE,
   type ApiFailure,
   type CheckResponse,
   type LabProgressView,
+  type LabScopeResponse,
   type StepProgressView,
 } from './api.ts';
 
@@ -209,11 +214,79 @@ function wireStep(lab: HTMLElement, labId: string, step: HTMLElement): void {
   }
 }
 
+/** In learner mode "namespace": a step that needs a cluster of its own says so where
+ * "Prüfen" would be (it could only fail here). */
+function markNeedsCluster(step: HTMLElement, message: string): void {
+  const row = step.querySelector<HTMLElement>('.wb-check-row');
+  if (!row) return;
+  step.dataset.needsCluster = 'true';
+  row.querySelector('.wb-check-button')?.remove();
+  row.prepend(element('p', 'wb-needs-cluster', message));
+}
+
+/** "Dein Namespace: …, schon eingestellt", so the lesson's `-n <lab>` makes sense. */
+function showNamespace(line: HTMLElement, scope: LabScopeResponse): void {
+  line.replaceChildren(
+    document.createTextNode('Dein Namespace: '),
+    element('code', 'wb-lab-namespace-name', scope.namespace ?? ''),
+    document.createTextNode(
+      `, schon eingestellt – kubectl arbeitet dort auch ohne -n. Wo die Lektion „-n ${scope.labNamespace}“ schreibt oder den Namespace ${scope.labNamespace} anlegt, lass das weg: in diesem Kurs arbeitest du in deinem eigenen Namespace.`,
+    ),
+  );
+  line.hidden = false;
+}
+
+async function startIn(line: HTMLElement, labId: string): Promise<void> {
+  const started = await startLab(labId);
+  if (started.ok) showNamespace(line, started.value);
+  else showStartButton(line, labId, started.failure.message);
+}
+
+function showStartButton(line: HTMLElement, labId: string, failure?: string): void {
+  const button = element('button', 'wb-lab-start', 'Lab starten');
+  button.type = 'button';
+  button.addEventListener('click', () => {
+    button.setAttribute('aria-busy', 'true');
+    void startIn(line, labId);
+  });
+  line.replaceChildren(
+    element('span', 'wb-lab-start-text', failure ?? 'Diese Übung bekommt einen eigenen Namespace für dich.'),
+    document.createTextNode(' '),
+    button,
+  );
+  line.hidden = false;
+}
+
+/** Where the lab works for this learner; in a shared cluster (learner mode "namespace")
+ * the steps that need a cluster of their own are marked, and the lab is started in the
+ * learner's namespace for it (at once when their session runs, else with a button). */
+async function applyScope(lab: HTMLElement, labId: string): Promise<void> {
+  const result = await labScope(labId);
+  if (!result.ok || !result.value.shared) return;
+  const scope = result.value;
+  lab.dataset.shared = 'true';
+  const clusterSteps = new Set(scope.clusterSteps);
+  for (const step of stepsOf(lab)) {
+    if (scope.needs === 'cluster' || clusterSteps.has(step.dataset.step ?? '')) markNeedsCluster(step, STEP_NEEDS_CLUSTER_MESSAGE);
+  }
+  const line = lab.querySelector<HTMLElement>('.wb-lab-namespace');
+  if (!line) return;
+  if (scope.needs === 'cluster') {
+    line.replaceChildren(element('strong', 'wb-needs-cluster', LAB_NEEDS_CLUSTER_MESSAGE));
+    line.hidden = false;
+  } else if (scope.namespace) {
+    await startIn(line, labId);
+  } else {
+    showStartButton(line, labId);
+  }
+}
+
 export function mountLab(lab: HTMLElement): void {
   const labId = lab.dataset.lab;
   if (!labId) return;
   for (const step of stepsOf(lab)) wireStep(lab, labId, step);
   void refreshProgress(lab, labId, true);
+  void applyScope(lab, labId);
 }
 
 export function mountLabs(root: ParentNode = document): void {
