@@ -26,3 +26,9 @@ it('gives the learner’s shell the user’s own kubectl from PATH when it fits 
     }
   }
 });
+
+it('links the tools again while another run links them (start and the preparation’s end at once)', async () => {
+  const dataDir = join(root, 'data-twice');
+  const runs = await Promise.all(Array.from({ length: 4 }, () => linkLearnerTools(dataDir)));
+  expect(new Set(runs)).toEqual(new Set([join(dataDir, 'bin')]));
+});

@@ -2,7 +2,8 @@
 // docker/toolchain/resolve.ts chooses them (the user's own when the version fits, else a
 // verified download, else the source build), linked into one directory so nothing else
 // from the build cache (kube-apiserver, etcd, …) shows up in the learner's tab completion.
-import { mkdir, rm, symlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveLearnerTools, type ResolveOptions, type ToolResolution } from '../docker/toolchain/resolve.ts';
 import type { LearnerTool } from '../docker/toolchain/tool-version.ts';
@@ -23,8 +24,15 @@ export async function linkResolvedTools(
   const tools = resolveLearnerTools(options);
   for (const resolution of Object.values(tools)) {
     const link = join(binDir, resolution.tool);
-    await rm(link, { force: true });
-    if (resolution.chosen) await symlink(resolution.chosen.path, link);
+    if (!resolution.chosen) {
+      await rm(link, { force: true });
+      continue;
+    }
+    // Made beside it and renamed over it: a shell never finds the tool missing, and two
+    // runs at once (start and the end of the preparation) cannot trip over each other.
+    const fresh = `${link}.${randomBytes(4).toString('hex')}`;
+    await symlink(resolution.chosen.path, fresh);
+    await rename(fresh, link);
   }
   return { binDir, tools };
 }
