@@ -34,6 +34,9 @@ interface Seat {
   /** Their session pod, which is also the name of their namespace. */
   pod: string;
 }
+
+/** The learner's namespace for the konfiguration lab (learner mode "namespace"). */
+const labNamespace = (seat: Seat): string => `${seat.pod}-konfiguration`;
 const seats: Seat[] = [];
 
 /** A script typed into the shell as one line (line continuations and quotes intact). */
@@ -109,8 +112,18 @@ describe('Helm chart, learner mode "namespace", on 3 nodes', () => {
       expect((await check(seat, 'configmap')).passed).toBe(false);
       // The lab's files wait in ~/konfiguration as on one host.
       expect(await seat.terminal.run('cd ~/konfiguration && ls', 60_000)).toContain('app-config.yaml');
-      // The solution as written for a cluster of one's own: its "create namespace" is
-      // refused here, and its apply lands in the learner's namespace.
+      // The page starts the lab: a namespace of the learner's for it becomes the default
+      // of the kubeconfig in their session pod (the kubelet brings the Secret in).
+      const started = await fetch(`${baseUrl}/api/labs/konfiguration/start`, { method: 'POST', headers: { origin: baseUrl, cookie: seat.learner.cookie } });
+      expect(started.status).toBe(200);
+      expect(((await started.json()) as { namespace: string }).namespace).toBe(labNamespace(seat));
+      const since = performance.now();
+      await waitFor(`der Standard-Namespace in ${seat.pod} ist ${labNamespace(seat)}`, async () =>
+        (await seat.terminal.run("kubectl config view --minify -o jsonpath='{..namespace}'; echo", 60_000)).trim() === labNamespace(seat),
+      { timeoutMs: 180_000, intervalMs: 1_000 });
+      console.log(`[helm] Lab gestartet → Kontext im Sitzungs-Pod umgestellt nach ${((performance.now() - since) / 1000).toFixed(1)} s`);
+      // The solution as written for a cluster of one's own: its "create namespace" and
+      // "set-context" are refused here, and its apply lands in the lab's namespace.
       await seat.terminal.run(scriptCommand(configmap), 120_000);
       await seat.terminal.run(scriptCommand(secret), 120_000);
     }
@@ -125,11 +138,13 @@ describe('Helm chart, learner mode "namespace", on 3 nodes', () => {
 
   it("learner B can neither read nor change A's namespace from B's shell; a privileged pod in B's own is refused", async () => {
     const [a, b] = seats as [Seat, Seat];
-    const read = await b.terminal.run(`kubectl get configmap app-config -n ${a.pod} 2>&1`, 60_000);
+    // A's work is in A's namespace for the lab; A's own namespace is just as closed.
+    expect(await b.terminal.run(`kubectl get configmaps -n ${a.pod} 2>&1`, 60_000)).toMatch(/forbidden/i);
+    const read = await b.terminal.run(`kubectl get configmap app-config -n ${labNamespace(a)} 2>&1`, 60_000);
     expect(read).toMatch(/forbidden/i);
-    const change = await b.terminal.run(`kubectl delete configmap app-config -n ${a.pod} 2>&1`, 60_000);
+    const change = await b.terminal.run(`kubectl delete configmap app-config -n ${labNamespace(a)} 2>&1`, 60_000);
     expect(change).toMatch(/forbidden/i);
-    const secrets = await b.terminal.run(`kubectl get secret db-zugang -n ${a.pod} -o yaml 2>&1`, 60_000);
+    const secrets = await b.terminal.run(`kubectl get secret db-zugang -n ${labNamespace(a)} -o yaml 2>&1`, 60_000);
     expect(secrets).toMatch(/forbidden/i);
     expect(secrets).not.toContain('password:');
     const sessions = await b.terminal.run(`kubectl get pods -n ${sessionsNamespace} 2>&1`, 60_000);
@@ -137,7 +152,7 @@ describe('Helm chart, learner mode "namespace", on 3 nodes', () => {
     const privileged = await b.terminal.run('kubectl run boese --image=werkbank/werkbank --privileged 2>&1', 60_000);
     expect(privileged).toMatch(/forbidden|violates PodSecurity/i);
     // A's ConfigMap is untouched.
-    await expect(core.readNamespacedConfigMap({ name: 'app-config', namespace: a.pod })).resolves.toBeTruthy();
+    await expect(core.readNamespacedConfigMap({ name: 'app-config', namespace: labNamespace(a) })).resolves.toBeTruthy();
   }, 600_000);
 
   it("A's web server answers A's shell; from B's shell, A's Service and pod refuse the connection", async () => {
@@ -167,8 +182,9 @@ metadata: { name: web }
 spec: { selector: { app: web }, ports: [{ port: 80, targetPort: 8080 }] }
 YAML
 kubectl wait --for=condition=Ready pod/web --timeout=180s`), 240_000);
-    const web = await core.readNamespacedPod({ name: 'web', namespace: a.pod });
-    const clusterIp = (await core.readNamespacedService({ name: 'web', namespace: a.pod })).spec!.clusterIP!;
+    // In A's namespace for the lab, A's default since the lab started.
+    const web = await core.readNamespacedPod({ name: 'web', namespace: labNamespace(a) });
+    const clusterIp = (await core.readNamespacedService({ name: 'web', namespace: labNamespace(a) })).spec!.clusterIP!;
     const webIp = web.status!.podIP!;
     await waitForPolicyApplied(helm.kubeConfig, [webIp, session.status!.podIP!]);
     // Until kube-proxy on a node knows the Service's endpoint it rejects connections to the
@@ -183,9 +199,9 @@ kubectl wait --for=condition=Ready pod/web --timeout=180s`), 240_000);
     }, { timeoutMs: 120_000, intervalMs: 500 });
 
     const get = (seat: Seat, url: string) => seat.terminal.run(`curl -sS -m 10 ${url} 2>&1; echo " exit=$?"`, 60_000);
-    expect(await get(a, `http://web.${a.pod}.svc.cluster.local/`)).toContain('hallo von a exit=0');
+    expect(await get(a, `http://web.${labNamespace(a)}.svc.cluster.local/`)).toContain('hallo von a exit=0');
     expect(await get(a, `http://${webIp}:8080/`)).toContain('hallo von a exit=0');
-    for (const url of [`http://${clusterIp}/`, `http://web.${a.pod}.svc.cluster.local/`, `http://${webIp}:8080/`]) {
+    for (const url of [`http://${clusterIp}/`, `http://web.${labNamespace(a)}.svc.cluster.local/`, `http://${webIp}:8080/`]) {
       const answer = await get(b, url);
       expect(answer).not.toContain('hallo von a');
       // Refused at once (curl's 7, "Couldn't connect"), not a timeout (28).
