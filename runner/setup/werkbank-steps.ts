@@ -6,6 +6,8 @@ import { commandStep, type PreparationNeed, type PreparationStep } from './prepa
 
 const DOCTOR = '„./werkbank doctor“ zeigt, was diesem Rechner fehlt.';
 const RESTART = 'Danach die Werkbank neu starten (Strg+C, „./werkbank start“).';
+/** The runner tries a failed step again by itself (runner/setup/preparation.ts). */
+const AGAIN = 'Danach versucht die Werkbank den Schritt von selbst noch einmal – oder sofort mit „Erneut versuchen“.';
 
 /** The steps, each run as `./werkbank _schritt <name>`. In the sandbox mode the first four
  * are also the shell's (the sandbox image carries the toolchain's kind, kubectl and helm);
@@ -26,31 +28,31 @@ export function werkbankSteps(root: string, sandboxShells: boolean): Preparation
       id: 'toolchain',
       label: 'Kubernetes-Werkzeuge werden aus Go-Quellen gebaut',
       guessSeconds: 540,
-      fix: `Führe „./werkbank toolchain“ aus, um den ganzen Fehler zu sehen (Go nötig). ${DOCTOR} ${RESTART}`,
+      fix: `Führe „./werkbank toolchain“ aus, um den ganzen Fehler zu sehen (Go nötig). ${DOCTOR} ${AGAIN}`,
     }),
     step('docker', {
       id: 'docker',
       label: 'Docker-Engine wird bereitgestellt',
       guessSeconds: 60,
-      fix: `Starte die Docker-Engine („./werkbank docker“ oder den Docker-Dienst deines Systems). ${DOCTOR} ${RESTART}`,
+      fix: `Starte die Docker-Engine („./werkbank docker“ oder den Docker-Dienst deines Systems). ${DOCTOR} ${AGAIN}`,
     }),
     step('sandbox', {
       id: 'sandbox-image',
       label: 'Sandbox-Image für die Terminals wird gebaut',
       guessSeconds: 120,
-      fix: `Führe „docker/sandbox/build.sh“ aus, um den ganzen Fehler zu sehen. ${DOCTOR} ${RESTART}`,
+      fix: `Führe „docker/sandbox/build.sh“ aus, um den ganzen Fehler zu sehen. ${DOCTOR} ${AGAIN}`,
     }),
     step('node-image', {
       id: 'node-image',
       label: 'Node-Image für die Cluster wird geladen oder gebaut',
       guessSeconds: 300,
-      fix: `Führe „docker/kind-node/build.sh“ aus, um den ganzen Fehler zu sehen. ${DOCTOR} ${RESTART}`,
+      fix: `Führe „docker/kind-node/build.sh“ aus, um den ganzen Fehler zu sehen. ${DOCTOR} ${AGAIN}`,
     }, ['cluster']),
     step('lab-images', {
       id: 'lab-images',
       label: 'Images der Labs werden gebaut',
       guessSeconds: 300,
-      fix: `Führe „docker/images/build.sh“ aus, um den ganzen Fehler zu sehen. ${DOCTOR} ${RESTART}`,
+      fix: `Führe „docker/images/build.sh“ aus, um den ganzen Fehler zu sehen. ${DOCTOR} ${AGAIN}`,
     }, ['cluster']),
   ];
 }
