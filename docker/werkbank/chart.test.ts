@@ -7,6 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import {
   CHART_DIR,
   deploymentProblems,
@@ -76,6 +77,35 @@ describe('helm template', () => {
     expect(grantedVerbs(objects, 'ClusterRole', 'namespaces')).toEqual([]);
     expect(grantedVerbs(objects, 'ClusterRole', 'nodes')).toEqual(['get', 'list', 'watch']);
     expect(grantedVerbs(objects, 'Role', 'pods/exec')).toContain('create');
+  });
+
+  it('sandbox mode: only the runner reaches the sandbox pods, which run the seeded sandbox image on the nodes picked for them', async () => {
+    const objects = await helmTemplate(CHART_DIR, [
+      'learners.mode=sandbox',
+      'learners.nodeSelector.werkbank\\.dev/sandboxes=true',
+      'learners.tolerations[0].key=werkbank.dev/sandboxes',
+      'learners.tolerations[0].operator=Exists',
+    ]);
+    // Privileged is the sessions namespace's level, and no other namespace's.
+    expect(byKind(objects, 'Namespace').map((namespace) => [namespace.metadata.name, (namespace.metadata.labels as Record<string, string>)['pod-security.kubernetes.io/enforce']])).toEqual([['wb-werkbank-sessions', 'privileged']]);
+    const [policy] = byKind(objects, 'NetworkPolicy');
+    expect(policy?.metadata).toMatchObject({ namespace: 'wb-werkbank-sessions' });
+    expect(policy?.spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'werkbank' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'werkbank', 'app.kubernetes.io/instance': 'wb', 'app.kubernetes.io/component': 'runner' } } }] }],
+    });
+    const deployment = JSON.stringify(byKind(objects, 'Deployment')[0]);
+    expect(deployment).toContain('{"name":"WERKBANK_KUBERNETES_SESSION_IMAGE","value":"werkbank/sandbox-seeded:0.1.0"}');
+    const learners = byKind(objects, 'ConfigMap', 'wb-werkbank-learners')[0] as unknown as { data: Record<string, string> };
+    expect(parse(learners.data['session-pod.yaml']!)).toMatchObject({
+      nodeSelector: { 'werkbank.dev/sandboxes': 'true' },
+      tolerations: [{ key: 'werkbank.dev/sandboxes', operator: 'Exists' }],
+    });
+    const chosen = JSON.stringify(byKind(await helmTemplate(CHART_DIR, ['learners.mode=sandbox', 'learners.sandboxImage=registry.schule.de/werkbank/sandbox-seeded:37d7']), 'Deployment')[0]);
+    expect(chosen).toContain('{"name":"WERKBANK_KUBERNETES_SESSION_IMAGE","value":"registry.schule.de/werkbank/sandbox-seeded:37d7"}');
+    // Namespace mode's session pods listen on nothing; no such policy there.
+    expect(byKind(await helmTemplate(CHART_DIR, ['learners.mode=namespace']), 'NetworkPolicy')).toEqual([]);
   });
 
   it('mode none: the runner gets no token of the cluster and no roles', async () => {

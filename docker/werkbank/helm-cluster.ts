@@ -23,6 +23,9 @@ export interface HelmClusterOptions {
   workers?: number;
   /** `--set` values beside the ones every run needs (mode, image, NodePort, origin). */
   sets?: string[];
+  /** More images for the nodes that run pods (e.g. the seeded sandbox image), made
+   * while kind makes the cluster; their names become `{extra0}`, `{extra1}`… in `sets`. */
+  extraImages?: () => Promise<string[]>;
   log?: (line: string) => void;
 }
 
@@ -112,8 +115,9 @@ export async function startHelmCluster(options: HelmClusterOptions): Promise<Hel
 
   async function installInto(): Promise<HelmCluster> {
     const clusterStarted = performance.now();
-    const [image, clusterSeconds] = await Promise.all([
+    const [image, extraImages, clusterSeconds] = await Promise.all([
       buildImage(),
+      options.extraImages?.() ?? Promise.resolve([]),
       createCluster(options.name, options.dir, kubeconfigPath, workers).then(() => {
         const seconds = secondsSince(clusterStarted);
         log(`[helm] ${workers + 1}-Knoten-Cluster ${options.name} bereit nach ${seconds.toFixed(1)} s`);
@@ -124,12 +128,16 @@ export async function startHelmCluster(options: HelmClusterOptions): Promise<Hel
     kubeConfig.loadFromFile(kubeconfigPath);
     const core = kubeConfig.makeApiClient(CoreV1Api);
 
-    // Only the workers run pods (the control plane keeps its taint in a cluster with workers).
+    // Only the workers run pods (the control plane keeps its taint in a cluster with
+    // workers); a cluster of one node runs them on its control plane.
     const workerNodes = Array.from({ length: workers }, (_, i) => `${options.name}-worker${i === 0 ? '' : i + 1}`);
+    const podNodes = workers > 0 ? workerNodes : [`${options.name}-control-plane`];
     const loadStarted = performance.now();
-    await tool(toolchain().kind, ['load', 'docker-image', '--name', options.name, '--nodes', workerNodes.join(','), image], 900_000);
+    for (const loaded of [image, ...extraImages]) {
+      await tool(toolchain().kind, ['load', 'docker-image', '--name', options.name, '--nodes', podNodes.join(','), loaded], 900_000);
+    }
     const imageLoadSeconds = secondsSince(loadStarted);
-    log(`[helm] Image ${image} in die ${workers} Worker geladen nach ${imageLoadSeconds.toFixed(1)} s`);
+    log(`[helm] Images ${[image, ...extraImages].join(', ')} in ${podNodes.length} Knoten geladen nach ${imageLoadSeconds.toFixed(1)} s`);
 
     const { stdout: nodeIp } = await tool('docker', ['inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', `${options.name}-control-plane`]);
     const baseUrl = `http://${nodeIp.trim()}:${nodePort}`;
@@ -143,7 +151,7 @@ export async function startHelmCluster(options: HelmClusterOptions): Promise<Hel
       `service.nodePort=${nodePort}`,
       // The page's address as browsers see it here: a node and its port.
       `runner.extraEnv.WERKBANK_ALLOWED_ORIGINS=${baseUrl}`,
-      ...(options.sets ?? []),
+      ...(options.sets ?? []).map((value) => value.replace(/\{extra(\d+)\}/g, (_, index: string) => extraImages[Number(index)] ?? '')),
     ];
     const installStarted = performance.now();
     await tool(toolchain().helm, [

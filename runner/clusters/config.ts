@@ -31,7 +31,8 @@ const envSchema = z.object({
   /** Provider "existing": the instructor's kubeconfig; each learner gets a namespace. */
   WERKBANK_EXISTING_KUBECONFIG: z.string().optional(),
   /** Provider "kubernetes" (the Helm chart sets these): learners in namespaces of their
-   * own with a session pod each; sandbox pods are not built yet. */
+   * own with a session pod each ("namespace"), or a privileged sandbox pod each with their
+   * own Docker and kind cluster ("sandbox"; the session image is then the seeded sandbox image). */
   WERKBANK_KUBERNETES_MODE: z.enum(['namespace', 'sandbox']).default('namespace'),
   WERKBANK_KUBERNETES_SESSIONS_NAMESPACE: z.string().min(1).optional(),
   WERKBANK_KUBERNETES_SESSION_IMAGE: z.string().min(1).optional(),
@@ -43,6 +44,7 @@ const envSchema = z.object({
 });
 
 export interface KubernetesSettings {
+  mode: 'namespace' | 'sandbox';
   sessionsNamespace: string;
   sessionImage: string;
   learnerRole: string;
@@ -121,9 +123,6 @@ export function loadClusterConfig(
 }
 
 function kubernetesSettings(e: z.infer<typeof envSchema>): KubernetesSettings {
-  if (e.WERKBANK_KUBERNETES_MODE === 'sandbox') {
-    throw new Error('WERKBANK_KUBERNETES_MODE=sandbox (Sandbox-Pods) ist noch nicht gebaut; nimm learners.mode=namespace.');
-  }
   const missing = (['WERKBANK_KUBERNETES_SESSIONS_NAMESPACE', 'WERKBANK_KUBERNETES_SESSION_IMAGE', 'WERKBANK_KUBERNETES_LEARNER_ROLE', 'WERKBANK_KUBERNETES_CONFIG'] as const).filter(
     (name) => !e[name],
   );
@@ -131,6 +130,7 @@ function kubernetesSettings(e: z.infer<typeof envSchema>): KubernetesSettings {
     throw new Error(`WERKBANK_CLUSTER_PROVIDER=kubernetes braucht ${missing.join(', ')} (das Helm-Chart setzt sie).`);
   }
   return {
+    mode: e.WERKBANK_KUBERNETES_MODE,
     sessionsNamespace: e.WERKBANK_KUBERNETES_SESSIONS_NAMESPACE!,
     sessionImage: e.WERKBANK_KUBERNETES_SESSION_IMAGE!,
     learnerRole: e.WERKBANK_KUBERNETES_LEARNER_ROLE!,

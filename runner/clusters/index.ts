@@ -11,6 +11,7 @@ import { kubernetesProviderFrom } from './kubernetes-provider.ts';
 import { KwokProvider } from './kwok-provider.ts';
 import { ClusterManager, type ClusterManagerOptions, type LearnerCluster } from './manager.ts';
 import type { ClusterProvider } from './provider.ts';
+import { sandboxPodProviderFrom } from './sandbox-pod-provider.ts';
 import { SandboxProvider } from './sandbox-provider.ts';
 import { repoRoot } from '../config.ts';
 
@@ -33,7 +34,9 @@ export function createProvider(config: ClusterConfig, dataDir: string): ClusterP
     case 'kwok':
       return new KwokProvider({ stateDir, tools });
     case 'kubernetes':
-      return kubernetesProviderFrom(config.kubernetes!, stateDir, tools.kubectl);
+      return config.kubernetes!.mode === 'sandbox'
+        ? sandboxPodProviderFrom(config.kubernetes!, stateDir, tools.kubectl, { limits: config.sandboxLimits, labsDir: join(repoRoot, 'labs') })
+        : kubernetesProviderFrom(config.kubernetes!, stateDir, tools.kubectl);
     case 'existing':
       return new ExistingClusterProvider({ stateDir, kubeconfigPath: config.existingKubeconfig ?? '' });
     case 'kind':

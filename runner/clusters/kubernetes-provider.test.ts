@@ -20,8 +20,9 @@ const CHART_ENV = {
   WERKBANK_KUBERNETES_CONFIG: '/etc/werkbank/learners',
 };
 
-test('the chart\'s settings give the kubernetes provider; a missing one and the unbuilt sandbox mode are refused in German', () => {
+test('the chart\'s settings give the kubernetes provider in either learner mode; a missing one is refused in German', () => {
   expect(loadClusterConfig(CHART_ENV, 23_000, 2).kubernetes).toEqual({
+    mode: 'namespace',
     sessionsNamespace: 'werkbank-sessions',
     sessionImage: 'werkbank/werkbank:0.1.0',
     learnerRole: 'werkbank-lernende',
@@ -30,7 +31,7 @@ test('the chart\'s settings give the kubernetes provider; a missing one and the 
   });
   const { WERKBANK_KUBERNETES_LEARNER_ROLE: _role, ...withoutRole } = CHART_ENV;
   expect(() => loadClusterConfig(withoutRole, 23_000, 2)).toThrow(/braucht WERKBANK_KUBERNETES_LEARNER_ROLE/);
-  expect(() => loadClusterConfig({ ...CHART_ENV, WERKBANK_KUBERNETES_MODE: 'sandbox' }, 23_000, 2)).toThrow(/noch nicht gebaut/);
+  expect(loadClusterConfig({ ...CHART_ENV, WERKBANK_KUBERNETES_MODE: 'sandbox' }, 23_000, 2).kubernetes?.mode).toBe('sandbox');
 });
 
 test('inside a pod kubectl reads the ServiceAccount token from its file (rotations reach it) and trusts the cluster CA', () => {

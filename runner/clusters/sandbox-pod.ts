@@ -20,7 +20,7 @@
 //   the pod's container "sandbox" (sandboxPodExec).
 import type { V1Pod } from '@kubernetes/client-node';
 import { RUNNER_LABEL } from './learner-namespaces.ts';
-import { API_PORT, INNER_NODE, SANDBOX_SHELL, sandboxApiKubeconfig, sandboxShellEnv, type SandboxLimits } from './sandbox-provider.ts';
+import { API_PORT, INNER_KUBECONFIG, INNER_NODE, SANDBOX_SHELL, sandboxApiKubeconfig, sandboxShellEnv, type SandboxLimits } from './sandbox-provider.ts';
 import { SESSION_LABEL, sessionPlacement, type SessionPodSettings } from './session-pod.ts';
 
 export const SANDBOX_CONTAINER = 'sandbox';
@@ -109,13 +109,26 @@ export function sandboxPodExec(target: SandboxPodTarget, options: { stdin?: bool
 /** The learner's login shell in the pod, under the runner's node-pty (`kubectl exec`
  * cannot set variables, so `env` does). */
 export function sandboxPodShellCommand(target: SandboxPodTarget, session: string, limits: Pick<SandboxLimits, 'shellPids' | 'shellMemoryMiB'>): string[] {
-  return [...sandboxPodExec(target, { tty: true }), 'env', '-C', SANDBOX_POD_HOME, ...sandboxShellEnv(session, limits), SANDBOX_SHELL];
+  // KUBECONFIG here too: the runner's later rewrites of ~/.werkbank/env.sh stay on its side.
+  return [...sandboxPodExec(target, { tty: true }), 'env', '-C', SANDBOX_POD_HOME, ...sandboxShellEnv(session, limits), `KUBECONFIG=${INNER_KUBECONFIG}`, SANDBOX_SHELL];
 }
 
 /** Runs a program in the learner's kind node (image checks: crictl), one exec deeper. */
 export function sandboxPodNodeExec(target: SandboxPodTarget): string[] {
   return [...sandboxPodExec(target), 'docker', 'exec', INNER_NODE];
 }
+
+/** Run in the pod once kind made the learner's cluster: connections to its API server
+ * that come in on the pod's address leave for the kind node with the pod's inner bridge
+ * address as their source. Without it the node answers the runner's own address, and
+ * the learner's cluster has a pod network of its own (kind's default 10.244.0.0/16, the
+ * same as kind's and many a school's outer one): once an inner pod holds the runner's
+ * address, the answers go to that pod and "Prüfen" times out. Masquerading works
+ * whatever ranges the school's cluster uses. */
+export const API_MASQUERADE_SCRIPT = [
+  `node=$(docker inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' ${INNER_NODE})`,
+  `iptables -t nat -C POSTROUTING -p tcp -d "$node" --dport ${API_PORT} -j MASQUERADE 2>/dev/null || iptables -t nat -I POSTROUTING -p tcp -d "$node" --dport ${API_PORT} -j MASQUERADE`,
+].join('\n');
 
 /** The runner's kubeconfig for the learner's cluster: its API server on the pod's
  * address. Throws while the pod has none (not scheduled or not started yet). */

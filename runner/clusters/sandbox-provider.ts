@@ -87,6 +87,12 @@ export function sandboxShellEnv(session: string, limits: Pick<SandboxLimits, 'sh
   ];
 }
 
+/** The command (in the sandbox) that hangs up a shell werkbank-shell recorded: `docker
+ * exec` and `kubectl exec` never end what they started. */
+export function sandboxHangUp(session: string): string[] {
+  return ['sh', '-c', 'pid=$(cat "/run/werkbank/sessions/$1" 2>/dev/null) && pkill -HUP -s "$pid"; rm -f "/run/werkbank/sessions/$1"', 'sh', session];
+}
+
 /** kind's configuration for the learner's cluster inside a sandbox: the API server
  * published on the sandbox's own address, for the runner outside it (the sandbox network,
  * or the sessions namespace's NetworkPolicy, keeps every other sandbox away from it). */
@@ -412,7 +418,7 @@ export class SandboxProvider implements ClusterProvider {
   }
 
   private async hangUpShell(name: string, session: string): Promise<void> {
-    await this.docker(['exec', name, 'sh', '-c', 'pid=$(cat "/run/werkbank/sessions/$1" 2>/dev/null) && pkill -HUP -s "$pid"; rm -f "/run/werkbank/sessions/$1"', 'sh', session], 15_000);
+    await this.docker(['exec', name, ...sandboxHangUp(session)], 15_000);
   }
 
   nodeExec(name: string): string[] | null {

@@ -18,7 +18,7 @@ export function labSetupPreparer(labs: readonly LoadedLab[], log: (message: stri
     progress.start('lab-setup', STEP_LABEL);
     const shell = await openLabShell(withSetup, {
       kubeconfigPath: handle.adminKubeconfigPath,
-      ...(handle.sandbox ? { sandbox: handle.sandbox } : handle.provider === 'kind' ? { clusterName: handle.name } : {}),
+      ...(handle.sandbox ? { sandbox: handle.sandbox, ...(handle.sandboxExec ? { sandboxExec: handle.sandboxExec } : {}) } : handle.provider === 'kind' ? { clusterName: handle.name } : {}),
     });
     const failed: string[] = [];
     try {

@@ -17,8 +17,10 @@ export interface LabShellTarget {
   kubeconfigPath: string;
   /** For `kind load docker-image` and `kind get nodes` in scripts (host kind clusters). */
   clusterName?: string;
-  /** The learner sandbox the scripts run in (its container's name). */
+  /** The learner sandbox the scripts run in (its container's or pod's name). */
   sandbox?: string;
+  /** The command prefix that runs a program in it; default `docker exec <sandbox>`. */
+  sandboxExec?: string[];
 }
 
 export interface LabShell {
@@ -28,7 +30,7 @@ export interface LabShell {
 }
 
 export function openLabShell(labs: readonly LoadedLab[], target: LabShellTarget): Promise<LabShell> {
-  return target.sandbox ? openSandboxLabShell(labs, target.sandbox) : openHostLabShell(labs, target);
+  return target.sandbox ? openSandboxLabShell(labs, target.sandbox, target.sandboxExec ?? ['docker', 'exec', target.sandbox]) : openHostLabShell(labs, target);
 }
 
 async function openHostLabShell(labs: readonly LoadedLab[], target: LabShellTarget): Promise<LabShell> {
@@ -66,7 +68,8 @@ function inSandbox(path: string): string {
   return fromLabs.startsWith('..') ? path : join(SANDBOX_LABS, fromLabs);
 }
 
-async function openSandboxLabShell(labs: readonly LoadedLab[], sandbox: string): Promise<LabShell> {
+async function openSandboxLabShell(labs: readonly LoadedLab[], sandbox: string, exec: string[]): Promise<LabShell> {
+  const [execCommand = 'docker', ...execPrefix] = exec;
   // Outside /root: a pool sandbox's /root becomes a learner's home later.
   const home = `/tmp/werkbank-lab-${Date.now().toString(36)}`;
   const copies = labs.flatMap(({ lab, dir }) => [
@@ -74,7 +77,7 @@ async function openSandboxLabShell(labs: readonly LoadedLab[], sandbox: string):
     ...(lab.files ?? []).map((file) => `cp ${inSandbox(join(dir, file))} ${home}/${lab.id}/${basename(file)}`),
   ]);
   const prepared = await runLabCommand(
-    { path: 'Lab-Dateien', command: 'docker', args: ['exec', sandbox, 'sh', '-ec', [`mkdir -p ${home}/.kube`, `cp ${SANDBOX_KUBECONFIG} ${home}/.kube/config`, ...copies].join('\n')] },
+    { path: 'Lab-Dateien', command: execCommand, args: [...execPrefix, 'sh', '-ec', [`mkdir -p ${home}/.kube`, `cp ${SANDBOX_KUBECONFIG} ${home}/.kube/config`, ...copies].join('\n')] },
     '/',
     process.env,
   );
@@ -84,14 +87,15 @@ async function openSandboxLabShell(labs: readonly LoadedLab[], sandbox: string):
       runLabCommand(
         {
           path: command.path,
-          command: 'docker',
-          args: ['exec', '-w', `${home}/${labId}`, '-e', `HOME=${home}`, '-e', `KUBECONFIG=${home}/.kube/config`, sandbox, command.command, ...command.args.map(inSandbox)],
+          command: execCommand,
+          // env rather than exec flags: the same in a container (docker exec) and a pod (kubectl exec).
+          args: [...execPrefix, 'env', '-C', `${home}/${labId}`, `HOME=${home}`, `KUBECONFIG=${home}/.kube/config`, command.command, ...command.args.map(inSandbox)],
         },
         '/',
         process.env,
       ),
     close: async () => {
-      await runLabCommand({ path: 'aufräumen', command: 'docker', args: ['exec', sandbox, 'rm', '-rf', home] }, '/', process.env);
+      await runLabCommand({ path: 'aufräumen', command: execCommand, args: [...execPrefix, 'rm', '-rf', home] }, '/', process.env);
     },
   };
 }
