@@ -28,7 +28,7 @@ import { ensureOwnerId } from './owner-file.ts';
 import { kindPhaseOf, ProgressTracker } from './progress.ts';
 import type { ClusterHandle, ClusterProvider, CreateHooks, ImageLoadResult, ProgressCallback, ProviderInfo, SandboxAccess } from './provider.ts';
 import { API_MASQUERADE_SCRIPT, sandboxPod, sandboxPodApiKubeconfig, sandboxPodExec, sandboxPodNodeExec, sandboxPodShellCommand, SANDBOX_POD_HOME, type SandboxPodTarget } from './sandbox-pod.ts';
-import { INNER_CLUSTER, INNER_KUBECONFIG, API_PORT, innerKindConfig, sandboxHangUp, type SandboxLimits } from './sandbox-provider.ts';
+import { INNER_CLUSTER, INNER_KUBECONFIG, API_PORT, innerKindConfig, loadIntoInnerCluster, sandboxHangUp, type SandboxLimits } from './sandbox-provider.ts';
 import { loadSessionPodSettings, SESSION_LABEL, type SessionPodSettings } from './session-pod.ts';
 import { waitUntil } from '../wait.ts';
 
@@ -284,14 +284,7 @@ export class SandboxPodProvider implements ClusterProvider {
   }
 
   async loadImages(name: string, images: string[]): Promise<ImageLoadResult> {
-    const present: string[] = [];
-    const missing: string[] = [];
-    for (const image of images) {
-      const found = await this.exec(name, ['docker', 'image', 'inspect', '--format', '{{.Id}}', image], 30_000);
-      (found.code === 0 ? present : missing).push(image);
-    }
-    if (present.length > 0) await this.mustExec(name, ['kind', 'load', 'docker-image', '--name', INNER_CLUSTER, ...present], 'Images in den Cluster laden', 600_000);
-    return { loaded: present, missing };
+    return loadIntoInnerCluster((command, timeoutMs) => this.exec(name, command, timeoutMs), images);
   }
 
   execInNode(name: string, command: string[]): Promise<CommandResult> {

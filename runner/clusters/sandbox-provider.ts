@@ -93,6 +93,23 @@ export function sandboxHangUp(session: string): string[] {
   return ['sh', '-c', 'pid=$(cat "/run/werkbank/sessions/$1" 2>/dev/null) && pkill -HUP -s "$pid"; rm -f "/run/werkbank/sessions/$1"', 'sh', session];
 }
 
+/** Loads images from a sandbox's own Docker (its seed) into the learner's kind cluster
+ * there; `exec` runs a command in the sandbox (docker exec, or kubectl exec for a pod).
+ * Images the sandbox's Docker lacks are reported, never fatal. */
+export async function loadIntoInnerCluster(exec: (command: string[], timeoutMs: number) => Promise<CommandResult>, images: string[]): Promise<ImageLoadResult> {
+  const present: string[] = [];
+  const missing: string[] = [];
+  for (const image of images) {
+    const found = await exec(['docker', 'image', 'inspect', '--format', '{{.Id}}', image], 30_000);
+    (found.code === 0 ? present : missing).push(image);
+  }
+  if (present.length > 0) {
+    const result = await exec(['kind', 'load', 'docker-image', '--name', INNER_CLUSTER, ...present], 600_000);
+    if (result.code !== 0) throw createFailed(lastLines(result.stderr));
+  }
+  return { loaded: present, missing };
+}
+
 /** kind's configuration for the learner's cluster inside a sandbox: the API server
  * published on the sandbox's own address, for the runner outside it (the sandbox network,
  * or the sessions namespace's NetworkPolicy, keeps every other sandbox away from it). */
@@ -395,18 +412,7 @@ export class SandboxProvider implements ClusterProvider {
   }
 
   async loadImages(name: string, images: string[]): Promise<ImageLoadResult> {
-    // The sandbox's own daemon has the lab images from its seed.
-    const present: string[] = [];
-    const missing: string[] = [];
-    for (const image of images) {
-      const found = await this.docker(['exec', name, 'docker', 'image', 'inspect', '--format', '{{.Id}}', image], 30_000);
-      (found.code === 0 ? present : missing).push(image);
-    }
-    if (present.length > 0) {
-      const result = await this.docker(['exec', name, 'kind', 'load', 'docker-image', '--name', INNER_CLUSTER, ...present], 600_000);
-      if (result.code !== 0) throw createFailed(lastLines(result.stderr));
-    }
-    return { loaded: present, missing };
+    return loadIntoInnerCluster((command, timeoutMs) => this.docker(['exec', name, ...command], timeoutMs), images);
   }
 
   execInNode(name: string, command: string[]): Promise<CommandResult> {
