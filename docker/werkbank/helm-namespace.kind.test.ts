@@ -6,7 +6,8 @@
 // B's attempts on A's namespace are refused, also over the network (A's pods take no
 // connections from B's shell); and when the runner pod is deleted, the
 // progress, the session pods and the files in them are still there and A reconnects;
-// when A's session pod itself is deleted, A's next shell is in a new pod on the same home.
+// when A's session pod itself is deleted, A's next shell is in a new pod on the same home;
+// `helm uninstall` takes every learner's namespaces, their labs' ones included.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { learnerIdOf, newLearner, TerminalClient, type Learner } from '../../run
 import { learnerShortId } from '../../runner/clusters/kubeconfig.ts';
 import { connectLearner, runnerPod as currentRunnerPod, startHelmCluster, tool, waitForRunner, type HelmCluster } from './helm-cluster.ts';
 import { waitForPolicyApplied } from '../kind-node/network-policy-applied.ts';
+import { toolchain } from '../toolchain/paths.ts';
 
 const SOLUTIONS = new URL('../../labs/konfiguration/solutions/', import.meta.url).pathname;
 const cluster = `wb-helm-${randomBytes(3).toString('hex')}`;
@@ -256,5 +258,16 @@ kubectl wait --for=condition=Ready pod/web --timeout=180s`), 240_000);
     expect((await a.terminal.run('cat ~/notiz.txt', 60_000)).trim()).toBe('notiz-von-a');
     // Their namespace was kept: the lab's ConfigMap is still there.
     expect((await check(a, 'configmap')).passed).toBe(true);
+  }, 600_000);
+
+  it('helm uninstall removes every learner namespace and every lab namespace of theirs', async () => {
+    const namespaces = seats.flatMap((seat) => [seat.pod, labNamespace(seat)]);
+    for (const name of namespaces) await expect(core.readNamespace({ name })).resolves.toBeTruthy();
+    await tool(toolchain().helm, ['uninstall', helm.release, '--kubeconfig', helm.kubeconfigPath, '--namespace', releaseNamespace, '--wait', '--timeout', '5m'], 400_000);
+    for (const name of namespaces) {
+      const left = await core.readNamespace({ name }).catch(() => null);
+      // Gone, or on its way (the namespace controller deletes what is in it first).
+      expect(left === null || Boolean(left.metadata?.deletionTimestamp), name).toBe(true);
+    }
   }, 600_000);
 });

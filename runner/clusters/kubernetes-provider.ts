@@ -161,6 +161,7 @@ export class KubernetesProvider implements ClusterProvider {
           learnerRole: this.options.learnerRole,
           namespaceObjects: this.options.namespaceObjects,
           owner,
+          sessionsNamespace: this.options.sessionsNamespace,
         }),
     );
     return this.namespaces;

@@ -13,7 +13,7 @@ import { learnerCheckContext } from '../labs/check-context.ts';
 import { runStep } from '../labs/run-step.ts';
 import { labSchema } from '../labs/schema.ts';
 import { KUBECONFIG_NAMESPACE_ANNOTATION } from './kubernetes-provider.ts';
-import { LAB_OF_LABEL } from './learner-namespaces.ts';
+import { LAB_OF_LABEL, SESSIONS_LABEL } from './learner-namespaces.ts';
 import type { ClusterManager } from './manager.ts';
 import { kwokNamespaceManager } from '../testing/kwok-namespace-manager.ts';
 
@@ -65,7 +65,9 @@ test('starting konfiguration makes a restricted namespace of the learner\'s for 
   // Restricted like the learner's own: Pod Security, the chart's quota, their account
   // bound there, the network policy that lets in only the namespace and their session pod.
   const namespace = await core.readNamespace({ name: labNamespace });
-  expect(namespace.metadata?.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', [LAB_OF_LABEL]: name });
+  expect(namespace.metadata?.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', [LAB_OF_LABEL]: name, [SESSIONS_LABEL]: sessions });
+  // The learner's own namespace carries the release's label too (helm uninstall).
+  expect((await core.readNamespace({ name })).metadata?.labels?.[SESSIONS_LABEL]).toBe(sessions);
   const quotas = await core.listNamespacedResourceQuota({ namespace: labNamespace });
   expect(quotas.items.map((item) => item.metadata?.name)).toEqual(['werkbank-quota']);
   const binding = await admin.makeApiClient(RbacAuthorizationV1Api).readNamespacedRoleBinding({ name: 'lernende', namespace: labNamespace });

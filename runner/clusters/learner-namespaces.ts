@@ -75,7 +75,13 @@ export interface LearnerNamespacesOptions {
   /** The API server as session pods reach it; default: the address the runner uses (the
    * same inside the cluster, e.g. https://kubernetes.default.svc). */
   apiServer?: string;
+  /** The chart's sessions namespace, as a label on every namespace made here: `helm
+   * uninstall` deletes them by it (chart/werkbank/templates/cleanup-hook.yaml). */
+  sessionsNamespace?: string;
 }
+
+/** On every learner and lab namespace: the release's sessions namespace. */
+export const SESSIONS_LABEL = 'werkbank.dev/sessions';
 
 export class LearnerNamespaces {
   private readonly options: LearnerNamespacesOptions;
@@ -86,11 +92,15 @@ export class LearnerNamespaces {
     this.core = options.kubeConfig.makeApiClient(CoreV1Api);
   }
 
+  private labels(): Record<string, string> {
+    return { [RUNNER_LABEL]: this.options.owner, ...(this.options.sessionsNamespace ? { [SESSIONS_LABEL]: this.options.sessionsNamespace } : {}) };
+  }
+
   /** Makes the namespace with its limits, account and role binding; the namespace comes
    * first with its Pod Security label, so no pod ever runs there without it. */
   async create(name: string): Promise<void> {
     await this.core.createNamespace({
-      body: { metadata: { name, labels: { [RUNNER_LABEL]: this.options.owner, ...POD_SECURITY_LABELS } } },
+      body: { metadata: { name, labels: { ...this.labels(), ...POD_SECURITY_LABELS } } },
     });
     const objects = KubernetesObjectApi.makeApiClient(this.options.kubeConfig);
     for (const object of this.options.namespaceObjects) {
@@ -116,7 +126,7 @@ export class LearnerNamespaces {
    * step tolerates what is there already, so a start cut short is finished later. */
   async createForLab(name: string, learner: string): Promise<void> {
     await ignoreExisting(this.core.createNamespace({
-      body: { metadata: { name, labels: { [RUNNER_LABEL]: this.options.owner, [LAB_OF_LABEL]: learner, ...POD_SECURITY_LABELS } } },
+      body: { metadata: { name, labels: { ...this.labels(), [LAB_OF_LABEL]: learner, ...POD_SECURITY_LABELS } } },
     }));
     const objects = KubernetesObjectApi.makeApiClient(this.options.kubeConfig);
     for (const object of this.options.namespaceObjects) {
