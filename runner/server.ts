@@ -157,7 +157,11 @@ export async function startRunner(config: RunnerConfig, deps: RunnerDependencies
       ticket: {
         admit: (learnerId) => courseQueue.admit(learnerId),
         noRoom: (learnerId) => (sessions.hasRoomFor(learnerId) ? null : new CourseFull(sessions.maxShells).message),
-        issue: (learnerId) => ({ ticket: tickets.issue(learnerId), expiresInMs: tickets.ttlMs }),
+        issue: (learnerId, size) => {
+          const ticket = tickets.issue(learnerId);
+          if (size) sessions.prepare(learnerId, size.cols, size.rows);
+          return { ticket, expiresInMs: tickets.ttlMs };
+        },
       },
       clusters: {
         clusters,

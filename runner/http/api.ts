@@ -5,12 +5,14 @@
 import type { IncomingMessage } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { OidcLogin } from '../auth/oidc-login.ts';
 import type { Capabilities } from '../capabilities.ts';
 import type { PreparationGate } from '../setup/preparation-route.ts';
 import type { TerminalStats } from '../terminal/connection.ts';
 import type { Admission } from '../terminal/limits.ts';
-import { API, INSTRUCTOR_PREFIX, type ApiError, type AuthMeResponse, type HealthResponse, type SignInRequired, type TicketAnswer } from './contract.ts';
+import { API, INSTRUCTOR_PREFIX, type ApiError, type AuthMeResponse, type HealthResponse, type SignInRequired, type TicketAnswer, type TicketBody } from './contract.ts';
+import { BODY_LIMIT_BYTES, ticketBody } from './contract-bodies.ts';
 import { clusterRoutes, type ClusterRouteContext } from './clusters.ts';
 import { labRoutes, type LabRouteContext } from './labs.ts';
 import type { LearnerSource } from './learner.ts';
@@ -30,7 +32,8 @@ export interface ApiDependencies {
     admit: (learnerId: string) => Admission;
     /** German refusal when the learner's shell would not fit, else null. */
     noRoom: (learnerId: string) => string | null;
-    issue: (learnerId: string) => { ticket: string; expiresInMs: number };
+    /** With the terminal's size the learner's shell starts now, before their socket. */
+    issue: (learnerId: string, size: TicketBody | null) => { ticket: string; expiresInMs: number };
   };
   clusters: Omit<ClusterRouteContext, 'learners' | 'originAllowed' | 'rateLimited'>;
   labs: Omit<LabRouteContext, 'learners' | 'originAllowed'>;
@@ -83,7 +86,8 @@ export function apiRouter(deps: ApiDependencies): Hono<ApiEnv> {
     app.get(API.authMe, (c) => reply<AuthMeResponse>(c, 200, { enabled: false, user: null }));
   }
 
-  app.post(API.ticket, sameOrigin(deps.originAllowed, 'Diese Seite darf kein Terminal öffnen.'), rateLimited, (c) => {
+  const smallBody = bodyLimit({ maxSize: BODY_LIMIT_BYTES, onError: (c) => replyError(c, 400, 'Die Anfrage ist zu groß.') });
+  app.post(API.ticket, sameOrigin(deps.originAllowed, 'Diese Seite darf kein Terminal öffnen.'), rateLimited, smallBody, async (c) => {
     const refused = preparation.refuseTicket();
     if (refused) return reply(c, refused.status, refused.body);
     const learnerId = deps.learners.ensure(c.env.incoming, c.env.outgoing);
@@ -91,7 +95,9 @@ export function apiRouter(deps: ApiDependencies): Hono<ApiEnv> {
     if (!admission.ok) return reply<TicketAnswer>(c, 503, { ok: false, error: admission.message, position: admission.position });
     const noRoom = deps.ticket.noRoom(learnerId);
     if (noRoom) return replyError(c, 503, noRoom);
-    return reply<TicketAnswer>(c, 200, deps.ticket.issue(learnerId));
+    // The size is optional (a ticket alone still opens a terminal); anything else is ignored.
+    const size = ticketBody.safeParse(await c.req.json().catch(() => null));
+    return reply<TicketAnswer>(c, 200, deps.ticket.issue(learnerId, size.success ? size.data : null));
   });
   app.post(API.preparationRetry, sameOrigin(deps.originAllowed, 'Diese Seite darf die Vorbereitung nicht neu starten.'), rateLimited, (c) => {
     const answer = preparation.retry();

@@ -13,7 +13,7 @@ import type { ClassMatrixView, CheckResultView, LabProgressView } from '../progr
 import type { PreparationState } from '../setup/preparation.ts';
 import type { TerminalStats } from '../terminal/connection.ts';
 import { TICKET_PATH, type TicketResponse } from '../terminal/protocol.ts';
-import type { revealBody } from './contract-bodies.ts';
+import type { revealBody, ticketBody } from './contract-bodies.ts';
 
 export type { CheckResultView, ClassMatrixView, ClusterStatus, LabProgressView, PreparationState, TicketResponse };
 
@@ -70,6 +70,7 @@ export function stepPath(lab: string, step: string, action: 'check' | 'reveal'):
 // ---- Request bodies (schemas in contract-bodies.ts) ----
 
 export type RevealBody = z.infer<typeof revealBody>;
+export type TicketBody = z.infer<typeof ticketBody>;
 
 // ---- Answers ----
 

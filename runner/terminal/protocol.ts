@@ -4,7 +4,8 @@
 // Text frames carry JSON control messages, validated with the schemas below.
 //
 // Connect: POST /api/terminal/ticket (same-origin, learner cookie) returns a one-time
-// ticket; open ws(s)://<host>/api/terminal?ticket=<ticket>; send `hello` first.
+// ticket (a JSON body {cols, rows} starts the learner's shell at once, for their hello
+// to take); open ws(s)://<host>/api/terminal?ticket=<ticket>; send `hello` first.
 // The server answers `ready`, then output. `ready` means "reset your screen": when
 // `restored` is true the next binary frame is the serialized screen of the shell
 // that kept running while the socket was gone.

@@ -26,7 +26,7 @@ export interface TerminalPeer {
   close(code: number, reason: string): void;
 }
 
-export type DisposeReason = 'shell-exited' | 'grace-expired' | 'shutdown';
+export type DisposeReason = 'shell-exited' | 'grace-expired' | 'shutdown' | 'unclaimed';
 
 export interface TerminalSessionOptions {
   learnerId: string;
@@ -61,6 +61,11 @@ export class TerminalSession {
   private attaching = false;
   private attachAttempts = 0;
   private hasOutput = false;
+  /** Output of a shell started before any browser attached (one started for a ticket):
+   * handed to the first browser as it came, so that browser sees the very bytes a shell
+   * started by its hello would have sent. Null once a browser attached. */
+  private firstOutput: Buffer[] | null = [];
+  private firstOutputBytes = 0;
   private exited = false;
   private disposed = false;
   private graceTimer: NodeJS.Timeout | undefined;
@@ -121,7 +126,8 @@ export class TerminalSession {
   }
 
   /** Connects a browser. A second tab takes the terminal over from the first. The
-   * browser first gets `ready`, then (when the shell has run before) its screen. */
+   * browser first gets `ready`, then (when the shell has run before) its screen, or,
+   * for the first browser of a shell started before it came, the output so far. */
   async attach(peer: TerminalPeer, cols: number, rows: number): Promise<void> {
     if (this.disposed) throw new Error('session is disposed');
     clearTimeout(this.graceTimer);
@@ -149,11 +155,17 @@ export class TerminalSession {
       }
       this.peer = peer;
       this.unackedBytes = 0;
-      peer.sendControl({ type: 'ready', restored: this.hasOutput });
-      if (this.hasOutput) {
-        const screen = Buffer.from(this.serializer.serialize({ scrollback: 1000 }), 'utf8');
-        this.unackedBytes += screen.length;
-        peer.sendOutput(screen);
+      const firstOutput = this.firstOutput;
+      this.firstOutput = null;
+      this.firstOutputBytes = 0;
+      // The first browser gets what the shell printed so far as it came; a later one the
+      // screen from the mirror.
+      const restored = !firstOutput && this.hasOutput;
+      peer.sendControl({ type: 'ready', restored });
+      const backlog = firstOutput ?? (restored ? [Buffer.from(this.serializer.serialize({ scrollback: 1000 }), 'utf8')] : []);
+      for (const bytes of backlog) {
+        this.unackedBytes += bytes.length;
+        peer.sendOutput(bytes);
       }
     } finally {
       if (attempt === this.attachAttempts) {
@@ -283,6 +295,9 @@ export class TerminalSession {
     if (this.peer) {
       this.unackedBytes += data.length;
       this.peer.sendOutput(data);
+    } else if (this.firstOutput) {
+      this.firstOutput.push(data);
+      this.firstOutputBytes += data.length;
     }
     this.updateFlow();
   }
@@ -302,7 +317,9 @@ export class TerminalSession {
 
   private updateFlow(): void {
     if (this.exited) return;
-    const pressure = this.batchBytes + Math.max(this.peer ? this.unackedBytes : 0, this.mirrorPendingBytes);
+    // Output kept for the first browser counts as unacknowledged: a shell nobody has
+    // attached to yet is paused before it holds more than the watermark.
+    const pressure = this.batchBytes + Math.max(this.peer ? this.unackedBytes : this.firstOutputBytes, this.mirrorPendingBytes);
     const wantPaused =
       this.attaching ||
       pressure > FLOW_CONTROL.highWatermarkBytes ||

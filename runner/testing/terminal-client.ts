@@ -22,10 +22,12 @@ export function learnerIdOf(learner: Learner): string {
   return value.split('.')[0]!;
 }
 
-export async function ticketFor(baseUrl: string, learner: Learner): Promise<string> {
+/** A ticket; with `size`, as the lesson page asks, the runner starts the shell with it. */
+export async function ticketFor(baseUrl: string, learner: Learner, size?: { cols: number; rows: number }): Promise<string> {
   const response = await fetch(`${baseUrl}${TICKET_PATH}`, {
     method: 'POST',
     headers: { origin: baseUrl, cookie: learner.cookie },
+    ...(size ? { body: JSON.stringify(size) } : {}),
   });
   if (!response.ok) throw new Error(`ticket refused: HTTP ${response.status}`);
   return ((await response.json()) as { ticket: string }).ticket;
