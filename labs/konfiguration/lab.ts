@@ -4,7 +4,8 @@ export default defineLab({
   id: 'konfiguration',
   title: 'Konfiguration und Geheimnisse getrennt vom Image',
   lesson: 'konfiguration',
-  // ConfigMaps and Secrets work in a restricted namespace of the learner's.
+  // ConfigMaps, Secrets and a Deployment whose pod meets Pod Security "restricted" work
+  // in a restricted namespace of the learner's.
   needs: 'namespace',
   namespace: 'konfiguration',
   files: ['files/app-config.yaml', 'files/app.yaml'],
@@ -34,8 +35,6 @@ export default defineLab({
       ],
       hint: 'DB_PASSWORD braucht valueFrom.secretKeyRef mit name: db-zugang und key: password, nie einen value.',
       solution: 'solutions/deployment.sh',
-      // app.yaml's pod has no securityContext: Pod Security "restricted" refuses it.
-      needs: 'cluster',
     },
     {
       id: 'aenderung',
@@ -47,8 +46,6 @@ export default defineLab({
       ],
       hint: 'Setz LOG_LEVEL in app-config.yaml auf debug und wende die Datei an; die Umgebungsvariable ändert sich erst mit kubectl rollout restart deployment/app.',
       solution: 'solutions/aenderung.sh',
-      // Restarts app.yaml's Deployment (see the step deployment).
-      needs: 'cluster',
     },
   ],
 });

@@ -2,10 +2,10 @@
 // namespace makes a namespace of the learner's for it, restricted like theirs, points
 // their kubeconfig at it, and "Prüfen" looks there; a reset takes it away.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CoreV1Api, KubeConfig, NetworkingV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, NetworkingV1Api, RbacAuthorizationV1Api, type V1PodSpec } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import konfiguration from '../../labs/konfiguration/lab.ts';
@@ -92,6 +92,15 @@ test('starting konfiguration makes a restricted namespace of the learner\'s for 
     body: { metadata: { name: 'app-config' }, data: { DB_HOST: 'postgres', LOG_LEVEL: 'info', 'begruessung.txt': 'Hallo' } },
   });
   expect((await runStep(lab, 'configmap', context)).passed).toBe(true);
+
+  // The lab's Deployment runs there: Pod Security "restricted" admits its pod (asked with
+  // a server-side dry run, so admission decides), and refuses it without its securityContext.
+  const app = parse(await readFile(new URL('../../labs/konfiguration/files/app.yaml', import.meta.url), 'utf8')) as { spec: { template: { spec: V1PodSpec } } };
+  const podSpec = app.spec.template.spec;
+  await expect(asLearner.createNamespacedPod({ namespace: labNamespace, body: { metadata: { name: 'app-probe' }, spec: podSpec }, dryRun: 'All' })).resolves.toBeTruthy();
+  const { securityContext: _pod, ...withoutPodContext } = podSpec;
+  const bare = { ...withoutPodContext, containers: podSpec.containers.map(({ securityContext: _container, ...container }) => container) };
+  await expect(asLearner.createNamespacedPod({ namespace: labNamespace, body: { metadata: { name: 'app-probe' }, spec: bare }, dryRun: 'All' })).rejects.toMatchObject({ code: 403 });
 
   // A reset takes the lab's namespace with the learner's.
   await clusters.reset(CAROL);

@@ -9,8 +9,17 @@ import { newLearner, type Learner } from '../testing/terminal-client.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import konfiguration from '../../labs/konfiguration/lab.ts';
+import speicher from '../../labs/speicher/lab.ts';
+import { labSchema } from '../labs/schema.ts';
 import { LAB_NEEDS_CLUSTER_MESSAGE, labScopePath, STEP_NEEDS_CLUSTER_MESSAGE, stepPath, type ApiError, type LabScopeResponse } from './contract.ts';
 
+// konfiguration as a namespace lab with one step that needs a cluster, and speicher, a
+// cluster lab.
+const labs = [
+  labSchema.parse({ ...konfiguration, steps: konfiguration.steps.map((step) => (step.id === 'deployment' ? { ...step, needs: 'cluster' } : step)) }),
+  labSchema.parse(speicher),
+];
 const started: string[] = [];
 const cluster: LearnerCluster = {
   kubeConfig: new KubeConfig(),
@@ -29,7 +38,7 @@ async function runnerWith(sharedCluster: boolean): Promise<{ runner: Runner; dir
   const dir = await mkdtemp(join(tmpdir(), 'werkbank-lab-scope-'));
   const runner = await startRunner(
     { ...loadConfig({}), host: '127.0.0.1', port: 0, dataDir: dir, siteDir: null, rateLimitPerMinute: 100_000 },
-    { sharedCluster, clusterFor: async () => cluster },
+    { sharedCluster, clusterFor: async () => cluster, labs },
   );
   return { runner, dir };
 }
@@ -56,7 +65,7 @@ const post = (url: string, path: string) => fetch(`${url}${path}`, { method: 'PO
 describe('labs in learner mode "namespace"', () => {
   it('says where konfiguration works for the learner and starts it in their namespace for it', async () => {
     const scope = (await (await fetch(`${shared.runner.url}${labScopePath('konfiguration', 'scope')}`, { headers: { cookie: learner.cookie } })).json()) as LabScopeResponse;
-    expect(scope).toEqual({ lab: 'konfiguration', shared: true, needs: 'namespace', clusterSteps: ['deployment', 'aenderung'], labNamespace: 'konfiguration', namespace: 'werkbank-1a2b3c4d-konfiguration' });
+    expect(scope).toEqual({ lab: 'konfiguration', shared: true, needs: 'namespace', clusterSteps: ['deployment'], labNamespace: 'konfiguration', namespace: 'werkbank-1a2b3c4d-konfiguration' });
     const start = await post(shared.runner.url, labScopePath('konfiguration', 'start'));
     expect(start.status).toBe(200);
     expect(((await start.json()) as LabScopeResponse).namespace).toBe('werkbank-1a2b3c4d-konfiguration');
