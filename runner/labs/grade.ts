@@ -5,7 +5,7 @@ import type { LearnerCluster } from '../clusters/index.ts';
 import { learnerPseudonym } from '../progress/views.ts';
 import { learnerCheckContext } from './check-context.ts';
 import { runStep } from './run-step.ts';
-import type { Lab } from './schema.ts';
+import { stepNeeds, type Lab } from './schema.ts';
 
 // The report's shape, also checked where it arrives (`werkbank grade` reads it over HTTP).
 export const gradeReportSchema = z.object({
@@ -45,6 +45,8 @@ export async function gradeLearners(
     }
     for (const lab of labs) {
       for (const step of lab.steps) {
+        // In a shared cluster (learner mode "namespace") nobody could do it: not a row.
+        if (cluster.labNamespaces && stepNeeds(lab, step) === 'cluster') continue;
         // Grading looks at what is there now: no waiting for rollouts still under way.
         const outcome = await runStep(lab, step.id, { ...learnerCheckContext(lab, cluster, signal), timeoutMs: 5_000 });
         rows.push({
