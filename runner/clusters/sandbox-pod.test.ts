@@ -43,6 +43,10 @@ describe('sandbox pod', () => {
     expect(pod.metadata?.labels).toMatchObject({ 'werkbank.dev/runner': 'runner-1', 'werkbank.dev/session': 'werkbank-3f9a01bc' });
   });
 
+  it("resolves names with the node's resolver, not the school cluster's DNS (the inner cluster's CoreDNS would loop back to itself)", () => {
+    expect(pod.spec?.dnsPolicy).toBe('Default');
+  });
+
   it('is ready only when the inner Docker answers', () => {
     expect(container.readinessProbe?.exec?.command?.slice(0, 2)).toEqual(['docker', 'version']);
   });

@@ -51,6 +51,11 @@ export function sandboxPod(options: SandboxPodOptions): V1Pod {
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       hostname: 'werkbank',
+      // The node's resolver, not the school cluster's DNS: the learner's kind cluster
+      // inside has the same service range (kind's 10.96.0.0/16), so its CoreDNS, sent on
+      // to 10.96.0.10, reached itself, found a loop and stopped. A sandbox has no
+      // business with the school cluster's Service names anyway.
+      dnsPolicy: 'Default',
       ...sessionPlacement(options.settings),
       // dockerd stops its containers (the kind node) cleanly on SIGTERM (tini -g).
       terminationGracePeriodSeconds: 30,
