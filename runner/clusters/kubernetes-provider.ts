@@ -100,8 +100,33 @@ export function podWaitReason(pod: V1Pod): { waiting: string | null; failed: str
   return { waiting: null, failed: null };
 }
 
-function isReady(pod: V1Pod): boolean {
+export function isReady(pod: V1Pod): boolean {
   return pod.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? false;
+}
+
+export interface PodReadyWait extends WaitOptions {
+  /** What is waited for, for the timeout message of waitUntil. */
+  what: string;
+  /** Told each new German reason the pod is still waiting (no room in the cluster …). */
+  onWaiting: (detail: string) => void;
+}
+
+/** Waits until a learner's pod (session or sandbox) is Ready; a pod that cannot start
+ * (image, ended) fails at once with its German reason. */
+export async function waitForPodReady(core: CoreV1Api, namespace: string, name: string, options: PodReadyWait): Promise<void> {
+  const { what, onWaiting, ...wait } = options;
+  let shown: string | null = null;
+  await waitUntil(what, async () => {
+    const pod = await core.readNamespacedPod({ name, namespace });
+    if (isReady(pod)) return true;
+    const reason = podWaitReason(pod);
+    if (reason.failed) throw createFailed(reason.failed);
+    if (reason.waiting && reason.waiting !== shown) {
+      shown = reason.waiting;
+      onWaiting(reason.waiting);
+    }
+    return false;
+  }, wait);
 }
 
 const ignoreMissing = (error: unknown): void => {
@@ -334,18 +359,11 @@ export class KubernetesProvider implements ClusterProvider {
   /** Until the pod runs: Pending for lack of room is a wait (shown), a bad image an end. */
   private async waitForPod(name: string, onWaiting: (detail: string) => void): Promise<void> {
     const timeoutMs = this.options.readyTimeoutMs ?? 15 * 60_000;
-    let shown: string | null = null;
-    await waitUntil(`Sitzungs-Pod ${name} läuft`, async () => {
-      const pod = await this.core.readNamespacedPod({ name, namespace: this.options.sessionsNamespace });
-      if (isReady(pod)) return true;
-      const reason = podWaitReason(pod);
-      if (reason.failed) throw createFailed(reason.failed);
-      if (reason.waiting && reason.waiting !== shown) {
-        shown = reason.waiting;
-        onWaiting(reason.waiting);
-      }
-      return false;
-    }, this.polling(timeoutMs, `Die Sitzung lief nach ${Math.round(timeoutMs / 60_000)} Minuten noch nicht.`));
+    await waitForPodReady(this.core, this.options.sessionsNamespace, name, {
+      what: `Sitzungs-Pod ${name} läuft`,
+      onWaiting,
+      ...this.polling(timeoutMs, `Die Sitzung lief nach ${Math.round(timeoutMs / 60_000)} Minuten noch nicht.`),
+    });
   }
 
   async get(name: string): Promise<ClusterHandle | null> {

@@ -15,13 +15,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { isNotFound, readOrUndefined } from '../../checks/kube.ts';
 import { afterCreate } from './after-create.ts';
 import { lastLines, processRunner, shellQuote, type CommandResult, type CommandRunner } from './commands.ts';
 import { ClusterError, createFailed } from './errors.ts';
 import type { KubernetesSettings } from './config.ts';
-import { homeExtract, podWaitReason, runnerKubeAccess } from './kubernetes-provider.ts';
+import { homeExtract, isReady, runnerKubeAccess, waitForPodReady } from './kubernetes-provider.ts';
 import { learnerKubeconfig } from './kubeconfig.ts';
 import { RUNNER_LABEL } from './learner-namespaces.ts';
 import { ensureOwnerId } from './owner-file.ts';
@@ -30,7 +30,6 @@ import type { ClusterHandle, ClusterProvider, CreateHooks, ImageLoadResult, Prog
 import { API_MASQUERADE_SCRIPT, sandboxPod, sandboxPodApiKubeconfig, sandboxPodExec, sandboxPodNodeExec, sandboxPodShellCommand, SANDBOX_POD_HOME, type SandboxPodTarget } from './sandbox-pod.ts';
 import { INNER_CLUSTER, INNER_KUBECONFIG, API_PORT, innerKindConfig, loadIntoInnerCluster, sandboxHangUp, type SandboxLimits } from './sandbox-provider.ts';
 import { loadSessionPodSettings, SESSION_LABEL, type SessionPodSettings } from './session-pod.ts';
-import { waitUntil } from '../wait.ts';
 
 /** In the seeded sandbox image: `docker save` of the node and lab images, and their
  * names (the node image first). */
@@ -58,10 +57,6 @@ export interface SandboxPodProviderOptions {
   readyTimeoutMs?: number;
   pollMs?: number;
   log?: (message: string) => void;
-}
-
-function isReady(pod: V1Pod): boolean {
-  return pod.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? false;
 }
 
 export class SandboxPodProvider implements ClusterProvider {
@@ -228,18 +223,14 @@ export class SandboxPodProvider implements ClusterProvider {
    * (shown), a bad image an end. */
   private async waitForPod(name: string, onWaiting: (detail: string) => void): Promise<void> {
     const timeoutMs = 15 * 60_000;
-    let shown: string | null = null;
-    await waitUntil(`Sandbox-Pod ${name} bereit`, async () => {
-      const pod = await this.core.readNamespacedPod({ name, namespace: this.options.sessionsNamespace });
-      if (isReady(pod)) return true;
-      const reason = podWaitReason(pod);
-      if (reason.failed) throw createFailed(reason.failed);
-      if (reason.waiting && reason.waiting !== shown) {
-        shown = reason.waiting;
-        onWaiting(reason.waiting);
-      }
-      return false;
-    }, { timeoutMs, intervalMs: this.options.pollMs ?? 1000, retryErrors: false, timeoutError: () => createFailed(`Die Sandbox lief nach ${timeoutMs / 60_000} Minuten noch nicht.`) });
+    await waitForPodReady(this.core, this.options.sessionsNamespace, name, {
+      what: `Sandbox-Pod ${name} bereit`,
+      onWaiting,
+      timeoutMs,
+      intervalMs: this.options.pollMs ?? 1000,
+      retryErrors: false,
+      timeoutError: () => createFailed(`Die Sandbox lief nach ${timeoutMs / 60_000} Minuten noch nicht.`),
+    });
   }
 
   /** The runner's kubeconfig for the learner's cluster, on the pod's current address. */
