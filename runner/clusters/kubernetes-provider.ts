@@ -13,6 +13,7 @@ import { isNotFound, readOrUndefined } from '../../checks/kube.ts';
 import { shellQuote, type CommandResult } from './commands.ts';
 import { ClusterError, createFailed } from './errors.ts';
 import type { KubernetesSettings } from './config.ts';
+import { HomeClaims } from './home-claims.ts';
 import { labNamespaceName } from './lab-namespace-name.ts';
 import { LearnerNamespaces, loadNamespaceObjects, RUNNER_LABEL } from './learner-namespaces.ts';
 import { learnerNetworkPolicy } from './learner-network-policy.ts';
@@ -20,10 +21,6 @@ import { ensureOwnerId } from './owner-file.ts';
 import { ProgressTracker } from './progress.ts';
 import type { ClusterHandle, ClusterProvider, CreateHooks, ImageLoadResult, LabNamespaceAccess, ProgressCallback, ProviderInfo, SandboxAccess } from './provider.ts';
 import {
-  HOME_LABEL,
-  homeClaim,
-  homeClaimName,
-  homeKey,
   kubeconfigSecret,
   loadSessionPodSettings,
   SESSION_HOME,
@@ -151,7 +148,7 @@ export class KubernetesProvider implements ClusterProvider {
   private readonly homes = new Map<string, string>();
   /** A session pod being made again, per name (two shells starting at once share it). */
   private readonly remaking = new Map<string, Promise<void>>();
-  private foreignHomesSwept: Promise<void> | null = null;
+  private readonly homeClaims: HomeClaims;
   /** The lab namespace each learner's kubeconfig names as default, once set up: starting
    * the same lab again (each "Prüfen" does) changes nothing. */
   private readonly currentLab = new Map<string, string>();
@@ -160,6 +157,7 @@ export class KubernetesProvider implements ClusterProvider {
     this.options = options;
     this.core = options.kubeConfig.makeApiClient(CoreV1Api);
     this.log = options.log ?? ((message) => console.log(`[kubernetes] ${message}`));
+    this.homeClaims = new HomeClaims({ core: this.core, namespace: options.sessionsNamespace, home: options.sessionSettings.home, log: this.log });
     this.sandbox = {
       kubeconfigPath: SESSION_KUBECONFIG,
       // The home lives in the session pod (on the learner's claim when the chart gives
@@ -280,34 +278,10 @@ export class KubernetesProvider implements ClusterProvider {
     return { timeoutMs, intervalMs: this.options.pollMs ?? 1000, retryErrors: false, timeoutError: () => createFailed(timeoutMessage) };
   }
 
-  /** The learner's home claim for this pod, or null (a pool pod, or homes in the pod). */
-  private claimOf(name: string): { name: string; key: string } | null {
-    const home = this.homes.get(name);
-    if (!home || !this.options.sessionSettings.home) return null;
-    const key = homeKey(home);
-    return { name: homeClaimName(key), key };
-  }
-
-  /** The learner's claim, made once: it is there already after a reset or a lost pod. */
-  private async ensureHomeClaim(claim: { name: string; key: string }, owner: string): Promise<void> {
-    const namespace = this.options.sessionsNamespace;
-    try {
-      await this.core.createNamespacedPersistentVolumeClaim({ namespace, body: homeClaim(claim.key, owner, this.options.sessionSettings.home!) });
-      return;
-    } catch (error) {
-      if (!(error instanceof ApiException && error.code === 409)) throw error;
-    }
-    const existing = await this.core.readNamespacedPersistentVolumeClaim({ name: claim.name, namespace });
-    // Another runner's data dir made it: never mount a stranger's home.
-    if (existing.metadata?.labels?.[RUNNER_LABEL] !== owner || existing.metadata?.deletionTimestamp) {
-      throw createFailed(`Das Home-Volume ${claim.name} gehört nicht zu dieser Werkbank oder wird gerade gelöscht. Versuche es in einer Minute noch einmal; hilft das nicht, sag deinen Lehrenden Bescheid.`);
-    }
-  }
-
   /** The session pod, on the learner's home claim when they have one. */
   private async makePod(name: string, owner: string): Promise<void> {
-    const claim = this.claimOf(name);
-    if (claim) await this.ensureHomeClaim(claim, owner);
+    const claim = this.homeClaims.claimFor(this.homes.get(name));
+    if (claim) await this.homeClaims.ensure(claim, owner);
     await this.core.createNamespacedPod({
       namespace: this.options.sessionsNamespace,
       body: sessionPod({
@@ -335,7 +309,7 @@ export class KubernetesProvider implements ClusterProvider {
 
   private async remakePodIfNeeded(name: string): Promise<void> {
     const namespace = this.options.sessionsNamespace;
-    const claim = this.claimOf(name);
+    const claim = this.homeClaims.claimFor(this.homes.get(name));
     const read = () => readOrUndefined(this.core.readNamespacedPod({ name, namespace }));
     try {
       const pod = await read();
@@ -382,11 +356,8 @@ export class KubernetesProvider implements ClusterProvider {
   async listOurs(): Promise<string[]> {
     const namespaces = await this.learnerNamespaces();
     const owner = await ensureOwnerId(this.options.stateDir);
-    this.foreignHomesSwept ??= this.removeForeignHomes(owner).catch((error: unknown) => {
-      this.foreignHomesSwept = null;
-      this.log(`Home-Volumes fremder Datenverzeichnisse ließen sich nicht löschen: ${String(error)}`);
-    });
-    await this.foreignHomesSwept;
+    // At the first listing (the adoption after a start): homes of a data dir that is gone.
+    await this.homeClaims.removeForeignOnce(owner);
     const pods = await this.core.listNamespacedPod({
       namespace: this.options.sessionsNamespace,
       labelSelector: `${RUNNER_LABEL}=${owner},${SESSION_LABEL}`,
@@ -396,23 +367,6 @@ export class KubernetesProvider implements ClusterProvider {
     const labs = (await namespaces.listLabNamespaces()).map((lab) => lab.learner);
     const names = new Set([...(await namespaces.listOurs()), ...labs, ...pods.items.map((pod) => pod.metadata?.name ?? '').filter(Boolean)]);
     return [...names].sort();
-  }
-
-  /** Home claims another runner id made in our sessions namespace: their data dir (with
-   * the learner secret their names come from) is gone, so no learner can reach them
-   * again. They go as a learner's home on one host goes with the data dir. Once per
-   * runner process, at its first listing (the adoption after a start). */
-  private async removeForeignHomes(owner: string): Promise<void> {
-    const claims = await this.core.listNamespacedPersistentVolumeClaim({
-      namespace: this.options.sessionsNamespace,
-      labelSelector: `${HOME_LABEL},${RUNNER_LABEL}!=${owner}`,
-    });
-    for (const claim of claims.items) {
-      const name = claim.metadata?.name;
-      if (!name) continue;
-      this.log(`Home-Volume ${name} gehört zu einem anderen Datenverzeichnis und wird gelöscht`);
-      await this.core.deleteNamespacedPersistentVolumeClaim({ name, namespace: this.options.sessionsNamespace }).catch(ignoreMissing);
-    }
   }
 
   async delete(name: string): Promise<void> {

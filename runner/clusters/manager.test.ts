@@ -2,7 +2,7 @@
 // adoption after a restart), driven with an in-memory provider: kind itself is proven
 // in manager.kind.test.ts.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
@@ -110,6 +110,26 @@ test('with a warm pool the learner is ready at once and the pool refills', async
   expect(status.phase).toBe('ready');
   expect(status.clusterName).toBe(poolName);
   await expect.poll(() => provider.created.length).toBe(2);
+});
+
+test('a provider that keeps no warm pool (sandbox pods with homes on claims) gets none, asked for or left by an earlier runner', async () => {
+  const provider = new FakeProvider();
+  Object.assign(provider.info, { noWarmPool: 'Home-Volumes der Lernenden' });
+  // A ready pool cluster an earlier runner (homes in the pods then) left behind.
+  await mkdir(join(dataDir, 'clusters'), { recursive: true });
+  const old = { name: 'werkbank-pool-alt', owner: null, phase: 'ready', namespace: 'default', startedAt: 1, lastUsedAt: 1 };
+  await writeFile(join(dataDir, 'clusters', 'state.json'), JSON.stringify({ version: 1, provider: 'kind', createSeconds: [], clusters: [old] }));
+  provider.existing.add(old.name);
+
+  const clusters = manager(provider, { poolSize: 1 });
+  await clusters.ready;
+  clusters.setPoolSize(2);
+  await clusters.start(ALICE);
+  await until(clusters, ALICE, 'ready');
+  // Alice's cluster was made for her (with her home), not taken from a pool.
+  expect(clusters.status(ALICE).clusterName).not.toMatch(/pool/);
+  expect(provider.created.filter((name) => name.includes('pool'))).toEqual([]);
+  expect(provider.deleted).toEqual([old.name]);
 });
 
 test('a full machine queues learners with their position in German and continues when a place frees up', async () => {

@@ -137,6 +137,9 @@ export class ClusterManager {
   constructor(options: ClusterManagerOptions) {
     this.options = { ...options };
     this.log = options.log ?? ((message) => console.log(`[cluster] ${message}`));
+    const noPool = options.provider.info.noWarmPool;
+    if (noPool && options.poolSize > 0) this.log(`Kein Vorrat an Clustern: ${noPool}`);
+    this.options.poolSize = this.poolAllowed(options.poolSize);
     this.now = options.now ?? Date.now;
     this.writer = new StateWriter(join(this.stateDir, 'state.json'));
     this.events.setMaxListeners(0);
@@ -164,8 +167,13 @@ export class ClusterManager {
   /** Changes the warm pool's size at run time (e.g. before a class starts); surplus
    * pool clusters stay until learners take them. */
   setPoolSize(size: number): void {
-    this.options.poolSize = size;
+    this.options.poolSize = this.poolAllowed(size);
     this.pump();
+  }
+
+  /** The pool size asked for, or none where the provider keeps no pool. */
+  private poolAllowed(size: number): number {
+    return this.options.provider.info.noWarmPool ? 0 : size;
   }
 
   get provider(): ClusterProvider {
@@ -641,8 +649,9 @@ export class ClusterManager {
         if (entry.owner) await this.moveHomeOut(entry.name, entry.owner);
         continue;
       }
-      // A creation cut off by the restart left something half-made: start over.
-      if (entry.phase === 'creating' || !(await provider.get(entry.name))) {
+      // A creation cut off by the restart left something half-made: start over. A pool
+      // cluster where the provider now keeps none (settings changed) has no home to give.
+      if (entry.phase === 'creating' || (!entry.owner && provider.info.noWarmPool) || !(await provider.get(entry.name))) {
         orphans.add(entry.name);
         if (entry.owner) await this.moveHomeOut(entry.name, entry.owner);
         continue;

@@ -13,6 +13,9 @@ export interface ProviderInfo {
   kindClusterNameInShell: boolean;
   /** Seconds a creation takes before any was measured on this machine. */
   defaultEstimateSeconds: number;
+  /** Set when the provider keeps no warm pool, with why (for the log): its clusters must
+   * be made for their learner (sandbox pods with homes on claims). */
+  noWarmPool?: string;
 }
 
 /** Told while a cluster is being made, beside the progress steps. */

@@ -12,8 +12,9 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import type { CommandResult, CommandRunner } from './commands.ts';
 import type { ClusterError } from './errors.ts';
-import { SandboxPodProvider } from './sandbox-pod-provider.ts';
+import type { SandboxPodProvider } from './sandbox-pod-provider.ts';
 import { parseSessionPodSettings } from './session-pod.ts';
+import { kwokSandboxPodProvider } from '../testing/kwok-sandbox-pod-provider.ts';
 
 const suffix = randomBytes(3).toString('hex');
 const sessions = `wb-sandboxes-${suffix}`;
@@ -37,20 +38,7 @@ function fakeRunner(answer: (line: string) => Partial<CommandResult>): { runner:
 }
 
 function provider(runner: CommandRunner): SandboxPodProvider {
-  return new SandboxPodProvider({
-    stateDir: join(dataDir, 'clusters'),
-    kubeConfig: admin,
-    kubeconfigPath: '/data/runner.kubeconfig',
-    kubectl: '/usr/local/bin/kubectl',
-    sessionsNamespace: sessions,
-    sandboxImage: 'werkbank/sandbox-seeded:test',
-    sessionSettings: parseSessionPodSettings('{}'),
-    shellLimits: { shellPids: 512, shellMemoryMiB: 1536 },
-    labsDir: '/opt/werkbank/app/labs',
-    runner,
-    pollMs: 200,
-    log: () => {},
-  });
+  return kwokSandboxPodProvider({ dataDir, admin, sessionsNamespace: sessions, sessionSettings: parseSessionPodSettings('{}'), runner });
 }
 
 beforeAll(async () => {

@@ -21,6 +21,7 @@ import { afterCreate } from './after-create.ts';
 import { lastLines, processRunner, shellQuote, type CommandResult, type CommandRunner } from './commands.ts';
 import { ClusterError, createFailed } from './errors.ts';
 import type { KubernetesSettings } from './config.ts';
+import { HomeClaims } from './home-claims.ts';
 import { homeExtract, isReady, runnerKubeAccess, waitForPodReady } from './kubernetes-provider.ts';
 import { learnerKubeconfig } from './kubeconfig.ts';
 import { RUNNER_LABEL } from './learner-namespaces.ts';
@@ -61,7 +62,7 @@ export interface SandboxPodProviderOptions {
 
 export class SandboxPodProvider implements ClusterProvider {
   readonly name = 'kubernetes' as const;
-  readonly info: ProviderInfo = { kindClusterNameInShell: false, defaultEstimateSeconds: 150 };
+  readonly info: ProviderInfo;
   readonly sandbox: SandboxAccess;
   private readonly options: SandboxPodProviderOptions;
   private readonly core: CoreV1Api;
@@ -69,16 +70,31 @@ export class SandboxPodProvider implements ClusterProvider {
   private readonly log: (message: string) => void;
   /** The learner's home on the runner's side, per sandbox pod (set when it is theirs). */
   private readonly homes = new Map<string, string>();
+  private readonly homeClaims: HomeClaims;
 
   constructor(options: SandboxPodProviderOptions) {
     this.options = options;
     this.core = options.kubeConfig.makeApiClient(CoreV1Api);
     this.run = options.runner ?? processRunner;
     this.log = options.log ?? ((message) => console.log(`[sandbox-pod] ${message}`));
+    this.homeClaims = new HomeClaims({ core: this.core, namespace: options.sessionsNamespace, home: options.sessionSettings.home, log: this.log });
+    // With homes on claims, no warm pool. A pod's volumes are fixed when it is made, and
+    // here the pod is the learner's cluster too (Docker's data root, their kind cluster):
+    // namespace mode makes a pool pod again on the learner's claim in seconds, but doing
+    // that here would throw away the very cluster the pool made ahead, and keeping the
+    // pool pod would leave the learner's files on an emptyDir that goes with it. So each
+    // sandbox pod is made for its learner, on their claim from the start: the shell is
+    // there as soon as the pod runs, the cluster follows minutes later.
+    this.info = {
+      kindClusterNameInShell: false,
+      defaultEstimateSeconds: 150,
+      ...(this.homeClaims.enabled ? { noWarmPool: 'Home-Volumes der Lernenden (learners.home.size): ein Sandbox-Pod bekommt das Home-Volume nur, wenn er für seine Lernende gemacht wird' } : {}),
+    };
     this.sandbox = {
       kubeconfigPath: INNER_KUBECONFIG,
-      // The home lives in the pod; the runner's side (lab files, shell set-up) is copied
-      // in at each shell start without replacing what the learner changed there.
+      // The home lives on the learner's claim (or in the pod, without claims); the
+      // runner's side (lab files, shell set-up) is copied in at each shell start without
+      // replacing what the learner changed there. The claim stays when the pod goes.
       attachHome: async (name, home) => {
         this.homes.set(name, home);
       },
@@ -144,9 +160,12 @@ export class SandboxPodProvider implements ClusterProvider {
       await this.preflight();
       progress.start('sandbox', 'Deine Sandbox startet (ein Pod mit eigener Shell und eigenem Docker)');
       const owner = await ensureOwnerId(this.options.stateDir);
+      // The manager attaches a learner's home before it makes their sandbox.
+      const claim = this.homeClaims.claimFor(this.homes.get(name));
+      if (claim) await this.homeClaims.ensure(claim, owner);
       await this.core.createNamespacedPod({
         namespace: this.options.sessionsNamespace,
-        body: sandboxPod({ name, image: this.options.sandboxImage, owner, settings: this.options.sessionSettings }),
+        body: sandboxPod({ name, image: this.options.sandboxImage, owner, settings: this.options.sessionSettings, ...(claim ? { homeClaim: claim.name } : {}) }),
       });
       await this.waitForPod(name, (detail) => progress.start('waiting-room', 'Deine Sandbox wartet auf Platz im Cluster', detail));
       hooks.onShellReady?.();
@@ -242,6 +261,8 @@ export class SandboxPodProvider implements ClusterProvider {
 
   async listOurs(): Promise<string[]> {
     const owner = await ensureOwnerId(this.options.stateDir);
+    // At the first listing (the adoption after a start): homes of a data dir that is gone.
+    await this.homeClaims.removeForeignOnce(owner);
     const pods = await this.core.listNamespacedPod({ namespace: this.options.sessionsNamespace, labelSelector: `${RUNNER_LABEL}=${owner},${SESSION_LABEL}` });
     return pods.items.map((pod) => pod.metadata?.name ?? '').filter(Boolean).sort();
   }

@@ -13,6 +13,7 @@ import { learnerHome } from '../learner-dir.ts';
 import { RUNNER_LABEL } from './learner-namespaces.ts';
 import type { ClusterManager } from './manager.ts';
 import { HOME_LABEL, homeClaimName, homeKey } from './session-pod.ts';
+import { kwokHomeVolumes } from '../testing/kwok-home-volumes.ts';
 import { kwokNamespaceManager } from '../testing/kwok-namespace-manager.ts';
 
 const suffix = randomBytes(3).toString('hex');
@@ -22,24 +23,13 @@ const learners = { ada: `homeada${suffix}`, ben: `homeben${suffix}`, cleo: `home
 let dataDir: string;
 let admin: KubeConfig;
 let core: CoreV1Api;
+let volumes: { remove(): Promise<void> };
 const managers: ClusterManager[] = [];
 
 function manager(poolSize = 0): ClusterManager {
   const created = kwokNamespaceManager({ dataDir, admin, sessionsNamespace: sessions, sessionSettings: { home: { size: '1Gi', storageClassName: storageClass } }, poolSize });
   managers.push(created);
   return created;
-}
-
-/** kwok has no provisioner: a volume per claim, made by hand, which the claim binds to. */
-async function volumes(count: number): Promise<void> {
-  for (let i = 0; i < count; i++) {
-    await core.createPersistentVolume({
-      body: {
-        metadata: { name: `${storageClass}-${i}` },
-        spec: { storageClassName: storageClass, capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: `/tmp/${storageClass}-${i}` } },
-      },
-    });
-  }
 }
 
 const claimOf = (learnerId: string) => homeClaimName(homeKey(learnerHome(dataDir, learnerId)));
@@ -52,7 +42,7 @@ beforeAll(async () => {
   admin.loadFromFile(inject('kwokKubeconfig'));
   core = admin.makeApiClient(CoreV1Api);
   await core.createNamespace({ body: { metadata: { name: sessions } } });
-  await volumes(3);
+  volumes = await kwokHomeVolumes(core, storageClass, 3);
 });
 
 afterAll(async () => {
@@ -61,7 +51,7 @@ afterAll(async () => {
     await clusters.close();
   }
   await core.deleteNamespace({ name: sessions }).catch(() => {});
-  for (let i = 0; i < 3; i++) await core.deletePersistentVolume({ name: `${storageClass}-${i}` }).catch(() => {});
+  await volumes?.remove();
   await rm(dataDir, { recursive: true, force: true });
 });
 
