@@ -5,7 +5,8 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiregistrationV1Api, type V1ContainerImage, type V1StorageClass } from '@kubernetes/client-node';
 import { parse, parseAllDocuments } from 'yaml';
@@ -77,7 +78,9 @@ export async function startKwokCluster(options: KwokClusterOptions = {}): Promis
     await kwokctl(tools, workdir, ['--name', name, ...configs, ...create]);
     await prepareCluster(kubeClients(cluster.kubeconfigPath), tools, cluster.nodeNames, options, join(workdir, 'clusters', name));
   } catch (error) {
-    const logs = join(workdir, 'clusters', name, 'logs');
+    // Stopping removes the work dir, so the components' logs are copied out first.
+    const logs = join(tmpdir(), `${name}-logs`);
+    await cp(join(workdir, 'clusters', name, 'logs'), logs, { recursive: true }).catch(() => {});
     await cluster.stop().catch(() => {});
     throw new Error(`Der kwok-Testcluster ließ sich nicht starten (Protokolle der Komponenten: ${logs}).`, {
       cause: error,
@@ -198,10 +201,16 @@ async function prepareCluster(
   const apiregistration = kube.config.makeApiClient(ApiregistrationV1Api);
   await Promise.all([
     ...nodeNames.map((name) =>
-      waitFor(`Knoten ${name} ist Ready`, async () => {
-        const node = await kube.core.readNode({ name });
-        return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-      }),
+      // The kwok controller marks nodes Ready; with unit and browser tests running beside
+      // it on two cores it was once seen to need more than a minute.
+      waitFor(
+        `Knoten ${name} ist Ready`,
+        async () => {
+          const node = await kube.core.readNode({ name });
+          return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+        },
+        { timeoutMs: 180_000 },
+      ),
     ),
     // Pods in a namespace without this account are refused by the ServiceAccount admission.
     waitFor('ServiceAccount default/default existiert', () =>
