@@ -78,6 +78,26 @@ test('a pool sandbox taken by a learner gets their home; a reset gives it back b
   expect(await readFile(join(home, 'neu.txt'), 'utf8')).toBe('in der Sandbox geschrieben\n');
 });
 
+test('a sandbox lost under a ready cluster (its pod deleted): the next shell gets a new sandbox with the home, the lost one is deleted', async () => {
+  const provider = new FakeProvider({ slotRoot: join(dataDir, 'slots') });
+  const lost = new Set<string>();
+  Object.assign(provider.sandbox!, { lost: async (name: string) => lost.has(name) });
+  const clusters = sandboxManager(provider);
+  const home = await aliceHomeWith('notiz.txt', 'bleibt\n');
+  const first = await clusters.sandboxFor(ALICE);
+  await expect.poll(() => clusters.status(ALICE).phase).toBe('ready');
+  expect(await clusters.sandboxFor(ALICE)).toBe(first);
+
+  lost.add(first);
+  lost.delete(await clusters.sandboxFor(ALICE));
+  // A second sandbox was made (here under the same name, the first being deleted at once).
+  expect(provider.created).toHaveLength(2);
+  const second = provider.created[1]!;
+  await expect.poll(() => provider.deleted).toEqual([first]);
+  expect(provider.homeMoves.slice(0, 3)).toEqual([`in ${first}`, `out ${first}`, `in ${second}`]);
+  expect(await readFile(join(home, 'notiz.txt'), 'utf8')).toBe('bleibt\n');
+});
+
 test('a sandbox that fails to start: the shell gets the German error, the home is back on the host', async () => {
   const provider = new FakeProvider({ autoFinish: false, slotRoot: join(dataDir, 'slots') });
   const clusters = sandboxManager(provider);

@@ -125,6 +125,8 @@ export class ClusterManager {
   /** The runner's kubeconfig per cluster incarnation, parsed once. */
   private readonly kubeConfigs = new Map<string, { yaml: string; config: KubeConfig }>();
   private poolPausedUntil = 0;
+  /** Whether a ready cluster's sandbox is lost, asked once at a time per cluster. */
+  private readonly lostChecks = new Map<string, Promise<void>>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Past startAfter: the state file is this manager's to keep. */
@@ -293,6 +295,7 @@ export class ClusterManager {
    * cannot be had; never hands out another learner's sandbox. */
   async sandboxFor(learnerId: string): Promise<string> {
     if (!this.options.provider.sandbox) throw new Error('provider has no sandboxes');
+    await this.replaceIfLost(learnerId);
     await this.start(learnerId);
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
@@ -317,6 +320,27 @@ export class ClusterManager {
       const unsubscribe = this.subscribe(learnerId, () => void check());
       check();
     });
+  }
+
+  /** A ready cluster whose sandbox is gone (and its cluster with it) is reset: the
+   * learner's shell goes into a new sandbox with their home, as after "Zurücksetzen".
+   * Two shells starting at once share one check. */
+  private replaceIfLost(learnerId: string): Promise<void> {
+    const lost = this.options.provider.sandbox?.lost;
+    const cluster = this.clusterOf(learnerId);
+    if (!lost || !cluster || cluster.phase !== 'ready' || cluster.deleting) return Promise.resolve();
+    let check = this.lostChecks.get(cluster.name);
+    if (!check) {
+      check = lost(cluster.name)
+        .then(async (gone) => {
+          if (!gone || cluster.deleting) return;
+          this.log(`${cluster.name}: Sandbox verloren; ${learnerShortId(learnerId)} bekommt eine neue, das Home bleibt`);
+          await this.reset(learnerId);
+        })
+        .finally(() => this.lostChecks.delete(cluster.name));
+      this.lostChecks.set(cluster.name, check);
+    }
+    return check;
   }
 
   /** The learner's cluster for checks, or null while it is not ready. */

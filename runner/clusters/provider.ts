@@ -116,6 +116,10 @@ export interface SandboxAccess {
    * runner still holds (a session pod deleted with its node), or one made without the
    * learner's home (taken from the pool). Absent: nothing to do. */
   beforeShell?(name: string): Promise<void>;
+  /** Whether the sandbox under a ready cluster is gone, and the cluster with it (a
+   * sandbox pod deleted with its node): the learner's next shell then gets a new one,
+   * with their home. Absent: never asked. */
+  lost?(name: string): Promise<boolean>;
   /** The command that starts a login shell in the sandbox, under node-pty. */
   shellCommand(name: string, session: string): string[];
   /** Hangs up a shell started with shellCommand (`docker exec` never ends its process). */

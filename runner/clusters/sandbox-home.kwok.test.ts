@@ -2,8 +2,9 @@
 // cluster, with the provider called as the cluster manager calls it (home attached, then
 // create; detach, then delete) and the programs it runs in the pod answered by a fake:
 // the sandbox pod made for a learner mounts their claim as root's home; the claim
-// outlives that pod (a lost pod, a reset, the idle deletion all delete it) and the next
-// pod for the learner mounts the same one; a pod made before it is anyone's keeps its
+// outlives that pod (a lost pod, a reset, the idle deletion all delete it), the provider
+// reports the sandbox lost once its pod is gone, and the next pod for the learner mounts
+// the same claim; a pod made before it is anyone's keeps its
 // home in the pod, so this provider asks for no warm pool; claims another runner's data
 // dir made are removed at the first listing, ours stay.
 import { randomBytes } from 'node:crypto';
@@ -30,12 +31,16 @@ let admin: KubeConfig;
 let core: CoreV1Api;
 let volumes: { remove(): Promise<void> };
 
+/** What the test looks at in the running pod before the seed's answer ends its start. */
+let whileRunning: Promise<unknown> = Promise.resolve();
 /** Every program in the pod succeeds but the seed's image list: the start ends once the
  * pod ran, and the provider deletes the pod as a reset or the idle deletion does. */
 const noSeed: CommandRunner = {
   async run(command, args) {
     const line = [command, ...args].join(' ');
-    return line.includes('images.txt') ? { code: 1, stdout: '', stderr: 'kein Seed' } : { code: 0, stdout: '', stderr: '' };
+    if (!line.includes('images.txt')) return { code: 0, stdout: '', stderr: '' };
+    await whileRunning;
+    return { code: 1, stdout: '', stderr: 'kein Seed' };
   },
 };
 
@@ -44,16 +49,26 @@ function provider(settings: SessionPodSettings = parseSessionPodSettings(`home: 
 }
 
 /** Starts a sandbox pod as the manager does and returns the pod as it ran (the start
- * then ends at the missing seed, which deletes the pod). */
+ * then ends at the missing seed, which deletes the pod). The provider tells the manager
+ * the sandbox is lost once the pod is gone, not while it runs. */
 async function runPod(sandboxes: SandboxPodProvider, name: string, home?: string): Promise<V1Pod> {
   if (home) await sandboxes.sandbox.attachHome(name, home);
   let seen: Promise<V1Pod> | undefined;
+  let lostWhileRunning: Promise<boolean> | undefined;
   await sandboxes
-    .create(name, () => {}, { onShellReady: () => void (seen = core.readNamespacedPod({ name, namespace: sessions })) })
+    .create(name, () => {}, {
+      onShellReady: () => {
+        seen = core.readNamespacedPod({ name, namespace: sessions });
+        lostWhileRunning = sandboxes.sandbox.lost!(name);
+        whileRunning = Promise.allSettled([seen, lostWhileRunning]);
+      },
+    })
     .then(() => expect.unreachable('the fake sandbox image has no seed'), () => undefined);
   if (home) await sandboxes.sandbox.detachHome(name, home);
   expect(seen, `${name} ran`).toBeDefined();
+  expect(await lostWhileRunning).toBe(false);
   await expect.poll(async () => (await core.listNamespacedPod({ namespace: sessions, fieldSelector: `metadata.name=${name}` })).items.length, { timeout: 60_000 }).toBe(0);
+  expect(await sandboxes.sandbox.lost!(name)).toBe(true);
   return seen!;
 }
 

@@ -23,7 +23,7 @@ let admin: KubeConfig;
 let core: CoreV1Api;
 
 /** Answers the commands the provider runs; records each as one line. */
-function fakeRunner(answer: (line: string) => Partial<CommandResult>): { runner: CommandRunner; calls: string[] } {
+function fakeRunner(answer: (line: string) => Partial<CommandResult> | Promise<Partial<CommandResult>>): { runner: CommandRunner; calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
@@ -31,7 +31,7 @@ function fakeRunner(answer: (line: string) => Partial<CommandResult>): { runner:
       async run(command, args) {
         const line = [command, ...args].join(' ');
         calls.push(line);
-        return { code: 0, stdout: '', stderr: '', ...answer(line) };
+        return { code: 0, stdout: '', stderr: '', ...(await answer(line)) };
       },
     },
   };
@@ -55,10 +55,15 @@ afterAll(async () => {
 });
 
 test('a sandbox image without its images ends the start with a German message, after the privileged pod ran, and leaves no pod', async () => {
-  const { runner, calls } = fakeRunner((line) => (line.includes('images.txt') ? { code: 1, stderr: 'cat: /opt/werkbank/seed/images.txt: No such file or directory' } : {}));
-  const sandboxes = provider(runner);
   let shellReady = false;
   let seenPod: unknown;
+  // The seed's answer waits until the test has read the running pod (its end deletes it).
+  const { runner, calls } = fakeRunner(async (line) => {
+    if (!line.includes('images.txt')) return {};
+    await Promise.allSettled([seenPod]);
+    return { code: 1, stderr: 'cat: /opt/werkbank/seed/images.txt: No such file or directory' };
+  });
+  const sandboxes = provider(runner);
   const steps: string[] = [];
   const created = sandboxes.create('werkbank-0a1b2c3d', (step) => steps.push(`${step.id}:${step.state}`), {
     onShellReady: () => {

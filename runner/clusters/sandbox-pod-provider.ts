@@ -15,7 +15,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { isNotFound, readOrUndefined } from '../../checks/kube.ts';
 import { afterCreate } from './after-create.ts';
 import { lastLines, processRunner, shellQuote, type CommandResult, type CommandRunner } from './commands.ts';
@@ -100,6 +100,12 @@ export class SandboxPodProvider implements ClusterProvider {
       },
       detachHome: async (name) => {
         this.homes.delete(name);
+      },
+      // A pod deleted or restarted under a ready cluster took its Docker and the cluster;
+      // the manager gives the learner a new one (on their claim, so their files are back).
+      lost: async (name) => {
+        const pod = await readOrUndefined(this.core.readNamespacedPod({ name, namespace: this.options.sessionsNamespace }));
+        return !pod || Boolean(pod.metadata?.deletionTimestamp) || restarted(pod);
       },
       shellCommand: (name, session) => this.shellCommand(name, session),
       hangUpShell: async (name, session) => {
@@ -273,7 +279,7 @@ export class SandboxPodProvider implements ClusterProvider {
     const pod = await readOrUndefined(this.core.readNamespacedPod({ name, namespace: this.options.sessionsNamespace }));
     const owner = await ensureOwnerId(this.options.stateDir);
     if (!pod || pod.metadata?.deletionTimestamp || pod.metadata?.labels?.[RUNNER_LABEL] !== owner || !isReady(pod)) return null;
-    if ((pod.status?.containerStatuses ?? []).some((status) => (status.restartCount ?? 0) > 0)) return null;
+    if (restarted(pod)) return null;
     try {
       const known = await readFile(this.adminKubeconfigPath(name), 'utf8');
       await this.saveAdminKubeconfig(name, known);
@@ -318,6 +324,11 @@ export class SandboxPodProvider implements ClusterProvider {
     // A failed copy leaves a shell without the lab files, which is better than none.
     return ['sh', '-c', `tar -c -C ${shellQuote(home)} . 2>/dev/null | ${copyIn.map(shellQuote).join(' ')} >/dev/null 2>&1; exec ${shell.map(shellQuote).join(' ')}`];
   }
+}
+
+/** The sandbox container started again: its Docker's containers (the kind node) are gone. */
+function restarted(pod: V1Pod): boolean {
+  return (pod.status?.containerStatuses ?? []).some((status) => (status.restartCount ?? 0) > 0);
 }
 
 /** The provider as the chart's settings describe it (mode "sandbox"). */
