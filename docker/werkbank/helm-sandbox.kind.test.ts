@@ -5,7 +5,9 @@
 // (four levels here: kind node container → pod → the pod's dockerd → the learner's kind
 // node); the compose lab, which needs exactly that (docker build, kind load, a
 // Deployment of the image), passes "Prüfen" step by step after its solutions were typed
-// into the learner's terminal.
+// into the learner's terminal. The learner's home is their claim (local-path here): after
+// their sandbox pod was deleted, their next shell is in a new one with the file written
+// before.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -64,7 +66,6 @@ beforeAll(async () => {
     sets: [
       'learners.mode=sandbox',
       'learners.sandboxImage={extra0}',
-      'learners.home.size=',
       // A sandbox holds a whole kind cluster: more than a session pod's 1 GiB.
       'learners.resources.requests.cpu=100m',
       'learners.resources.requests.memory=512Mi',
@@ -123,4 +124,21 @@ describe('Helm chart, learner mode "sandbox", on 1 node', () => {
       expect(answer.passed, JSON.stringify(answer.results)).toBe(true);
     }
   }, 1_800_000);
+
+  it("the learner's sandbox pod is deleted (a lost node): their next shell is in a new sandbox pod on the same home claim, with the file written before", async () => {
+    expect(await terminal.run('echo notiz-aus-der-sandbox > ~/notiz.txt && echo ok', 60_000)).toContain('ok');
+    const [before] = (await helm.core.listNamespacedPod({ namespace: sessionsNamespace })).items;
+    const claimOf = (pod: typeof before) => pod?.spec?.volumes?.find((volume) => volume.name === 'home')?.persistentVolumeClaim?.claimName;
+    expect(claimOf(before)).toMatch(/^home-/);
+    await helm.core.deleteNamespacedPod({ name: before!.metadata!.name!, namespace: sessionsNamespace });
+    // The shell ends with its pod, and the page's socket with it.
+    await terminal.closed;
+    // Its cluster went with the pod: the runner makes the learner a new sandbox.
+    terminal = await connectLearner(helm.baseUrl, learner, 900_000);
+    expect((await terminal.run('cat ~/notiz.txt', 60_000)).trim()).toBe('notiz-aus-der-sandbox');
+    const after = (await helm.core.listNamespacedPod({ namespace: sessionsNamespace })).items.filter((pod) => !pod.metadata?.deletionTimestamp);
+    expect(after).toHaveLength(1);
+    expect(after[0]!.metadata?.uid).not.toBe(before!.metadata?.uid);
+    expect(claimOf(after[0])).toBe(claimOf(before));
+  }, 1_200_000);
 });
