@@ -17,7 +17,7 @@ import { afterCreate } from './after-create.ts';
 import type { LabNodeImage } from './lab-node-image.ts';
 import { NodeImages } from './node-images.ts';
 import { ensureOwnerId, ownerFilePath } from './owner-file.ts';
-import { kindPhaseOf, ProgressTracker } from './progress.ts';
+import { ProgressTracker } from './progress.ts';
 import type { ClusterHandle, ClusterProvider, ImageLoadResult, ProgressCallback, ProviderInfo } from './provider.ts';
 
 const CLUSTER_LABEL = 'io.x-k8s.kind.cluster';
@@ -140,10 +140,7 @@ export class KindProvider implements ClusterProvider {
         ['create', 'cluster', '--name', name, '--image', image, '--config', configPath, '--kubeconfig', this.adminKubeconfigPath(name)],
         {
           timeoutMs: 600_000,
-          onStderrLine: (line) => {
-            const phase = kindPhaseOf(line);
-            if (phase) progress.start(phase.id, phase.label);
-          },
+          onStderrLine: progress.followKind,
         },
       );
       if (created.code !== 0) {

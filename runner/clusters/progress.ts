@@ -12,6 +12,12 @@ export class ProgressTracker {
     this.now = now;
   }
 
+  /** Follows `kind create cluster`'s stderr: each step kind starts becomes ours. */
+  readonly followKind = (line: string): void => {
+    const phase = kindPhaseOf(line);
+    if (phase) this.start(phase.id, phase.label);
+  };
+
   start(id: string, label: string, detail?: string): void {
     if (this.current?.id === id) return;
     this.finish();

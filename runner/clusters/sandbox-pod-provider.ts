@@ -26,7 +26,7 @@ import { homeExtract, isReady, runnerKubeAccess, waitForPodReady } from './kuber
 import { learnerKubeconfig } from './kubeconfig.ts';
 import { RUNNER_LABEL } from './learner-namespaces.ts';
 import { ensureOwnerId } from './owner-file.ts';
-import { kindPhaseOf, ProgressTracker } from './progress.ts';
+import { ProgressTracker } from './progress.ts';
 import type { ClusterHandle, ClusterProvider, CreateHooks, ImageLoadResult, ProgressCallback, ProviderInfo, SandboxAccess } from './provider.ts';
 import { API_MASQUERADE_SCRIPT, sandboxPod, sandboxPodApiKubeconfig, sandboxPodExec, sandboxPodNodeExec, sandboxPodShellCommand, SANDBOX_POD_HOME, type SandboxPodTarget } from './sandbox-pod.ts';
 import { INNER_CLUSTER, INNER_KUBECONFIG, API_PORT, innerKindConfig, loadIntoInnerCluster, sandboxHangUp, type SandboxLimits } from './sandbox-provider.ts';
@@ -190,10 +190,7 @@ export class SandboxPodProvider implements ClusterProvider {
         name,
         ['sh', '-c', 'mkdir -p /etc/werkbank /var/lib/werkbank && printf "%s" "$1" >/etc/werkbank/kind.yaml && exec kind create cluster --name "$2" --image "$3" --config /etc/werkbank/kind.yaml --kubeconfig "$4"', 'sh', innerKindConfig(), INNER_CLUSTER, nodeImage, INNER_KUBECONFIG],
         600_000,
-        (line) => {
-          const phase = kindPhaseOf(line);
-          if (phase) progress.start(phase.id, phase.label);
-        },
+        progress.followKind,
       );
       if (created.code !== 0) throw createFailed(lastLines(created.stderr));
       progress.finish();

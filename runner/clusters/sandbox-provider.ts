@@ -19,7 +19,7 @@ import { moveHomeBack, moveHomeIntoSlot } from './home-slot.ts';
 import { learnerKubeconfig } from './kubeconfig.ts';
 import { NodeImages } from './node-images.ts';
 import { ensureOwnerId, ownerFilePath } from './owner-file.ts';
-import { kindPhaseOf, ProgressTracker } from './progress.ts';
+import { ProgressTracker } from './progress.ts';
 import type { ClusterHandle, ClusterProvider, CreateHooks, ImageLoadResult, ProgressCallback, ProviderInfo, SandboxAccess } from './provider.ts';
 import { copySeed, ensureSeed, loadImagesInto, presentImages, waitForInnerDocker } from './sandbox-seed.ts';
 
@@ -293,10 +293,7 @@ export class SandboxProvider implements ClusterProvider {
       const created = await this.docker(
         ['exec', name, 'kind', 'create', 'cluster', '--name', INNER_CLUSTER, '--image', nodeImage, '--config', '/etc/werkbank/kind.yaml', '--kubeconfig', INNER_KUBECONFIG],
         600_000,
-        (line) => {
-          const phase = kindPhaseOf(line);
-          if (phase) progress.start(phase.id, phase.label);
-        },
+        progress.followKind,
       );
       if (created.code !== 0) throw createFailed(lastLines(created.stderr));
       progress.finish();
