@@ -104,14 +104,14 @@ test('a sandbox that fails to start: the shell gets the German error, the home i
   const home = await aliceHomeWith('notiz.txt', 'nicht verlieren\n');
   const shell = clusters.sandboxFor(ALICE);
   const failure = expect(shell).rejects.toBeInstanceOf(ClusterError);
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await expect.poll(() => provider.pending.length).toBe(1);
   provider.failNext('kind: Control Plane startete nicht');
   await failure;
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await expect.poll(() => clusters.status(ALICE).phase).toBe('failed');
   expect(clusters.status(ALICE)).toMatchObject({ phase: 'failed', error: { retryable: true } });
+  await expect.poll(() => existsSync(join(dataDir, 'slots', provider.created[0]!))).toBe(false);
   expect(lstatSync(home).isDirectory()).toBe(true);
   expect(await readFile(join(home, 'notiz.txt'), 'utf8')).toBe('nicht verlieren\n');
-  expect(existsSync(join(dataDir, 'slots', provider.created[0]!))).toBe(false);
 });
 
 test('while the node and lab images are still made, every learner gets a shell; the clusters then go on one creation slot at a time', async () => {

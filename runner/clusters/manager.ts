@@ -435,7 +435,7 @@ export class ClusterManager {
     if (!owner) return;
     this.emit(owner);
     await rm(this.kubeconfigPathOf(owner), { force: true });
-    await this.moveHomeOut(cluster.name, owner);
+    await this.moveHomeOutOf(cluster, owner);
     this.options.onEnvChanged?.(owner);
   }
 
@@ -449,6 +449,14 @@ export class ClusterManager {
       throw new ClusterError('internal', 'Dein Home-Verzeichnis ließ sich nicht in deine Sandbox legen. Setze den Cluster zurück; hilft das nicht, sag deinen Lehrenden Bescheid.', { output: String(error) });
     });
     cluster.homeMove.catch(() => {}); // awaited by the shell
+  }
+
+  /** The home comes back from a cluster of this run, once its move in has ended: a
+   * creation that fails at once (no Docker) must not bring it back while it is still
+   * on its way in, or it would end up in the sandbox that is then deleted. */
+  private async moveHomeOutOf(cluster: LiveCluster, owner: string): Promise<void> {
+    await cluster.homeMove?.catch(() => {});
+    await this.moveHomeOut(cluster.name, owner);
   }
 
   /** The home comes back to the host, whatever happened to the sandbox. */
@@ -568,7 +576,7 @@ export class ClusterManager {
       })
       .catch(async (error: unknown) => {
         const failure = asClusterError(error);
-        if (cluster.owner) await this.moveHomeOut(name, cluster.owner);
+        if (cluster.owner) await this.moveHomeOutOf(cluster, cluster.owner);
         this.log(`${name} ist fehlgeschlagen: ${failure.message}\n${failure.output}`);
         this.clusters.delete(name);
         if (cluster.owner) this.failures.set(cluster.owner, failure);
