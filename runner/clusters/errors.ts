@@ -64,6 +64,12 @@ export function createFailed(output: string, cause?: unknown): ClusterError {
   );
 }
 
+/** A creation's error as a ClusterError: one of ours as it is, anything else (a command,
+ * the API) as a failed creation with its text as the output. */
+export function asCreateFailed(error: unknown): ClusterError {
+  return error instanceof ClusterError ? error : createFailed(error instanceof Error ? error.message : String(error), error);
+}
+
 /** Any error as a ClusterError, so the page always gets a German message. */
 export function asClusterError(error: unknown): ClusterError {
   if (error instanceof ClusterError) return error;

@@ -19,7 +19,7 @@ import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { isNotFound, readOrUndefined } from '../../checks/kube.ts';
 import { afterCreate } from './after-create.ts';
 import { lastLines, processRunner, shellQuote, type CommandResult, type CommandRunner } from './commands.ts';
-import { ClusterError, createFailed } from './errors.ts';
+import { asCreateFailed, ClusterError, createFailed } from './errors.ts';
 import type { KubernetesSettings } from './config.ts';
 import { HomeClaims } from './home-claims.ts';
 import { homeExtract, isReady, runnerKubeAccess, waitForPodReady } from './kubernetes-provider.ts';
@@ -212,7 +212,7 @@ export class SandboxPodProvider implements ClusterProvider {
       });
       return this.handle(name);
     } catch (error) {
-      const failure = error instanceof ClusterError ? error : createFailed(error instanceof Error ? error.message : String(error), error);
+      const failure = asCreateFailed(error);
       progress.fail(failure.output || failure.message);
       await this.delete(name).catch(() => {});
       throw failure;

@@ -14,7 +14,7 @@ import { stringify } from 'yaml';
 import { afterCreate } from './after-create.ts';
 import { lastLines, processRunner, type CommandRunner, type CommandResult } from './commands.ts';
 import { checkDockerRoom } from './docker-room.ts';
-import { ClusterError, createFailed, dockerDown } from './errors.ts';
+import { asCreateFailed, ClusterError, createFailed, dockerDown } from './errors.ts';
 import { moveHomeBack, moveHomeIntoSlot } from './home-slot.ts';
 import { learnerKubeconfig } from './kubeconfig.ts';
 import { NodeImages } from './node-images.ts';
@@ -317,7 +317,7 @@ export class SandboxProvider implements ClusterProvider {
       });
       return this.handle(name);
     } catch (error) {
-      const failure = error instanceof ClusterError ? error : createFailed(error instanceof Error ? error.message : String(error), error);
+      const failure = asCreateFailed(error);
       progress.fail(failure.output || failure.message);
       // Preflight failures leave nothing behind; anything later is removed again.
       if (failure.code === 'create-failed' || started) await this.delete(name).catch(() => {});
