@@ -4,14 +4,8 @@
 import { API, CLUSTER_STATUS_EVENT, type ClusterResponse, type ClusterStatus, type ClusterStatusEvent } from '../../../../runner/http/contract.ts';
 import type { ProgressStep } from '../../../../runner/clusters/provider.ts';
 import type { PreparationState } from '../../../../runner/setup/preparation.ts';
+import { publishClusterStatus } from './cluster-status.ts';
 import { followInTerminal, watchPreparation } from './preparation.ts';
-
-declare global {
-  interface Window {
-    /** For browser tests: the last status the page showed. */
-    werkbankCluster?: { status: ClusterStatus | null };
-  }
-}
 
 const ACTION: Record<ClusterStatus['phase'], { label: string; path: string } | null> = {
   none: { label: 'Cluster starten', path: API.cluster },
@@ -51,6 +45,8 @@ export function mountClusterPanel(panel: HTMLElement): void {
   if (dock && screen) dock.insertBefore(panel, screen);
 
   function render(status: ClusterStatus): void {
+    // Also called again with the same status (seconds counting, preparation): news only once.
+    const news = status !== state.status;
     state.status = status;
     // A runner that gives out no clusters (tests, terminal-only set-ups): no panel.
     panel.hidden = status.provider === 'none';
@@ -93,6 +89,7 @@ export function mountClusterPanel(panel: HTMLElement): void {
     output.hidden = output.textContent === '';
     details.hidden = status.steps.length === 0 && output.hidden;
     if (status.phase === 'creating' || status.phase === 'failed') details.open = true;
+    if (news) publishClusterStatus(status);
   }
 
   button.addEventListener('click', async () => {

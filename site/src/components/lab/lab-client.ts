@@ -18,6 +18,8 @@ import {
   type LabScopeResponse,
   type StepProgressView,
 } from './api.ts';
+import type { ClusterStatus } from '../../../../runner/http/contract.ts';
+import { followClusterStatus } from '../cluster/cluster-status.ts';
 
 declare global {
   interface Window {
@@ -236,30 +238,68 @@ function showNamespace(line: HTMLElement, scope: LabScopeResponse): void {
   line.hidden = false;
 }
 
-async function startIn(line: HTMLElement, labId: string): Promise<void> {
-  const started = await startLab(labId);
-  if (started.ok) showNamespace(line, started.value);
-  else showStartButton(line, labId, started.failure.message);
-}
+/** Starts a namespace lab in the learner's session (makes their namespace for it and
+ * their default): at once when the session runs as the page opens, by itself as soon as
+ * it is ready when that comes later (a session pod still starting, a learner waiting for
+ * a seat), or with "Lab starten". One start at a time, and one per ready session: after a
+ * reset or an idle deletion the next session gets the namespace again. */
+class NamespaceLabStart {
+  private busy = false;
+  /** Started in the session that is ready now. */
+  private started = false;
+  /** A ready session was seen since the last start: a later other phase means it is gone. */
+  private sawReady = false;
 
-function showStartButton(line: HTMLElement, labId: string, failure?: string): void {
-  const button = element('button', 'wb-lab-start', 'Lab starten');
-  button.type = 'button';
-  button.addEventListener('click', () => {
-    button.setAttribute('aria-busy', 'true');
-    void startIn(line, labId);
-  });
-  line.replaceChildren(
-    element('span', 'wb-lab-start-text', failure ?? 'Diese Übung bekommt einen eigenen Namespace für dich.'),
-    document.createTextNode(' '),
-    button,
-  );
-  line.hidden = false;
+  private readonly line: HTMLElement;
+  private readonly labId: string;
+
+  constructor(line: HTMLElement, labId: string) {
+    this.line = line;
+    this.labId = labId;
+  }
+
+  async start(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    this.line.querySelector('.wb-lab-start')?.setAttribute('aria-busy', 'true');
+    try {
+      const result = await startLab(this.labId);
+      if (result.ok) {
+        this.started = true;
+        showNamespace(this.line, result.value);
+      } else this.showButton(result.failure.message);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  showButton(failure?: string): void {
+    const button = element('button', 'wb-lab-start', 'Lab starten');
+    button.type = 'button';
+    button.addEventListener('click', () => void this.start());
+    this.line.replaceChildren(
+      element('span', 'wb-lab-start-text', failure ?? 'Diese Übung bekommt einen eigenen Namespace für dich, sobald deine Sitzung bereit ist.'),
+      document.createTextNode(' '),
+      button,
+    );
+    this.line.hidden = false;
+  }
+
+  /** Every status of the learner's session the page hears of. */
+  follow(status: ClusterStatus): void {
+    if (status.phase === 'ready') {
+      this.sawReady = true;
+      if (!this.started) void this.start();
+    } else if (this.sawReady) {
+      this.sawReady = false;
+      this.started = false;
+    }
+  }
 }
 
 /** Where the lab works for this learner; in a shared cluster (learner mode "namespace")
  * the steps that need a cluster of their own are marked, and the lab is started in the
- * learner's namespace for it (at once when their session runs, else with a button). */
+ * learner's namespace for it (see NamespaceLabStart). */
 async function applyScope(lab: HTMLElement, labId: string): Promise<void> {
   const result = await labScope(labId);
   if (!result.ok || !result.value.shared) return;
@@ -274,11 +314,14 @@ async function applyScope(lab: HTMLElement, labId: string): Promise<void> {
   if (scope.needs === 'cluster') {
     line.replaceChildren(element('strong', 'wb-needs-cluster', LAB_NEEDS_CLUSTER_MESSAGE));
     line.hidden = false;
-  } else if (scope.namespace) {
-    await startIn(line, labId);
-  } else {
-    showStartButton(line, labId);
+    return;
   }
+  const starter = new NamespaceLabStart(line, labId);
+  // Known (the session runs): started before following, so the session's first "ready"
+  // finds this start under way instead of making a second one.
+  if (scope.namespace) void starter.start();
+  else starter.showButton();
+  followClusterStatus((status) => starter.follow(status));
 }
 
 export function mountLab(lab: HTMLElement): void {
