@@ -3,6 +3,7 @@ import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
 import { labComponents } from './lab-components.ts';
 import { courseSidebar } from './lessons.ts';
+import { modulePreloads } from './module-preload.ts';
 
 // `./werkbank dev` runs the runner behind Astro's dev server and names it here.
 const apiTarget = process.env.WERKBANK_API_TARGET;
@@ -32,6 +33,7 @@ export default defineConfig({
       customCss: ['./src/styles/werkbank.css'],
     }),
     mdx(),
+    modulePreloads(),
   ],
   vite: {
     server: apiTarget ? { proxy: { '/api': { target: apiTarget, ws: true } } } : {},

@@ -65,3 +65,25 @@ describe('the terminal head start', () => {
     expect(sockets).toHaveLength(1);
   });
 });
+
+describe('the scripts of a lesson', () => {
+  it('are all requested while the page is read, not one import after another', async () => {
+    // No script arrives until every module is asked for: a chunk the browser would only
+    // find inside another one (the dock → early.ts → the protocol) is never requested
+    // then, unless the page names it up front (modulepreload, site/module-preload.ts).
+    const held: Route[] = [];
+    const requested = new Set<string>();
+    let released = false;
+    await page.route(/\/_astro\/[^/]+\.js$/, (route) => {
+      requested.add(new URL(route.request().url()).pathname.replace(/\.[\w-]+\.js$/, ''));
+      if (released) void route.continue();
+      else held.push(route);
+    });
+    await page.goto(`${baseUrl}/lektionen/grundlagen/`, { waitUntil: 'commit' });
+    await page.waitForRequest(/\/_astro\/protocol\.[\w-]+\.js$/, { timeout: 15_000 });
+    expect(requested).toContain('/_astro/early');
+    released = true;
+    for (const route of held) await route.continue();
+    await waitForPrompt(page);
+  });
+});
