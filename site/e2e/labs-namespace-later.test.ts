@@ -36,12 +36,13 @@ const READY: ClusterStatus = { phase: 'ready', provider: 'kubernetes', message: 
  * its start (counted) and the session's status. Each status answer ends after one status
  * and the browser asks again after 100 ms (the runner keeps one stream open instead — for
  * the page the same sequence of statuses). */
-async function stubSession(page: Page, session: () => ClusterStatus) {
+async function stubSession(page: Page, session: () => ClusterStatus, answerStart: (start: number) => Promise<void> = async () => {}) {
   const counts = { started: 0, statusesSent: 0 };
   const ready = () => session().phase === 'ready';
   await stubApi.labScope(page, 'konfiguration', () => ({ json: scope(ready()) }));
-  await stubApi.labStart(page, 'konfiguration', () => {
+  await stubApi.labStart(page, 'konfiguration', async () => {
     counts.started += 1;
+    await answerStart(counts.started);
     return ready() ? { json: scope(true) } : { status: 409, json: { ok: false, error: 'Deine Sitzung ist noch nicht bereit.' } };
   });
   await page.route('**/api/cluster/events', (route) => {
@@ -99,5 +100,28 @@ describe('a namespace lab and the learner\'s session', () => {
     session = READY;
     await poll(() => counts.started).toBe(2);
     await poll(() => namespaceLine(page).innerText()).toMatch(NOTICE);
+  });
+
+  it('a start still under way when the session is replaced: the new session gets its own start', async () => {
+    let session = READY;
+    let answerFirst = () => {};
+    const firstAnswered = new Promise<void>((resolve) => (answerFirst = resolve));
+    const counts = await stubSession(page, () => session, (start) => (start === 1 ? firstAnswered : Promise.resolve()));
+    const phase = () => page.evaluate(() => window.werkbankCluster?.status?.phase);
+    await page.goto(`${baseUrl}/lektionen/konfiguration/`);
+    await poll(() => counts.started).toBe(1);
+    await poll(phase).toBe('ready');
+
+    session = WAITING.creating;
+    await poll(phase).toBe('creating');
+    session = READY;
+    await poll(phase).toBe('ready');
+    expect(counts.started).toBe(1);
+    answerFirst();
+    await poll(() => counts.started).toBe(2);
+    await poll(() => namespaceLine(page).innerText()).toMatch(NOTICE);
+    const heard = counts.statusesSent;
+    await poll(() => counts.statusesSent >= heard + 3).toBe(true);
+    expect(counts.started).toBe(2);
   });
 });

@@ -247,8 +247,11 @@ class NamespaceLabStart {
   private busy = false;
   /** Started in the session that is ready now. */
   private started = false;
-  /** A ready session was seen since the last start: a later other phase means it is gone. */
+  /** The page heard "ready" for the current session: any other phase after it means that
+   * session is gone (reset, idle deletion) and the next one is another. */
   private sawReady = false;
+  /** Counts sessions gone, so a start that ends in a later session is not taken for its. */
+  private session = 0;
 
   private readonly line: HTMLElement;
   private readonly labId: string;
@@ -261,16 +264,20 @@ class NamespaceLabStart {
   async start(): Promise<void> {
     if (this.busy) return;
     this.busy = true;
+    const session = this.session;
     this.line.querySelector('.wb-lab-start')?.setAttribute('aria-busy', 'true');
     try {
       const result = await startLab(this.labId);
       if (result.ok) {
-        this.started = true;
+        this.started = session === this.session;
         showNamespace(this.line, result.value);
       } else this.showButton(result.failure.message);
     } finally {
       this.busy = false;
     }
+    // The session was replaced while this start ran, and the new one is ready already:
+    // its "ready" found this start busy, so it gets its own start now.
+    if (session !== this.session && this.sawReady && !this.started) void this.start();
   }
 
   showButton(failure?: string): void {
@@ -293,6 +300,7 @@ class NamespaceLabStart {
     } else if (this.sawReady) {
       this.sawReady = false;
       this.started = false;
+      this.session += 1;
     }
   }
 }
