@@ -25,6 +25,7 @@ export default defineConfig({
       disable404Route: true,
       sidebar: courseSidebar(import.meta.dirname),
       components: {
+        Head: './src/components/Head.astro',
         PageFrame: './src/components/PageFrame.astro',
         SkipLink: './src/components/SkipLink.astro',
         SocialIcons: './src/components/SocialIcons.astro',

@@ -1,5 +1,6 @@
-// The terminal gets a head start (SkipLink.astro's inline script asks for the ticket,
-// opens the socket and says hello, so the shell starts while the page's scripts load):
+// The terminal gets a head start (TerminalHeadStart.astro's inline script in the head asks
+// for the ticket, opens the socket and says hello, so the shell starts while the page's
+// scripts load):
 // what the shell prints before xterm.js stands is kept and shown, and a lesson still gets
 // its shell when that head start is missing, as on a page where those scripts did not run.
 import type { Page, Route } from 'playwright-core';
