@@ -74,3 +74,21 @@ test('the terminal works before the node image exists, and the cluster follows o
   // The same shell, now with its cluster (its kubeconfig is re-read at the prompt).
   expect(await terminal.run('kubectl get nodes --no-headers', 60_000)).toMatch(/kind-control-plane\s+Ready/);
 });
+
+test('a sandbox that stopped under the learner (its init killed) is started again at their next shell, with their files and cluster', async () => {
+  const id = learnerIdOf(learner);
+  expect(await terminal.run('echo "bleibt $((20 + 22))" > ~/notiz.txt && echo gespeichert', 30_000)).toContain('gespeichert');
+  const [sandbox] = await provider.listOurs();
+  // As when the learner's programs use up the sandbox's memory and its init is killed.
+  const killed = await processRunner.run('docker', ['kill', sandbox!], { timeoutMs: 60_000 });
+  expect(killed.code).toBe(0);
+  await terminal.close().catch(() => {});
+
+  terminal = await TerminalClient.connect(runner.url, learner);
+  await terminal.waitForPrompt(300_000);
+  expect(await provider.listOurs()).toEqual([sandbox]);
+  expect(manager.status(id).phase).toBe('ready');
+  expect(await terminal.run('cat ~/notiz.txt', 30_000)).toContain('bleibt 42');
+  // The shell came once the cluster answered again: the learner's first command works.
+  expect(await terminal.run('kubectl get nodes --no-headers', 60_000)).toMatch(/kind-control-plane\s+Ready/);
+});

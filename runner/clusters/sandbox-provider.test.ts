@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, test } from 'vitest';
 import type { CommandRunner } from './commands.ts';
 import { SandboxProvider } from './sandbox-provider.ts';
 
@@ -36,7 +36,7 @@ const fakeDocker: CommandRunner = {
   },
 };
 
-function provider(): SandboxProvider {
+function provider(runner: CommandRunner = fakeDocker): SandboxProvider {
   return new SandboxProvider({
     stateDir: join(dataDir, 'clusters'),
     dataDir,
@@ -45,7 +45,7 @@ function provider(): SandboxProvider {
     labImages: async () => [],
     addonManifests: async () => [],
     labsDir: '/nowhere',
-    runner: fakeDocker,
+    runner,
     log: () => {},
   });
 }
@@ -80,4 +80,41 @@ test('once the runner has its copy, a later adoption updates the address and doe
   expect(reads).toHaveLength(1);
   expect(existsSync(first!.adminKubeconfigPath)).toBe(true);
   expect(await readFile(first!.adminKubeconfigPath, 'utf8')).toContain('RVJTVA==');
+});
+
+// A stopped sandbox that is started again and kept once its cluster answers:
+// sandbox-early-shell.kind.test.ts, with a real one.
+describe('a ready sandbox asked for before a shell starts in it', () => {
+  /** A Docker holding the one sandbox in the given state; notes what it was asked. */
+  function dockerWith(state: 'running' | 'stopped' | 'gone', startWorks = true) {
+    const calls: string[] = [];
+    const runner: CommandRunner = {
+      async run(_command, args) {
+        calls.push(args.slice(0, 2).join(' '));
+        const ok = (stdout: string) => ({ code: 0, stdout, stderr: '' });
+        if (args[0] === 'inspect' && args.includes('{{.State.Running}}')) {
+          return state === 'gone' ? { code: 1, stdout: '', stderr: `Error: No such object: ${NAME}` } : ok(`${state === 'running'}\n`);
+        }
+        if (args[0] === 'start') {
+          if (!startWorks) return { code: 1, stdout: '', stderr: 'Error response from daemon: cannot start' };
+          state = 'running';
+          return ok(`${NAME}\n`);
+        }
+        if (args[0] === 'exec' && args.includes('version')) return ok('20.10.24\n');
+        return { code: 1, stdout: '', stderr: `unexpected: docker ${args.join(' ')}` };
+      },
+    };
+    return { runner, calls };
+  }
+
+  it('is kept when it runs', async () => {
+    const docker = dockerWith('running');
+    expect(await provider(docker.runner).sandbox.lost!(NAME)).toBe(false);
+    expect(docker.calls).not.toContain(`start ${NAME}`);
+  });
+
+  it('is lost when it is gone or will not start, so the learner gets a new one', async () => {
+    expect(await provider(dockerWith('gone').runner).sandbox.lost!(NAME)).toBe(true);
+    expect(await provider(dockerWith('stopped', false).runner).sandbox.lost!(NAME)).toBe(true);
+  });
 });

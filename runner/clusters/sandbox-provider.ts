@@ -20,6 +20,7 @@ import { learnerKubeconfig } from './kubeconfig.ts';
 import { NodeImages } from './node-images.ts';
 import { ensureOwnerId, ownerFilePath } from './owner-file.ts';
 import { ProgressTracker } from './progress.ts';
+import { waitUntilReady } from './readiness.ts';
 import type { ClusterHandle, ClusterProvider, CreateHooks, ImageLoadResult, ProgressCallback, ProviderInfo, SandboxAccess } from './provider.ts';
 import { copySeed, ensureSeed, loadImagesInto, presentImages, waitForInnerDocker } from './sandbox-seed.ts';
 
@@ -157,6 +158,18 @@ export class SandboxProvider implements ClusterProvider {
       // Nothing in the sandbox may write to the home once it is back on the host.
       await this.docker(['kill', name], 60_000);
       await moveHomeBack(home, this.slotOf(name));
+    },
+    // Asked before a learner's shell starts in a ready sandbox: one that stopped (its init
+    // killed when the learner used up its memory, or stopped by hand) is started again and
+    // kept once its cluster answers; one that is gone, will not start or whose cluster does
+    // not come back is lost, and the manager gives the learner a new one with their home.
+    lost: async (name) => {
+      const state = await this.ensureRunning(name);
+      if (state !== 'started') return state === 'gone';
+      return this.clusterCameBack(name).then(
+        () => false,
+        () => true,
+      );
     },
     shellCommand: (name, session) => this.shellCommand(name, session),
     hangUpShell: (name, session) => this.hangUpShell(name, session),
@@ -376,19 +389,36 @@ export class SandboxProvider implements ClusterProvider {
 
   async get(name: string): Promise<ClusterHandle | null> {
     if (!(await this.listOurs()).includes(name)) return null;
-    const state = await this.docker(['inspect', '--format', '{{.State.Running}}', name], 30_000);
-    if (state.stdout.trim() !== 'true') {
-      // Stopped with the host (a reboot): start it again; its cluster comes back with it.
-      const started = await this.docker(['start', name], 120_000);
-      if (started.code !== 0) return null;
-      await waitForInnerDocker(this.run, name).catch(() => {});
-    }
+    if ((await this.ensureRunning(name)) === 'gone') return null;
     try {
       await this.saveAdminKubeconfig(name);
     } catch {
       return null;
     }
     return this.handle(name);
+  }
+
+  /** A stopped sandbox (a reboot, its init killed) is started again: its Docker and
+   * cluster live on a volume and come back with it. `gone` when it is not there or will
+   * not start. */
+  private async ensureRunning(name: string): Promise<'running' | 'started' | 'gone'> {
+    const state = await this.docker(['inspect', '--format', '{{.State.Running}}', name], 30_000);
+    if (state.code !== 0) return 'gone';
+    if (state.stdout.trim() === 'true') return 'running';
+    const started = await this.docker(['start', name], 120_000);
+    if (started.code !== 0) return 'gone';
+    await waitForInnerDocker(this.run, name).catch(() => {});
+    return 'started';
+  }
+
+  /** After a restart: the cluster is the learner's again once its API server answers as
+   * before (its authorizer turns even the admin away for a while) with the node Ready;
+   * the sandbox may have a new address. Rejects when it does not come back. */
+  private async clusterCameBack(name: string): Promise<void> {
+    await this.saveAdminKubeconfig(name);
+    const config = new KubeConfig();
+    config.loadFromFile(this.adminKubeconfigPath(name));
+    await waitUntilReady(config, { coreDns: true }, { timeoutMs: 180_000 });
   }
 
   async delete(name: string): Promise<void> {
