@@ -13,62 +13,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import type { V1Node } from '@kubernetes/client-node';
 import { parseQuantity } from '../checks/quantity.ts';
-import { connectLearner, runnerPod, startHelmCluster, type HelmCluster } from '../docker/werkbank/helm-cluster.ts';
+import { connectLearner, startHelmCluster, type HelmCluster } from '../docker/werkbank/helm-cluster.ts';
+import { podRequest, runnerMemory } from '../docker/werkbank/pod-usage.ts';
 import { newLearner, type TerminalClient } from '../runner/testing/terminal-client.ts';
 import { median, percentile } from './stats.ts';
 
 const learners = Number(process.argv[2] ?? process.env.WERKBANK_BENCH_LEARNERS ?? 10);
 const MiB = 1 << 20;
-
-interface RunnerMemory {
-  /** The runner container's working set (cgroup memory.current minus inactive files),
-   * what the kubelet and metrics-server count: node, and every kubectl exec it runs. */
-  workingSetMiB: number;
-  /** Resident memory of the runner's own processes (node under tini; Node names its main
-   * thread, so it is everything but the kubectl processes). */
-  nodeRssMiB: number;
-  /** Resident memory of the kubectl processes that carry the learners' terminals. */
-  kubectlRssMiB: number;
-  kubectlCount: number;
-}
-
-// Read inside the runner's container (its image has sh and grep): the cgroup's usage and
-// inactive file cache (v2, or v1 as on this machine's engine), then each process's VmRSS
-// with its command name.
-const MEMORY_SCRIPT = [
-  'if [ -r /sys/fs/cgroup/memory.current ]; then cat /sys/fs/cgroup/memory.current; grep "^inactive_file " /sys/fs/cgroup/memory.stat | cut -d" " -f2',
-  'else cat /sys/fs/cgroup/memory/memory.usage_in_bytes; grep "^total_inactive_file " /sys/fs/cgroup/memory/memory.stat | cut -d" " -f2; fi',
-  'for p in /proc/[0-9]*; do echo "rss $(cat $p/comm 2>/dev/null) $(grep VmRSS $p/status 2>/dev/null | tr -s \' \\t\' \' \' | cut -d\' \' -f2)"; done',
-  'true',
-].join('; ');
-
-async function runnerMemory(helm: HelmCluster): Promise<RunnerMemory> {
-  const pod = await runnerPod(helm);
-  const { stdout } = await helm.kubectl(['exec', '--namespace', helm.releaseNamespace, pod!.metadata!.name!, '--', 'sh', '-c', MEMORY_SCRIPT]);
-  const lines = stdout.trim().split('\n');
-  const current = Number(lines[0]);
-  const inactive = Number(lines[1]);
-  let nodeRss = 0;
-  let kubectlRss = 0;
-  let kubectlCount = 0;
-  for (const line of lines.slice(2)) {
-    const [, command, kib] = line.split(' ');
-    const bytes = Number(kib) * 1024;
-    if (!Number.isFinite(bytes)) continue;
-    if (command === 'kubectl') {
-      kubectlRss += bytes;
-      kubectlCount++;
-    } else {
-      nodeRss += bytes;
-    }
-  }
-  return { workingSetMiB: (current - inactive) / MiB, nodeRssMiB: nodeRss / MiB, kubectlRssMiB: kubectlRss / MiB, kubectlCount };
-}
-
-const requestOf = (pod: V1Pod, resource: 'cpu' | 'memory') =>
-  (pod.spec?.containers ?? []).reduce((sum, container) => sum + (parseQuantity(container.resources?.requests?.[resource]) ?? 0), 0);
 
 /** Per worker: room left by requests (allocatable minus what its pods request) and how
  * many more session pods that holds, with the session pods running there now. */
@@ -81,8 +34,8 @@ async function learnersPerNode(helm: HelmCluster, sessionRequest: { cpu: number;
     const sessions = here.filter((pod) => pod.metadata?.namespace === helm.sessionsNamespace && pod.status?.phase === 'Running').length;
     const cpu = parseQuantity(node.status?.allocatable?.cpu) ?? 0;
     const memory = parseQuantity(node.status?.allocatable?.memory) ?? 0;
-    const otherCpu = here.reduce((sum, pod) => sum + requestOf(pod, 'cpu'), 0) - sessions * sessionRequest.cpu;
-    const otherMemory = here.reduce((sum, pod) => sum + requestOf(pod, 'memory'), 0) - sessions * sessionRequest.memory;
+    const otherCpu = here.reduce((sum, pod) => sum + podRequest(pod, 'cpu'), 0) - sessions * sessionRequest.cpu;
+    const otherMemory = here.reduce((sum, pod) => sum + podRequest(pod, 'memory'), 0) - sessions * sessionRequest.memory;
     const byCpu = Math.floor((cpu - otherCpu) / sessionRequest.cpu);
     const byMemory = Math.floor((memory - otherMemory) / sessionRequest.memory);
     return { name, cpu, memory, byCpu, byMemory, sessions };
@@ -111,7 +64,7 @@ async function main(): Promise<void> {
 
     const sessionPods = (await helm.core.listNamespacedPod({ namespace: helm.sessionsNamespace })).items;
     const sample = sessionPods[0]!;
-    const request = { cpu: requestOf(sample, 'cpu'), memory: requestOf(sample, 'memory') };
+    const request = { cpu: podRequest(sample, 'cpu'), memory: podRequest(sample, 'memory') };
     const perNode = await learnersPerNode(helm, request);
 
     console.log(`\nNamespace-Modus, ${learners} Lernende nacheinander, 2 Worker (Last jetzt ${loadavg().map((load) => fixed(load)).join(' ')})`);

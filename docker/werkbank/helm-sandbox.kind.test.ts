@@ -14,10 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../checks/testing/wait.ts';
-import type { ClusterResponse } from '../../runner/http/contract.ts';
 import { newLearner, type Learner, type TerminalClient } from '../../runner/testing/terminal-client.ts';
-import { connectLearner, startHelmCluster, type HelmCluster } from './helm-cluster.ts';
-import { buildSeededSandbox } from './seeded-sandbox.ts';
+import { connectLearner, type HelmCluster } from './helm-cluster.ts';
+import { startSandboxHelmCluster, stepSeconds, waitForLearnerCluster } from './helm-sandbox-cluster.ts';
 
 const LAB = 'compose-zu-kubernetes';
 const SOLUTIONS = new URL(`../../labs/${LAB}/solutions/`, import.meta.url).pathname;
@@ -51,28 +50,9 @@ async function check(step: string): Promise<{ passed: boolean; results: unknown[
   );
 }
 
-async function clusterStatus(): Promise<ClusterResponse> {
-  const response = await fetch(`${helm.baseUrl}/api/cluster`, { headers: { cookie: learner.cookie }, signal: AbortSignal.timeout(30_000) });
-  return (await response.json()) as ClusterResponse;
-}
-
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'werkbank-helm-sandbox-'));
-  helm = await startHelmCluster({
-    name: cluster,
-    dir,
-    workers: 0,
-    extraImages: async () => [await buildSeededSandbox({ log: (line) => console.log(line) })],
-    sets: [
-      'learners.mode=sandbox',
-      'learners.sandboxImage={extra0}',
-      // A sandbox holds a whole kind cluster: more than a session pod's 1 GiB.
-      'learners.resources.requests.cpu=100m',
-      'learners.resources.requests.memory=512Mi',
-      'learners.resources.limits.cpu=2',
-      'learners.resources.limits.memory=6Gi',
-    ],
-  });
+  helm = await startSandboxHelmCluster({ name: cluster, dir });
 }, 2_400_000);
 
 afterAll(async () => {
@@ -95,18 +75,8 @@ describe('Helm chart, learner mode "sandbox", on 1 node', () => {
     expect(pods.items).toHaveLength(1);
     expect(pods.items[0]!.spec?.containers[0]!.securityContext?.privileged).toBe(true);
 
-    const ready = await waitFor(
-      'der Cluster der Lernenden ist bereit',
-      async () => {
-        const status = await clusterStatus();
-        if (!status.ok) return undefined;
-        if (status.cluster.phase === 'failed') throw new Error(`Cluster fehlgeschlagen: ${JSON.stringify(status.cluster.error)}`);
-        return status.cluster.phase === 'ready' ? status.cluster : undefined;
-      },
-      { timeoutMs: 1_500_000, intervalMs: 3_000 },
-    );
-    const steps = ready.steps.map((step) => `${step.id} ${(((step.endedAt ?? step.startedAt) - step.startedAt) / 1000).toFixed(1)} s${step.state === 'failed' ? ' (fehlgeschlagen)' : ''}`);
-    console.log(`[helm-sandbox] Seite geöffnet → Prompt im Sandbox-Pod: ${toPrompt.toFixed(1)} s; Cluster bereit nach ${((ready.readyAt! - ready.startedAt!) / 1000).toFixed(1)} s (${steps.join(', ')})`);
+    const ready = await waitForLearnerCluster(helm.baseUrl, learner);
+    console.log(`[helm-sandbox] Seite geöffnet → Prompt im Sandbox-Pod: ${toPrompt.toFixed(1)} s; Cluster bereit nach ${((ready.readyAt! - ready.startedAt!) / 1000).toFixed(1)} s (${stepSeconds(ready).join(', ')})`);
     // The learner's kind cluster, from the learner's own shell.
     expect(await terminal.run('kubectl get nodes --no-headers 2>&1', 120_000)).toMatch(/kind-control-plane\s+Ready/);
     expect(await terminal.run('kind get clusters 2>&1', 60_000)).toContain('kind');
