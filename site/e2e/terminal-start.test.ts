@@ -20,7 +20,7 @@ describe('the terminal head start', () => {
     await page.addInitScript(() =>
       Object.defineProperty(window, 'werkbankPreconnect', { get: () => undefined, set: (preconnect: { take(): unknown }) => void preconnect.take() }),
     );
-    await page.route(/TerminalDock\.astro_astro_type_script_index_0_lang\.[\w-]+\.js$/, (route) => route.abort());
+    await page.route(/TerminalScripts\.astro_astro_type_script_index_0_lang\.[\w-]+\.js$/, (route) => route.abort());
     await page.goto(`${baseUrl}/lektionen/grundlagen/`);
     await waitForPrompt(page);
     await typeInTerminal(page, 'echo ohne-$((40+2))\n');
@@ -34,7 +34,7 @@ describe('the terminal head start', () => {
     // said hello, and only what it kept can show that prompt afterwards.
     const held: Route[] = [];
     let released = false;
-    await page.route(/TerminalDock\.astro_astro_type_script_index_\d_lang\.[\w-]+\.js$/, (route) =>
+    await page.route(/TerminalScripts\.astro_astro_type_script_index_\d_lang\.[\w-]+\.js$/, (route) =>
       released ? route.continue() : void held.push(route),
     );
     const firstOutput = new Promise<void>((resolve) => {
@@ -81,8 +81,7 @@ describe('the scripts of a lesson', () => {
       else held.push(route);
     });
     await page.goto(`${baseUrl}/lektionen/grundlagen/`, { waitUntil: 'commit' });
-    await page.waitForRequest(/\/_astro\/protocol\.[\w-]+\.js$/, { timeout: 15_000 });
-    expect(requested).toContain('/_astro/early');
+    await expect.poll(() => [...requested], { timeout: 15_000 }).toEqual(expect.arrayContaining(['/_astro/early', '/_astro/protocol']));
     released = true;
     for (const route of held) await route.continue();
     await waitForPrompt(page);
