@@ -35,18 +35,19 @@ export async function learnerClusterStatus(baseUrl: string, learner: Learner): P
   return (await response.json()) as ClusterResponse;
 }
 
-/** Waits until the learner's own cluster is ready; a failed one is an error with its cause. */
+/** Waits until the learner's own cluster is ready; a failed one ends the wait at once
+ * as an error with its cause (waitFor takes a probe's errors for "not yet"). */
 export async function waitForLearnerCluster(baseUrl: string, learner: Learner, timeoutMs = 1_500_000): Promise<ClusterStatus> {
-  return waitFor(
-    'der Cluster der Lernenden ist bereit',
+  const cluster = await waitFor(
+    'der Cluster der Lernenden ist bereit oder fehlgeschlagen',
     async () => {
       const status = await learnerClusterStatus(baseUrl, learner);
-      if (!status.ok) return undefined;
-      if (status.cluster.phase === 'failed') throw new Error(`Cluster fehlgeschlagen: ${JSON.stringify(status.cluster.error)}`);
-      return status.cluster.phase === 'ready' ? status.cluster : undefined;
+      return status.ok && (status.cluster.phase === 'ready' || status.cluster.phase === 'failed') ? status.cluster : undefined;
     },
     { timeoutMs, intervalMs: 3_000 },
   );
+  if (cluster.phase === 'failed') throw new Error(`Cluster fehlgeschlagen: ${JSON.stringify(cluster.error)}`);
+  return cluster;
 }
 
 /** Each step of a ready cluster with its seconds, e.g. "kind 17.0 s", for the figures. */
