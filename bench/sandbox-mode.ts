@@ -43,6 +43,7 @@ const live = (pod: V1Pod) => !pod.metadata?.deletionTimestamp && pod.status?.pha
 interface IdleSandbox {
   pod: string;
   workingSetMiB: number;
+  anonMiB: number;
   cpuCores: number;
   /** The commands holding the most resident memory, "kube-apiserver 310 MiB" and so on. */
   topRss: string[];
@@ -54,7 +55,7 @@ async function idleSandbox(helm: HelmCluster, pod: string): Promise<IdleSandbox>
     .sort(([, a], [, b]) => b.mib - a.mib)
     .slice(0, 6)
     .map(([command, { mib, processes }]) => `${command}${processes > 1 ? ` ×${processes}` : ''} ${fixed(mib, 0)} MiB`);
-  return { pod, workingSetMiB: memory.workingSetMiB, cpuCores, topRss };
+  return { pod, workingSetMiB: memory.workingSetMiB, anonMiB: memory.anonMiB, cpuCores, topRss };
 }
 
 /** What a worker set aside for sandboxes carries besides them: its DaemonSet pods. */
@@ -130,8 +131,13 @@ async function main(): Promise<void> {
     const use = {
       cpu: idle.reduce((sum, sandbox) => sum + sandbox.cpuCores, 0) / idle.length,
       memoryMiB: idle.reduce((sum, sandbox) => sum + sandbox.workingSetMiB, 0) / idle.length,
+      anonMiB: idle.reduce((sum, sandbox) => sum + sandbox.anonMiB, 0) / idle.length,
     };
-    const byUse = { cpu: Math.floor(allocatable.cpu / use.cpu), memory: Math.floor(allocatable.memory / MiB / use.memoryMiB) };
+    const byUse = {
+      cpu: Math.floor(allocatable.cpu / use.cpu),
+      memory: Math.floor(allocatable.memory / MiB / use.memoryMiB),
+      anon: Math.floor(allocatable.memory / MiB / use.anonMiB),
+    };
 
     console.log(`\nSandbox-Modus, ${learners} Lernende nacheinander, 1 Knoten, höchstens ${parallel ?? 2} Cluster zugleich im Aufbau (Last jetzt ${loadavg().map((load) => fixed(load)).join(' ')})`);
     console.log(`Aufbau: Cluster ${fixed(helm.seconds.cluster)} s, Images in den Knoten ${fixed(helm.seconds.imageLoad)} s, helm install ${fixed(helm.seconds.install)} s`);
@@ -153,7 +159,7 @@ async function main(): Promise<void> {
     );
     console.log(`Sandbox-Pods im Leerlauf, Cluster bereit (cgroup des Pods, CPU über ${IDLE_WINDOW_SECONDS} s):`);
     for (const sandbox of idle) {
-      console.log(`  ${sandbox.pod}: Working Set ${fixed(sandbox.workingSetMiB, 0)} MiB, CPU ${fixed(sandbox.cpuCores * 1000, 0)}m; größte RSS: ${sandbox.topRss.join(', ')}`);
+      console.log(`  ${sandbox.pod}: Working Set ${fixed(sandbox.workingSetMiB, 0)} MiB (anonym ${fixed(sandbox.anonMiB, 0)} MiB), CPU ${fixed(sandbox.cpuCores * 1000, 0)}m; größte RSS: ${sandbox.topRss.join(', ')}`);
     }
     console.log(
       `Sandbox-Pod fordert ${fixed(request.cpu * 1000, 0)}m CPU, ${fixed(request.memory / MiB, 0)} MiB (Limits ${limits.cpu ?? '–'} CPU, ${limits.memory ?? '–'}); ` +
@@ -161,7 +167,7 @@ async function main(): Promise<void> {
     );
     console.log(
       `Lernende pro Worker dieser Größe (nur Sandboxen): nach Requests ${Math.min(byRequest.cpu, byRequest.memory)} (CPU ${byRequest.cpu}, Speicher ${byRequest.memory}); ` +
-        `nach echtem Verbrauch im Leerlauf ${Math.min(byUse.cpu, byUse.memory)} (CPU ${byUse.cpu} bei ${fixed(use.cpu * 1000, 0)}m, Speicher ${byUse.memory} bei ${fixed(use.memoryMiB, 0)} MiB)`,
+        `nach echtem Verbrauch im Leerlauf ${Math.min(byUse.cpu, byUse.memory)} (CPU ${byUse.cpu} bei ${fixed(use.cpu * 1000, 0)}m, Speicher ${byUse.memory} bei ${fixed(use.memoryMiB, 0)} MiB Working Set, ${byUse.anon} bei ${fixed(use.anonMiB, 0)} MiB anonym)`,
     );
     console.log(`Gestartet: ${sandboxPods.length} von ${learners} Sandbox-Pods laufen, ${ready.length} von ${learners} Clustern bereit`);
   } finally {

@@ -16,15 +16,18 @@ export interface ContainerMemory {
   /** cgroup memory usage minus inactive file cache: the kubelet's "working set". With
    * cgroup v1 it counts the cgroups below too (a sandbox's dockerd and its kind nodes). */
   workingSetMiB: number;
+  /** Anonymous memory (v1 total_rss, v2 anon): the working set without the file cache
+   * the kernel could give back under pressure (e.g. images just loaded). */
+  anonMiB: number;
   /** Resident memory per command name (shared pages counted in each process). */
   rssMiB: Map<string, { mib: number; processes: number }>;
 }
 
-// The images here have sh, grep, cut and tr: the cgroup's usage and inactive file
-// cache, then each process's VmRSS with its command name.
+// The images here have sh, grep, cut and tr: the cgroup's usage, inactive file cache
+// and anonymous memory, then each process's VmRSS with its command name.
 const MEMORY_SCRIPT = [
-  'if [ -r /sys/fs/cgroup/memory.current ]; then cat /sys/fs/cgroup/memory.current; grep "^inactive_file " /sys/fs/cgroup/memory.stat | cut -d" " -f2',
-  'else cat /sys/fs/cgroup/memory/memory.usage_in_bytes; grep "^total_inactive_file " /sys/fs/cgroup/memory/memory.stat | cut -d" " -f2; fi',
+  'if [ -r /sys/fs/cgroup/memory.current ]; then cat /sys/fs/cgroup/memory.current; grep -E "^(inactive_file|anon) " /sys/fs/cgroup/memory.stat | sort | cut -d" " -f2 | tac',
+  'else cat /sys/fs/cgroup/memory/memory.usage_in_bytes; grep -E "^total_(inactive_file|rss) " /sys/fs/cgroup/memory/memory.stat | sort | cut -d" " -f2; fi',
   'for p in /proc/[0-9]*; do echo "rss $(tr " " "_" < $p/comm 2>/dev/null) $(grep VmRSS $p/status 2>/dev/null | tr -s \' \\t\' \' \' | cut -d\' \' -f2)"; done',
   'true',
 ].join('; ');
@@ -33,14 +36,14 @@ export async function containerMemory(helm: HelmCluster, namespace: string, pod:
   const { stdout } = await helm.kubectl(['exec', '--namespace', namespace, pod, '--', 'sh', '-c', MEMORY_SCRIPT]);
   const lines = stdout.trim().split('\n');
   const rssMiB = new Map<string, { mib: number; processes: number }>();
-  for (const line of lines.slice(2)) {
+  for (const line of lines.slice(3)) {
     const [, command, kib] = line.split(' ');
     const mib = (Number(kib) * 1024) / MiB;
     if (!command || !Number.isFinite(mib)) continue;
     const sum = rssMiB.get(command) ?? { mib: 0, processes: 0 };
     rssMiB.set(command, { mib: sum.mib + mib, processes: sum.processes + 1 });
   }
-  return { workingSetMiB: (Number(lines[0]) - Number(lines[1])) / MiB, rssMiB };
+  return { workingSetMiB: (Number(lines[0]) - Number(lines[1])) / MiB, anonMiB: Number(lines[2]) / MiB, rssMiB };
 }
 
 // CPU time of the cgroup (ns) and the clock, twice, `seconds` apart, in one exec so
