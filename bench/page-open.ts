@@ -90,11 +90,11 @@ function watchSocket(): void {
 }
 
 /** The terminal's head start: an inline script at the top of a lesson asks for the ticket,
- * opens the socket and says hello (TerminalHeadStart.astro), the dock's first, small script takes
+ * opens the socket and says hello (SkipLink.astro), the dock's first, small script takes
  * the socket over (early.ts). Without both the big script starts the terminal itself, as
  * the page once did: taken in turns under the same load, the two show what the head start
  * is worth. */
-const HEAD_START_SCRIPT = '*TerminalScripts.astro_astro_type_script_index_0_lang.*';
+const HEAD_START_SCRIPT = '*TerminalDock.astro_astro_type_script_index_0_lang.*';
 
 async function measureOpen(page: Page, url: string, headStart: boolean): Promise<OpenSample> {
   await page.addInitScript(watchSocket);

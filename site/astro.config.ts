@@ -3,7 +3,6 @@ import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
 import { labComponents } from './lab-components.ts';
 import { courseSidebar } from './lessons.ts';
-import { modulePreloads } from './module-preload.ts';
 
 // `./werkbank dev` runs the runner behind Astro's dev server and names it here.
 const apiTarget = process.env.WERKBANK_API_TARGET;
@@ -25,7 +24,6 @@ export default defineConfig({
       disable404Route: true,
       sidebar: courseSidebar(import.meta.dirname),
       components: {
-        Head: './src/components/Head.astro',
         PageFrame: './src/components/PageFrame.astro',
         SkipLink: './src/components/SkipLink.astro',
         SocialIcons: './src/components/SocialIcons.astro',
@@ -34,7 +32,6 @@ export default defineConfig({
       customCss: ['./src/styles/werkbank.css'],
     }),
     mdx(),
-    modulePreloads(),
   ],
   vite: {
     server: apiTarget ? { proxy: { '/api': { target: apiTarget, ws: true } } } : {},

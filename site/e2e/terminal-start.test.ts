@@ -1,6 +1,5 @@
-// The terminal gets a head start (TerminalHeadStart.astro's inline script in the head asks
-// for the ticket, opens the socket and says hello, so the shell starts while the page's
-// scripts load):
+// The terminal gets a head start (SkipLink.astro's inline script asks for the ticket,
+// opens the socket and says hello, so the shell starts while the page's scripts load):
 // what the shell prints before xterm.js stands is kept and shown, and a lesson still gets
 // its shell when that head start is missing, as on a page where those scripts did not run.
 import type { Page, Route } from 'playwright-core';
@@ -20,7 +19,7 @@ describe('the terminal head start', () => {
     await page.addInitScript(() =>
       Object.defineProperty(window, 'werkbankPreconnect', { get: () => undefined, set: (preconnect: { take(): unknown }) => void preconnect.take() }),
     );
-    await page.route(/TerminalScripts\.astro_astro_type_script_index_0_lang\.[\w-]+\.js$/, (route) => route.abort());
+    await page.route(/TerminalDock\.astro_astro_type_script_index_0_lang\.[\w-]+\.js$/, (route) => route.abort());
     await page.goto(`${baseUrl}/lektionen/grundlagen/`);
     await waitForPrompt(page);
     await typeInTerminal(page, 'echo ohne-$((40+2))\n');
@@ -34,7 +33,7 @@ describe('the terminal head start', () => {
     // said hello, and only what it kept can show that prompt afterwards.
     const held: Route[] = [];
     let released = false;
-    await page.route(/TerminalScripts\.astro_astro_type_script_index_\d_lang\.[\w-]+\.js$/, (route) =>
+    await page.route(/TerminalDock\.astro_astro_type_script_index_\d_lang\.[\w-]+\.js$/, (route) =>
       released ? route.continue() : void held.push(route),
     );
     const firstOutput = new Promise<void>((resolve) => {
@@ -64,26 +63,5 @@ describe('the terminal head start', () => {
     await waitForTerminalText(page, /^mit-42$/m);
     // One socket: the head start's, taken over (a second would mean a wasted ticket).
     expect(sockets).toHaveLength(1);
-  });
-});
-
-describe('the scripts of a lesson', () => {
-  it('are all requested while the page is read, not one import after another', async () => {
-    // No script arrives until every module is asked for: a chunk the browser would only
-    // find inside another one (the dock → early.ts → the protocol) is never requested
-    // then, unless the page names it up front (modulepreload, site/module-preload.ts).
-    const held: Route[] = [];
-    const requested = new Set<string>();
-    let released = false;
-    await page.route(/\/_astro\/[^/]+\.js$/, (route) => {
-      requested.add(new URL(route.request().url()).pathname.replace(/\.[\w-]+\.js$/, ''));
-      if (released) void route.continue();
-      else held.push(route);
-    });
-    await page.goto(`${baseUrl}/lektionen/grundlagen/`, { waitUntil: 'commit' });
-    await expect.poll(() => [...requested], { timeout: 15_000 }).toEqual(expect.arrayContaining(['/_astro/early', '/_astro/protocol']));
-    released = true;
-    for (const route of held) await route.continue();
-    await waitForPrompt(page);
   });
 });

@@ -37,7 +37,7 @@ class CourseFull extends Error {
 
 /** A one-time ticket for the terminal socket, tied to this browser's learner cookie. */
 export async function fetchTicket(requested?: Promise<Response>): Promise<string> {
-  // `requested`: the page asked already (TerminalHeadStart.astro's preconnect).
+  // `requested`: the page asked already (SkipLink.astro's preconnect).
   const response = await (requested ?? fetch(TICKET_PATH, { method: 'POST', credentials: 'same-origin' }));
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as { error?: string; login?: string; preparation?: unknown };

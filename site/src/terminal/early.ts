@@ -1,7 +1,7 @@
 // A head start for the terminal. xterm.js is most of a lesson page's script and takes a
 // while to arrive and start; meanwhile the inline script at the top of the page has
 // fetched the ticket, opened the socket and said hello with an estimated size
-// (TerminalHeadStart.astro), so the runner starts the shell while the page and xterm.js load.
+// (SkipLink.astro), so the runner starts the shell while the page and xterm.js load.
 // This small module takes that socket over with what it kept (or does the same itself
 // when the page's head start is missing); the connection (connection.ts) then takes it
 // with everything received so far, and corrects the size once xterm.js has measured.
@@ -35,7 +35,7 @@ interface PreconnectKept {
   announced: { cols: number; rows: number } | null;
 }
 
-/** Asked for by an inline script at the top of a lesson page (TerminalHeadStart.astro), while the
+/** Asked for by an inline script at the top of a lesson page (SkipLink.astro), while the
  * page is still being read: the ticket's response, and the socket opened with it, which
  * says hello as soon as it is open. */
 interface Preconnect {

@@ -1,5 +1,5 @@
 // Where the terminal dock sits and how big it is. The first paint uses the same
-// attributes (set by the inline script at the top of the page, TerminalHeadStart.astro), so
+// attributes (set by the inline script at the top of the page, SkipLink.astro), so
 // nothing jumps.
 export type DockSide = 'right' | 'bottom';
 
@@ -17,7 +17,7 @@ const LESSON_MIN_WIDTH = 320;
 const DOCK_MIN_SIZE: Record<DockSide, number> = { right: 320, bottom: 160 };
 
 /** Starlight's sidebar (18.75rem) stands beside the lesson from 50rem on. The inline
- * script in TerminalHeadStart.astro repeats this rule for the first paint. */
+ * script in SkipLink.astro repeats this rule for the first paint. */
 function sidebarWidth(viewportWidth: number): number {
   return viewportWidth >= 800 ? 300 : 0;
 }
