@@ -12,10 +12,9 @@
 //                                                  WERKBANK_BENCH_LEARNERS=2)
 //
 // Each learner's cluster is a whole kind cluster: on a 2-core machine keep N at 2–3.
-// The runner makes at most WERKBANK_CLUSTER_PARALLEL (default 2) at once, and in this
-// mode the sandbox pod, where the shell runs, is part of that creation: the learner after
-// them waits for a slot even for the prompt. WERKBANK_BENCH_PARALLEL=n sets it for the
-// runner (runner.extraEnv) to see n clusters start side by side.
+// The runner makes at most learners.parallelStarts (chart default 8) at once, and in this
+// mode the sandbox pod, where the shell runs, is part of that creation: a learner beyond
+// it waits for a slot even for the prompt. WERKBANK_BENCH_PARALLEL=n sets it to n.
 // WERKBANK_KEEP_HELM_CLUSTER=1 keeps the cluster afterwards.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -73,7 +72,7 @@ async function main(): Promise<void> {
   const helm = await startSandboxHelmCluster({
     name: `wb-bench-sbx-${randomBytes(3).toString('hex')}`,
     dir,
-    sets: parallel ? [`runner.extraEnv.WERKBANK_CLUSTER_PARALLEL=${parallel}`] : [],
+    sets: parallel ? [`learners.parallelStarts=${parallel}`] : [],
   });
   const terminals: TerminalClient[] = [];
   try {
@@ -139,7 +138,7 @@ async function main(): Promise<void> {
       anon: Math.floor(allocatable.memory / MiB / use.anonMiB),
     };
 
-    console.log(`\nSandbox-Modus, ${learners} Lernende nacheinander, 1 Knoten, höchstens ${parallel ?? 2} Cluster zugleich im Aufbau (Last jetzt ${loadavg().map((load) => fixed(load)).join(' ')})`);
+    console.log(`\nSandbox-Modus, ${learners} Lernende nacheinander, 1 Knoten, höchstens ${parallel ?? 8} Cluster zugleich im Aufbau (Last jetzt ${loadavg().map((load) => fixed(load)).join(' ')})`);
     console.log(`Aufbau: Cluster ${fixed(helm.seconds.cluster)} s, Images in den Knoten ${fixed(helm.seconds.imageLoad)} s, helm install ${fixed(helm.seconds.install)} s`);
     console.log(
       `Seite geöffnet → Prompt im neuen Sandbox-Pod: ${toPrompt.map((value) => `${fixed(value)} s`).join(', ')}; ` +

@@ -108,6 +108,20 @@ describe('helm template', () => {
     expect(byKind(await helmTemplate(CHART_DIR, ['learners.mode=namespace']), 'NetworkPolicy')).toEqual([]);
   });
 
+  it('each mode gives its learner pods their own resources, and the runner its slots for starting them', async () => {
+    const sessionPod = async (sets: string[]) => {
+      const learners = byKind(await helmTemplate(CHART_DIR, sets), 'ConfigMap', 'wb-werkbank-learners')[0] as unknown as { data: Record<string, string> };
+      return parse(learners.data['session-pod.yaml']!) as { resources: unknown };
+    };
+    // A sandbox holds a Docker and a kind cluster: a namespace-mode session pod's 1 GiB
+    // limit would kill it.
+    expect((await sessionPod(['learners.mode=sandbox'])).resources).toEqual({ requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '2', memory: '6Gi' } });
+    expect((await sessionPod(['learners.mode=namespace'])).resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } });
+    const deployment = JSON.stringify(byKind(await helmTemplate(CHART_DIR, ['learners.mode=sandbox', 'learners.parallelStarts=12']), 'Deployment')[0]);
+    expect(deployment).toContain('{"name":"WERKBANK_CLUSTER_PARALLEL","value":"12"}');
+    await expect(helmLint(CHART_DIR, ['learners.parallelStarts=40'])).rejects.toThrow(/parallelStarts/);
+  });
+
   it('mode none: the runner gets no token of the cluster and no roles', async () => {
     const objects = await helmTemplate(CHART_DIR, ['learners.mode=none']);
     expect([...byKind(objects, 'Role'), ...byKind(objects, 'ClusterRole'), ...byKind(objects, 'Namespace')]).toEqual([]);
